@@ -1,0 +1,12 @@
+// How a connector kind plugs in: a config schema and a factory. `connectors/registry.ts` lists them.
+import type { z } from 'zod';
+import type { Connector, ConnectorContext } from './types.js';
+import type { BaseSourceConfig } from './source-config.js';
+
+export interface ConnectorFactory<C extends BaseSourceConfig & { kind: string } = BaseSourceConfig & { kind: string }> {
+  kind: C['kind'];
+  /** zod schema of one `sources[]` entry of this kind (extends baseSourceSchema, `kind` literal). */
+  configSchema: z.ZodType<C, any>;
+  /** Build the connector; must not do I/O (that happens in `start`). */
+  create(config: C, context: ConnectorContext & { env: Record<string, string | undefined> }): Connector;
+}

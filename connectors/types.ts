@@ -1,0 +1,114 @@
+// The connector contract: the one small interface every source kind implements.
+// The federation layer depends only on this file; concrete connectors never import each other.
+
+/** What the federation asks of one source for one search. */
+export interface SearchRequest {
+  /** The user's text, already trimmed; 1..1000 characters. Never spliced into query syntax. */
+  query: string;
+  /** How many hits this source should return at most (enough to fill the requested page). */
+  limit: number;
+  /** Only documents updated at or after this instant; null = no filter. */
+  updatedAfter: Date | null;
+  /** Aborted when the caller gives up (timeout, deadline, client gone). Must cancel backend work. */
+  signal: AbortSignal;
+}
+
+/** One ranked hit from one source, best first. IDs are native (the federation adds the prefix). */
+export interface SourceHit {
+  nativeId: string;
+  title: string;
+  /** Text around the matched terms; matched terms wrapped in `**…**`. Plain text otherwise. */
+  snippet: string;
+  url: string | null;
+  /** The source's own relevance score (higher is better); only comparable within one source. */
+  score: number;
+  /** ISO 8601 timestamp, or null when the source doesn't know. */
+  updatedAt: string | null;
+  /** Hash of the normalised body when cheap to compute; used for cross-source de-duplication. */
+  contentHash?: string | null;
+}
+
+/** A whole document, as `get_document` returns it (before max_chars/offset paging). */
+export interface SourceDocument {
+  nativeId: string;
+  title: string;
+  url: string | null;
+  updatedAt: string | null;
+  /** Readable text or markdown (HTML and wiki markup already converted). */
+  content: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface SourceHealth {
+  ok: boolean;
+  /** Number of searchable documents when the source knows it cheaply; null otherwise. */
+  documentCount: number | null;
+  /** One line for operators when not ok (no secrets). */
+  detail?: string;
+}
+
+/** A document to ingest, as read from BEIR JSONL or a markdown folder. */
+export interface IngestDocument {
+  id: string;
+  title: string;
+  text: string;
+  url?: string | null;
+  updatedAt?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export interface IngestOptions {
+  signal: AbortSignal;
+  /** Called after each committed batch with the running total. */
+  onProgress?: (done: number) => void;
+  batchSize?: number;
+}
+
+export interface IngestSummary {
+  /** Documents written (inserted or updated). */
+  written: number;
+  /** Per-document failures with their reason (e.g. Elasticsearch bulk item errors). */
+  failed: Array<{ id: string; reason: string }>;
+}
+
+/**
+ * A searchable source. Implementations are small: build a backend request, parse its response.
+ * Timeouts, breakers, concurrency caps and fusion belong to the federation, not here.
+ * Failures throw `SourceError` (or any error; the federation wraps unknown ones).
+ */
+export interface Connector {
+  /** Unique source name, `^[a-z][a-z0-9_-]{0,31}$`; the ID prefix. */
+  readonly name: string;
+  /** The connector kind (`postgres`, `markdown`, `elasticsearch`, `mediawiki`, `confluence`, …). */
+  readonly kind: string;
+  /** One sentence for agents and operators: what this source holds. */
+  readonly description: string;
+
+  /** Ranked hits, best first, at most `request.limit`. An empty list is a normal answer. */
+  search(request: SearchRequest): Promise<SourceHit[]>;
+  /** The document with this native ID, or null when it does not exist. */
+  get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null>;
+  /** Cheap reachability check for /readyz and list_sources. */
+  health(signal: AbortSignal): Promise<SourceHealth>;
+  /** The native ID for a URL this source serves, or null when the URL is not one of its own. */
+  recognizeUrl?(url: string): string | null;
+  /** Write documents (idempotent upsert by id). Absent on read-only sources. */
+  ingest?(documents: AsyncIterable<IngestDocument>, options: IngestOptions): Promise<IngestSummary>;
+  /** Prepare the source (migrations, index build). Called once before serving. */
+  start?(signal: AbortSignal): Promise<void>;
+  /** Release pools, watchers and timers. */
+  close(): Promise<void>;
+}
+
+/** Context a factory receives from the composition root. */
+export interface ConnectorContext {
+  /** Child logger carrying `source`; pino-compatible subset. */
+  logger: {
+    debug(obj: object | string, msg?: string): void;
+    info(obj: object | string, msg?: string): void;
+    warn(obj: object | string, msg?: string): void;
+    error(obj: object | string, msg?: string): void;
+  };
+  /** Directory for embedded data (PGlite), default `./data`. */
+  dataDir: string;
+}
