@@ -1,0 +1,39 @@
+// Sources made from environment shortcuts (one per kind, named after it) and the shipped demo.
+import { fileURLToPath } from 'node:url';
+import type { EnvConfig } from './env-schema.js';
+
+/** The repository's demo folder, wherever the process was started from (src/ or dist/src/). */
+export const DEMO_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../demo/' : '../../demo/', import.meta.url));
+
+export function buildEnvSourceEntries(env: EnvConfig): Array<Record<string, unknown>> {
+  const entries: Array<Record<string, unknown>> = [];
+  if (env.DATABASE_URL) entries.push({ name: 'postgres', kind: 'postgres', url: env.DATABASE_URL });
+  if (env.ELASTICSEARCH_URL) {
+    entries.push({
+      name: 'elasticsearch',
+      kind: 'elasticsearch',
+      node: env.ELASTICSEARCH_URL,
+      index: env.ELASTICSEARCH_INDEX,
+      ...(env.ELASTICSEARCH_API_KEY ? { api_key_env: 'ELASTICSEARCH_API_KEY' } : {}),
+    });
+  }
+  if (env.MEDIAWIKI_URL) entries.push({ name: 'mediawiki', kind: 'mediawiki', url: env.MEDIAWIKI_URL });
+  if (env.CONFLUENCE_URL) {
+    entries.push({
+      name: 'confluence',
+      kind: 'confluence',
+      url: env.CONFLUENCE_URL,
+      ...(env.CONFLUENCE_EMAIL ? { email: env.CONFLUENCE_EMAIL } : {}),
+      ...(env.CONFLUENCE_TOKEN ? { token_env: 'CONFLUENCE_TOKEN' } : {}),
+    });
+  }
+  if (env.WIKI_DIR) entries.push({ name: 'wiki', kind: 'markdown', dir: env.WIKI_DIR });
+  return entries;
+}
+
+/** Served only while no source is configured at all: an embedded handbook and demo runbooks. */
+export function buildDemoSourceEntries(): Array<Record<string, unknown>> {
+  return [
+    { name: 'runbooks', kind: 'markdown', dir: `${DEMO_DIR}runbooks`, description: 'Demo runbooks and policies (markdown folder shipped with knowledge-mcp).' },
+  ];
+}

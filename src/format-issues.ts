@@ -1,0 +1,31 @@
+// Turns zod issues into one readable line each: the field path, what was expected, what came.
+import type { z } from 'zod';
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: string, input?: unknown): string[] {
+  return issues.map((issue) => {
+    const path = formatPath(issue.path);
+    const where = path === '' ? prefix : prefix === '' ? path : `${prefix}${path.startsWith('[') ? '' : '.'}${path}`;
+    return `${where || 'value'}: ${issue.message}${describeValue(valueAt(input, issue.path))}`;
+  });
+}
+
+function formatPath(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`))
+    .join('');
+}
+
+function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const segment of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined || value === null || typeof value === 'object') return '';
+  const text = String(value);
+  return ` (got ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})`;
+}

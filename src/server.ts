@@ -1,0 +1,62 @@
+// Owns listening (HTTP, or HTTPS with TLS_CERT_FILE/TLS_KEY_FILE) and graceful shutdown.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import type { AppConfig } from './config/load-config.js';
+import type { Logger } from './logger.js';
+
+export interface RunningServer {
+  server: http.Server;
+  url: string;
+  /** Stops accepting, lets requests in flight finish (up to the timeout), then closes. */
+  close(): Promise<void>;
+}
+
+/** Slow or idle clients cannot hold a socket forever. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+export async function startServer(
+  app: Koa,
+  config: Pick<AppConfig, 'host' | 'port' | 'tls' | 'shutdownTimeoutMs'>,
+  logger: Logger,
+): Promise<RunningServer> {
+  const handler = app.callback();
+  const options: http.ServerOptions = { maxHeaderSize: 16 * 1024, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS };
+  const server = config.tls
+    ? https.createServer({ ...options, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, handler)
+    : http.createServer(options, handler);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  function close(): Promise<void> {
+    closing ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timeout reached; closing remaining connections');
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      timer.unref();
+      server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      // Keep-alive sockets with no request in flight would hold close() open.
+      server.closeIdleConnections();
+    });
+    return closing;
+  }
+  return { server, url, close };
+}

@@ -1,0 +1,74 @@
+// Runs one tools/call: validates arguments with the tool's zod schema, calls the search service,
+// and shapes the MCP result (structuredContent plus the same JSON as one text block).
+import type { z } from 'zod';
+import { describeForCaller, KnowledgeError } from '../errors.js';
+import { formatIssues } from '../format-issues.js';
+import type { Caller, SearchService } from '../federation/types.js';
+import { getDocumentInput, listSourcesInput, searchDocumentsInput } from './schemas.js';
+
+export interface ToolResult {
+  content: Array<{ type: 'text'; text: string }>;
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+/** Thrown for a tool name that does not exist: a JSON-RPC error, not a tool result. */
+export class UnknownToolError extends Error {
+  constructor(readonly toolName: string) {
+    super(`Unknown tool: ${toolName}`);
+  }
+}
+
+export const TOOL_NAMES = ['search_documents', 'get_document', 'list_sources'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+export function isToolName(name: unknown): name is ToolName {
+  return typeof name === 'string' && (TOOL_NAMES as readonly string[]).includes(name);
+}
+
+function success(value: Record<string, unknown>): ToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
+}
+
+export function toolError(message: string): ToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+function parseArguments<S extends z.ZodType>(schema: S, args: unknown): z.infer<S> {
+  const parsed = schema.safeParse(args ?? {});
+  if (!parsed.success) {
+    throw new KnowledgeError('INVALID_ARGUMENT', `invalid arguments: ${formatIssues(parsed.error.issues, '', args).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export interface ToolCallContext {
+  service: SearchService;
+  caller: Caller;
+  signal: AbortSignal;
+  /** Logs unexpected failures with their detail (the caller only sees a request id). */
+  onUnexpectedError: (error: unknown) => void;
+}
+
+export async function callTool(name: ToolName, args: unknown, context: ToolCallContext): Promise<ToolResult> {
+  try {
+    switch (name) {
+      case 'search_documents': {
+        const input = parseArguments(searchDocumentsInput, args);
+        const output = await context.service.search({ ...input, query: input.query.trim() }, context.caller, context.signal);
+        return success(output as unknown as Record<string, unknown>);
+      }
+      case 'get_document': {
+        const input = parseArguments(getDocumentInput, args);
+        return success((await context.service.getDocument(input, context.caller, context.signal)) as unknown as Record<string, unknown>);
+      }
+      case 'list_sources': {
+        parseArguments(listSourcesInput, args);
+        return success({ sources: await context.service.listSources(context.caller, context.signal) });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof KnowledgeError && error.expose)) context.onUnexpectedError(error);
+    return toolError(describeForCaller(error, context.caller.requestId));
+  }
+}
