@@ -1,0 +1,96 @@
+// The composition root: the one place that knows every connector kind, the cache and the
+// federation, and builds them from the validated config. Callers (serve, CLI) close it.
+import type { Connector } from '../connectors/types.js';
+import { CONNECTOR_FACTORIES } from '../connectors/registry.js';
+import type { AppConfig } from './config/load-config.js';
+import type { ReadinessReport } from './app.js';
+import { createFederation } from './federation/index.js';
+import type { SearchService } from './federation/types.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export interface Runtime {
+  service: SearchService;
+  connectors: ReadonlyMap<string, Connector>;
+  readiness(signal: AbortSignal): Promise<ReadinessReport>;
+  close(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 60_000;
+
+export function createConnectors(config: AppConfig, logger: Logger): Map<string, Connector> {
+  const byKind = new Map(CONNECTOR_FACTORIES.map((factory) => [factory.kind, factory]));
+  const connectors = new Map<string, Connector>();
+  for (const source of config.sources) {
+    const factory = byKind.get(source.kind);
+    if (!factory) throw new Error(`no connector registered for kind ${source.kind}`);
+    connectors.set(source.name, factory.create(source, { logger: logger.child({ source: source.name }), dataDir: config.dataDir, env: config.env }));
+  }
+  return connectors;
+}
+
+/** Starts every connector at once; a source that cannot start is logged and reported, not fatal. */
+export async function startConnectors(connectors: ReadonlyMap<string, Connector>, logger: Logger): Promise<Map<string, string>> {
+  const failures = new Map<string, string>();
+  await Promise.all(
+    [...connectors.values()].map(async (connector) => {
+      try {
+        await connector.start?.(AbortSignal.timeout(START_TIMEOUT_MS));
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0] ?? 'start failed' : 'start failed';
+        failures.set(connector.name, message);
+        logger.error({ source: connector.name, err: error }, `source ${connector.name} could not start: ${message}`);
+      }
+    }),
+  );
+  return failures;
+}
+
+export async function createRuntime(config: AppConfig, logger: Logger, metrics: Metrics): Promise<Runtime> {
+  const connectors = createConnectors(config, logger);
+  await startConnectors(connectors, logger);
+  const service = createFederation({
+    sources: config.sources.map((source) => ({ connector: connectors.get(source.name) as Connector, config: source })),
+    settings: {
+      deadlineMs: config.search.deadlineMs,
+      cursorSecret: config.cursorSecret,
+      fusion: { mode: config.search.fusion, rrfK: config.search.rrfK },
+      cache: { searchTtlMs: config.cache.ttlSearchMs, documentTtlMs: config.cache.ttlDocumentMs },
+      namespace: config.fingerprint,
+    },
+    logger: logger.child({ component: 'federation' }),
+    observer: {
+      onSourceOutcome(source, status, ms, operation) {
+        metrics.sourceRequests.inc({ source, operation, status });
+        metrics.sourceLatency.observe({ source, operation }, ms / 1000);
+      },
+      onBreakerStateChange(source, state) {
+        metrics.breakerOpen.set({ source }, state === 'closed' ? 0 : 1);
+      },
+    },
+  });
+
+  async function readiness(signal: AbortSignal): Promise<ReadinessReport> {
+    const sources = await Promise.all(
+      config.sources.map(async (source) => {
+        const connector = connectors.get(source.name) as Connector;
+        try {
+          const health = await connector.health(signal);
+          return { name: source.name, kind: source.kind, ok: health.ok, detail: health.detail, document_count: health.documentCount };
+        } catch {
+          return { name: source.name, kind: source.kind, ok: false, detail: 'health check failed', document_count: null };
+        }
+      }),
+    );
+    return { ready: sources.some((source) => source.ok), sources, cache: { kind: 'memory', degraded: false } };
+  }
+
+  return {
+    service,
+    connectors,
+    readiness,
+    async close() {
+      await Promise.allSettled([...connectors.values()].map((connector) => connector.close()));
+    },
+  };
+}
