@@ -1,0 +1,38 @@
+// Routes a get_document request to one source: by the `<source>:` prefix of the ID, or by asking
+// the sources the caller may read whether a URL is theirs. Never scans sources for the document.
+import type { Connector } from '../../connectors/types.js';
+import { SOURCE_NAME_PATTERN } from '../../connectors/source-config.js';
+import { KnowledgeError } from '../errors.js';
+import { unknownSourceError } from './plan.js';
+
+export interface DocumentRoute<T> {
+  target: T;
+  nativeId: string;
+}
+
+const URL_LIKE = /^https?:\/\//i;
+
+/** `visible` are the caller's sources, in config order; a source it may not use does not exist for it. */
+export function routeDocument<T extends { connector: Connector }>(documentId: string, visible: readonly T[]): DocumentRoute<T> {
+  const id = documentId.trim();
+  if (URL_LIKE.test(id)) {
+    for (const target of visible) {
+      const nativeId = target.connector.recognizeUrl?.(id) ?? null;
+      if (nativeId !== null && nativeId.length > 0) return { target, nativeId };
+    }
+    throw new KnowledgeError(
+      'NOT_FOUND',
+      'no source you can read serves this URL; pass a document ID from search_documents (`<source>:<id>`)',
+      { status: 404 },
+    );
+  }
+  const colon = id.indexOf(':');
+  const prefix = colon > 0 ? id.slice(0, colon) : '';
+  const nativeId = colon > 0 ? id.slice(colon + 1) : '';
+  if (!SOURCE_NAME_PATTERN.test(prefix) || nativeId.length === 0) {
+    throw new KnowledgeError('INVALID_ARGUMENT', 'document_id: expected `<source>:<native id>` (as search_documents returns) or a document URL');
+  }
+  const target = visible.find((candidate) => candidate.connector.name === prefix);
+  if (!target) throw unknownSourceError([prefix], visible.map((candidate) => candidate.connector.name));
+  return { target, nativeId };
+}

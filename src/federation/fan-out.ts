@@ -1,0 +1,47 @@
+// Asks every selected source at once, each through its guard, within the overall deadline.
+// Never fails for a source: each answer is an outcome. Only the caller's own abort rejects.
+import type { Connector, SourceHit } from '../../connectors/types.js';
+import type { SourceGuard } from './source-guard.js';
+import type { SourceCallResult } from './report.js';
+
+export interface FanOutTarget {
+  connector: Connector;
+  guard: SourceGuard;
+  timeoutMs: number;
+}
+
+export interface FanOutRequest {
+  query: string;
+  limit: number;
+  updatedAfter: Date | null;
+}
+
+export interface FanOutResult extends SourceCallResult {
+  hits: SourceHit[];
+}
+
+/** Each source gets its own timeout, cut short by what is left of the deadline at `deadlineAt`. */
+export async function fanOut(
+  targets: readonly FanOutTarget[],
+  request: FanOutRequest,
+  signal: AbortSignal,
+  deadlineAt: number,
+  now: () => number,
+): Promise<FanOutResult[]> {
+  return Promise.all(
+    targets.map(async (target): Promise<FanOutResult> => {
+      const timeoutMs = Math.max(0, Math.min(target.timeoutMs, deadlineAt - now()));
+      const outcome = await target.guard.run(
+        'search',
+        (callSignal) => target.connector.search({ ...request, signal: callSignal }),
+        { signal, timeoutMs },
+      );
+      const name = target.connector.name;
+      if (outcome.status === 'ok') {
+        const hits = Array.isArray(outcome.value) ? outcome.value : [];
+        return { name, status: 'ok', tookMs: outcome.tookMs, count: Math.min(hits.length, request.limit), hits };
+      }
+      return { name, status: outcome.status, tookMs: outcome.tookMs, count: 0, error: outcome.error, hits: [] };
+    }),
+  );
+}

@@ -1,0 +1,129 @@
+// The search pipeline: plan → cache key → fan out → qualify → fuse → de-duplicate → page → report.
+// Each step is its own module; this file only strings them together and logs the outcome.
+import type { SearchCache } from './cache-port.js';
+import { searchCacheKey } from './cache-key.js';
+import { decodeCursor, encodeCursor, searchFingerprint } from './cursor.js';
+import { dedupeHits, type UniqueHit } from './dedupe.js';
+import { fanOut, type FanOutTarget } from './fan-out.js';
+import { fuseRankings } from './fuse.js';
+import { slicePage, sourceFetchLimit } from './page.js';
+import { planSearch, type SearchPlan } from './plan.js';
+import { qualifyHits, type RankedHit } from './qualify.js';
+import { buildSourceReports, isPartial, type SourceCallResult } from './report.js';
+import type { FederationLogger, FederationSettings } from './settings.js';
+import type { Caller, SearchInput, SearchOutput, SearchResultItem, SourceReport } from './types.js';
+
+export interface SearchTarget extends FanOutTarget {
+  order: number;
+  weight: number;
+}
+
+export interface SearchDeps {
+  /** All configured sources, in config order. */
+  targets: readonly SearchTarget[];
+  settings: FederationSettings;
+  cache: SearchCache;
+  now: () => number;
+  logger: FederationLogger;
+}
+
+/** What the cache holds for one page: everything but the per-caller cursor and timings. */
+interface PageValue {
+  results: SearchResultItem[];
+  sources: SourceReport[];
+  partial: boolean;
+  hasMore: boolean;
+}
+
+function toResultItem(item: UniqueHit): SearchResultItem {
+  const result: SearchResultItem = {
+    id: item.id,
+    title: item.hit.title,
+    snippet: item.hit.snippet,
+    url: item.hit.url,
+    source: item.source,
+    score: Math.round(item.fusedScore * 1e6) / 1e6,
+    updated_at: item.hit.updatedAt,
+  };
+  if (item.alsoIn.length > 0) result.also_in = item.alsoIn;
+  return result;
+}
+
+export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Caller, signal: AbortSignal) => Promise<SearchOutput> {
+  const { settings, now, logger, cache } = deps;
+  const names = deps.targets.map((target) => target.connector.name);
+  const byName = new Map(deps.targets.map((target) => [target.connector.name, target]));
+
+  async function computePage(plan: SearchPlan, offset: number, startedAt: number, signal: AbortSignal): Promise<PageValue> {
+    const targets = plan.selected.map((name) => byName.get(name)!);
+    const fetchLimit = sourceFetchLimit(offset, plan.limit);
+    const answers = await fanOut(
+      targets,
+      { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter },
+      signal,
+      startedAt + settings.deadlineMs,
+      now,
+    );
+    const lists: RankedHit[][] = [];
+    const calls: SourceCallResult[] = [];
+    let saturated = false;
+    answers.forEach((answer, index) => {
+      const target = targets[index]!;
+      const list = qualifyHits(answer.name, target.order, target.weight, answer.hits, fetchLimit);
+      if (list.length >= fetchLimit) saturated = true;
+      lists.push(list);
+      const call: SourceCallResult = { name: answer.name, status: answer.status, tookMs: answer.tookMs, count: list.length };
+      if (answer.error !== undefined) call.error = answer.error;
+      calls.push(call);
+    });
+    const unique = dedupeHits(fuseRankings(lists, settings.fusion));
+    const page = slicePage(unique, offset, plan.limit, saturated, settings.maxResultWindow);
+    return {
+      results: page.items.map(toResultItem),
+      sources: buildSourceReports(plan.visible, calls),
+      partial: isPartial(calls),
+      hasMore: page.hasMore,
+    };
+  }
+
+  return async function search(input, caller, signal) {
+    const startedAt = now();
+    signal.throwIfAborted();
+    const plan = planSearch(input, caller, names, settings.maxLimit);
+    const fingerprint = searchFingerprint(plan, caller, settings.namespace);
+    const offset = input.cursor === undefined ? 0 : decodeCursor(settings.cursorSecret, input.cursor, fingerprint, settings.maxResultWindow);
+    const key = searchCacheKey(plan, offset, caller, settings.fusion, settings.namespace);
+    const { value, cached } = await cache.getOrCompute(key, (computeSignal) => computePage(plan, offset, startedAt, computeSignal), {
+      ttlMs: settings.cache.searchTtlMs,
+      shouldStore: (page) => !page.partial,
+      sources: plan.selected,
+      signal,
+    });
+    const tookMs = Math.round(now() - startedAt);
+    logger.debug({ reqId: caller.requestId, query: plan.query }, 'search query');
+    logger.info(
+      {
+        event: 'search',
+        reqId: caller.requestId,
+        key: caller.keyName,
+        took_ms: tookMs,
+        cached,
+        partial: value.partial,
+        offset,
+        limit: plan.limit,
+        results: value.results.length,
+        sources: value.sources.map(({ name, status, took_ms, count }) => ({ name, status, took_ms, count })),
+      },
+      'search',
+    );
+    return {
+      query: plan.query,
+      results: value.results,
+      sources: value.sources,
+      partial: value.partial,
+      next_cursor: value.hasMore ? encodeCursor(settings.cursorSecret, fingerprint, offset + plan.limit) : null,
+      took_ms: tookMs,
+      cached,
+    };
+  };
+}
