@@ -50,7 +50,10 @@ export const SERVER_INSTRUCTIONS =
   'list_sources shows what is searchable.';
 
 const SERVER_INFO = { name: SERVER_NAME, version: SERVER_VERSION };
-const CAPABILITIES = { tools: { listChanged: false } };
+// Empty prompt and resource lists are served (and declared) so that generic clients and the
+// conformance suite see a consistent surface; documents are reached through the tools.
+const LEGACY_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {}, logging: {} };
+const MODERN_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {} };
 /** Tool list and discovery are static for the life of the process. */
 const CACHEABLE_TTL_MS = 300_000;
 const MODERN_META = { [META_SERVER_INFO]: SERVER_INFO };
@@ -66,14 +69,33 @@ const MODERN_TOOLS_LIST = JSON.stringify({
 const MODERN_DISCOVER = JSON.stringify({
   resultType: 'complete',
   supportedVersions: MODERN_PROTOCOL_VERSIONS,
-  capabilities: CAPABILITIES,
+  capabilities: MODERN_CAPABILITIES,
   instructions: SERVER_INSTRUCTIONS,
   ttlMs: CACHEABLE_TTL_MS,
   cacheScope: 'public',
   _meta: MODERN_META,
 });
 const EMPTY_RESULT = '{}';
-const MODERN_EMPTY_RESULT = JSON.stringify({ resultType: 'complete', _meta: MODERN_META });
+
+/** Empty lists: `{prompts: []}` and friends, in each era's result shape. */
+const EMPTY_LISTS: Record<string, { legacy: string; modern: string }> = Object.fromEntries(
+  [
+    ['prompts/list', 'prompts'],
+    ['resources/list', 'resources'],
+    ['resources/templates/list', 'resourceTemplates'],
+  ].map(([method, field]) => [
+    method as string,
+    {
+      legacy: JSON.stringify({ [field as string]: [] }),
+      modern: JSON.stringify({ resultType: 'complete', [field as string]: [], ttlMs: CACHEABLE_TTL_MS, cacheScope: 'public', _meta: MODERN_META }),
+    },
+  ]),
+);
+
+function resourceNotFound(request: JsonRpcRequest): McpHttpResponse {
+  const uri = request.params?.uri;
+  return { status: 200, body: errorResponse(request.id, INVALID_PARAMS, `Resource not found: ${String(uri)}; documents are read with the get_document tool`, { uri }) };
+}
 
 function headerValue(headers: Headers, name: string): string | undefined {
   const value = headers[name];
@@ -83,7 +105,7 @@ function headerValue(headers: Headers, name: string): string | undefined {
 function initializeResult(params: Record<string, unknown> | undefined): string {
   const requested = params?.protocolVersion;
   const protocolVersion = typeof requested === 'string' && isSupportedLegacyVersion(requested) ? requested : LATEST_LEGACY_VERSION;
-  return JSON.stringify({ protocolVersion, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions: SERVER_INSTRUCTIONS });
+  return JSON.stringify({ protocolVersion, capabilities: LEGACY_CAPABILITIES, serverInfo: SERVER_INFO, instructions: SERVER_INSTRUCTIONS });
 }
 
 export function createMcpDispatcher(deps: McpDispatcherDeps) {
@@ -141,6 +163,15 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
         return simple('tools/list', request.id, LEGACY_TOOLS_LIST);
       case 'tools/call':
         return runTool(request, caller, signal, false);
+      case 'logging/setLevel':
+        // Accepted for compatibility; this server sends no log notifications.
+        return simple('logging/setLevel', request.id, EMPTY_RESULT);
+      case 'prompts/list':
+      case 'resources/list':
+      case 'resources/templates/list':
+        return simple(request.method, request.id, (EMPTY_LISTS[request.method] as { legacy: string }).legacy);
+      case 'resources/read':
+        return resourceNotFound(request);
       default:
         metrics.mcpRequests.inc({ method: 'other', tool: '', outcome: 'rpc_error' });
         return { status: 200, body: errorResponse(request.id, METHOD_NOT_FOUND, `Method not found: ${request.method}`) };
@@ -155,6 +186,12 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
         return simple('tools/list', request.id, MODERN_TOOLS_LIST);
       case 'tools/call':
         return runTool(request, caller, signal, true);
+      case 'prompts/list':
+      case 'resources/list':
+      case 'resources/templates/list':
+        return simple(request.method, request.id, (EMPTY_LISTS[request.method] as { modern: string }).modern);
+      case 'resources/read':
+        return resourceNotFound(request);
       default:
         // initialize, ping and the other session-era methods do not exist in this revision.
         metrics.mcpRequests.inc({ method: 'other', tool: '', outcome: 'rpc_error' });

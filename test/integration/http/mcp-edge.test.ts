@@ -95,7 +95,9 @@ describe('POST /mcp without keys (loopback)', () => {
   });
 
   it('answers unknown methods with -32601, malformed JSON with -32700, batches with -32600', async () => {
-    expect((await postJson(server.url, { jsonrpc: '2.0', id: 7, method: 'resources/list' })).json.error.code).toBe(-32601);
+    expect((await postJson(server.url, { jsonrpc: '2.0', id: 7, method: 'completion/complete' })).json.error.code).toBe(-32601);
+    expect((await postJson(server.url, { jsonrpc: '2.0', id: 7, method: 'resources/list' })).json.result).toEqual({ resources: [] });
+    expect((await postJson(server.url, { jsonrpc: '2.0', id: 7, method: 'resources/read', params: { uri: 'x://y' } })).json.error).toMatchObject({ code: -32602, data: { uri: 'x://y' } });
     const malformed = await postJson(server.url, '{"jsonrpc":"2.0",');
     expect(malformed.status).toBe(400);
     expect(malformed.json).toMatchObject({ id: null, error: { code: -32700 } });
