@@ -1,0 +1,80 @@
+// In-process CacheStore on lru-cache, bounded by bytes: the whole cache when REDIS_URL is
+// unset, and the short-lived first tier in front of Redis otherwise.
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { CacheEntry } from './entry.js';
+import type { CacheStore } from './store.js';
+
+export interface MemoryStoreOptions {
+  /** Upper bound of the JSON size of everything held. */
+  maxBytes: number;
+  /** Keep an entry at most this long, even if it stays fresh longer (first tier). Default: no cap. */
+  maxRetainMs?: number;
+  /** Pretend other instances share it (tests of the cross-instance path). Default false. */
+  shared?: boolean;
+  clock?: () => number;
+}
+
+interface Held {
+  entry: CacheEntry;
+  /** Epoch ms after which the entry is dropped. */
+  dropAt: number;
+}
+
+export class MemoryCacheStore implements CacheStore {
+  readonly shared: boolean;
+  readonly #lru: LRUCache<string, Held>;
+  readonly #locks = new Map<string, { token: string; until: number }>();
+  readonly #maxRetainMs: number;
+  readonly #clock: () => number;
+
+  constructor(options: MemoryStoreOptions) {
+    this.shared = options.shared ?? false;
+    this.#maxRetainMs = options.maxRetainMs ?? Number.POSITIVE_INFINITY;
+    this.#clock = options.clock ?? Date.now;
+    this.#lru = new LRUCache<string, Held>({
+      maxSize: options.maxBytes,
+      // Key plus JSON length approximates the heap held; exactness does not matter, the bound does.
+      sizeCalculation: (held, key) => Math.max(1, key.length + (JSON.stringify(held.entry.value)?.length ?? 0)),
+    });
+  }
+
+  async get(key: string): Promise<CacheEntry | null> {
+    const held = this.#lru.get(key);
+    if (held === undefined) return null;
+    if (this.#clock() >= held.dropAt) {
+      this.#lru.delete(key);
+      return null;
+    }
+    return held.entry;
+  }
+
+  async set(key: string, entry: CacheEntry): Promise<void> {
+    const now = this.#clock();
+    const dropAt = Math.min(entry.staleUntil, now + this.#maxRetainMs);
+    if (dropAt <= now) return;
+    this.#lru.set(key, { entry, dropAt }, { ttl: Math.ceil(dropAt - now) });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#lru.delete(key);
+  }
+
+  async acquireLock(key: string, ttlMs: number): Promise<string | null> {
+    const now = this.#clock();
+    const held = this.#locks.get(key);
+    if (held !== undefined && held.until > now) return null;
+    const token = randomUUID();
+    this.#locks.set(key, { token, until: now + ttlMs });
+    return token;
+  }
+
+  async releaseLock(key: string, token: string): Promise<void> {
+    if (this.#locks.get(key)?.token === token) this.#locks.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.#lru.clear();
+    this.#locks.clear();
+  }
+}

@@ -1,0 +1,48 @@
+// Two tiers: a short-lived in-process copy in front of the shared Redis store, so a hot key
+// costs no round trip. The first tier holds an entry at most `maxRetainMs` (about a second),
+// which bounds how long another instance's newer answer can go unseen here.
+import type { CacheEntry } from './entry.js';
+import type { CacheStore } from './store.js';
+
+export class TieredCacheStore implements CacheStore {
+  readonly shared = true;
+  readonly #near: CacheStore;
+  readonly #far: CacheStore;
+
+  constructor(near: CacheStore, far: CacheStore) {
+    this.#near = near;
+    this.#far = far;
+  }
+
+  async get(key: string, signal: AbortSignal): Promise<CacheEntry | null> {
+    const near = await this.#near.get(key, signal);
+    if (near !== null) return near;
+    const far = await this.#far.get(key, signal);
+    if (far !== null) await this.#near.set(key, far, signal);
+    return far;
+  }
+
+  async set(key: string, entry: CacheEntry, signal: AbortSignal): Promise<void> {
+    await this.#far.set(key, entry, signal);
+    await this.#near.set(key, entry, signal);
+  }
+
+  async delete(key: string, signal: AbortSignal): Promise<void> {
+    await this.#near.delete(key, signal);
+    await this.#far.delete(key, signal);
+  }
+
+  // Locks only mean something where every instance can see them.
+  acquireLock(key: string, ttlMs: number, signal: AbortSignal): Promise<string | null> {
+    return this.#far.acquireLock(key, ttlMs, signal);
+  }
+
+  releaseLock(key: string, token: string, signal: AbortSignal): Promise<void> {
+    return this.#far.releaseLock(key, token, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.#near.close();
+    await this.#far.close();
+  }
+}
