@@ -1,0 +1,107 @@
+// Builds the official client for the cluster it finds: reads `GET /` once, refuses 7.x and
+// OpenSearch, and gives 8.x clusters the `compatible-with=8` media types they accept.
+import { readFile } from 'node:fs/promises';
+import { Client, SniffingTransport, errors, type TransportOptions } from '@elastic/elasticsearch';
+import { KnowledgeError } from '../../src/errors.js';
+import type { ElasticsearchAuth } from './config.js';
+import { translateError } from './errors.js';
+
+/**
+ * The 9.x client sends `application/vnd.elasticsearch+json; compatible-with=9`, which an 8.x
+ * cluster refuses (400 media_type_header_exception). The client hard-codes these media types in
+ * the options it hands its Transport, so a Transport subclass is the one seam that changes them
+ * for JSON and NDJSON (bulk) bodies alike, without pinning one content type for every request.
+ */
+export const COMPATIBLE_WITH_8 = {
+  jsonContentType: 'application/vnd.elasticsearch+json; compatible-with=8',
+  ndjsonContentType: 'application/vnd.elasticsearch+x-ndjson; compatible-with=8',
+  accept: 'application/vnd.elasticsearch+json; compatible-with=8,text/plain',
+} as const;
+
+export class Compatible8Transport extends SniffingTransport {
+  constructor(options: TransportOptions) {
+    super({ ...options, vendoredHeaders: { ...COMPATIBLE_WITH_8 } });
+  }
+}
+
+// The ESM build of the client does not re-export this type.
+type ClientOptions = NonNullable<ConstructorParameters<typeof Client>[0]>;
+
+/** Plain JSON, which every Elasticsearch version accepts: used for the version probe. */
+const UNVERSIONED_HEADERS = { accept: 'application/json', 'content-type': 'application/json' };
+
+export interface ClientSettings {
+  nodes: string[];
+  auth: ElasticsearchAuth;
+  caFile: string | undefined;
+  caFingerprint: string | undefined;
+  requestTimeoutMs: number;
+}
+
+export interface ClusterInfo {
+  version: string;
+  major: number;
+}
+
+/** The client options for these settings; reads the CA file (hence async, and only in `start`). */
+export async function buildClientOptions(settings: ClientSettings, signal: AbortSignal): Promise<ClientOptions> {
+  const options: ClientOptions = {
+    nodes: settings.nodes,
+    requestTimeout: settings.requestTimeoutMs,
+    // Only fail over to another node; retrying one busy node is the federation's call, not ours.
+    maxRetries: Math.max(0, settings.nodes.length - 1),
+    name: 'knowledge-mcp',
+  };
+  if (settings.auth !== undefined) options.auth = settings.auth;
+  if (settings.caFile !== undefined) {
+    options.tls = { ca: await readFile(settings.caFile, { encoding: 'utf8', signal }) };
+  }
+  if (settings.caFingerprint !== undefined) options.caFingerprint = settings.caFingerprint;
+  return options;
+}
+
+function unsupported(message: string): KnowledgeError {
+  return new KnowledgeError('CONFIG_INVALID', message, { status: 500 });
+}
+
+/**
+ * Reads the cluster's version with headers every version accepts. A server that does not say
+ * `x-elastic-product: Elasticsearch` (OpenSearch, Elasticsearch before 7.14) fails the client's
+ * product check; its body still tells which one it is, for a clear message.
+ */
+export async function probeCluster(client: Client, signal: AbortSignal, index: string): Promise<ClusterInfo> {
+  let body: unknown;
+  try {
+    body = await client.info({}, { signal, headers: UNVERSIONED_HEADERS });
+  } catch (error) {
+    if (error instanceof errors.ProductNotSupportedError) {
+      throw unsupportedProduct(error.meta?.body);
+    }
+    throw translateError(error, signal, index);
+  }
+  const version = (body as { version?: { number?: unknown; distribution?: unknown } } | null)?.version;
+  if (version?.distribution === 'opensearch') throw unsupportedProduct(body);
+  const number = typeof version?.number === 'string' ? version.number : '';
+  const major = Number.parseInt(number, 10);
+  if (!Number.isFinite(major)) throw unsupported('the server at this URL did not report an Elasticsearch version');
+  if (major < 8) {
+    throw unsupported(`Elasticsearch ${number} is not supported; this connector needs Elasticsearch 8.x or 9.x`);
+  }
+  return { version: number, major };
+}
+
+function unsupportedProduct(body: unknown): KnowledgeError {
+  const version = (body as { version?: { number?: unknown; distribution?: unknown } } | null)?.version;
+  const number = typeof version?.number === 'string' ? version.number : 'unknown version';
+  if (version?.distribution === 'opensearch') {
+    return unsupported(`OpenSearch ${number} is not supported; this connector needs Elasticsearch 8.x or 9.x`);
+  }
+  return unsupported(
+    `the server is not Elasticsearch 8.x or 9.x (it did not send x-elastic-product: Elasticsearch; reports ${number})`,
+  );
+}
+
+/** A client speaking the media types this cluster's major version accepts. */
+export function clientForCluster(probe: Client, cluster: ClusterInfo): Client {
+  return cluster.major === 8 ? probe.child({ Transport: Compatible8Transport }) : probe;
+}
