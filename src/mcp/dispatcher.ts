@@ -111,7 +111,7 @@ function initializeResult(params: Record<string, unknown> | undefined): string {
 export function createMcpDispatcher(deps: McpDispatcherDeps) {
   const { service, logger, metrics } = deps;
 
-  async function runTool(request: JsonRpcRequest, caller: Caller, signal: AbortSignal, modern: boolean): Promise<McpHttpResponse> {
+  async function runTool(request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal, modern: boolean): Promise<McpHttpResponse> {
     const name = request.params?.name;
     if (typeof name !== 'string') {
       return { status: 200, body: errorResponse(request.id, INVALID_PARAMS, 'Invalid params: params.name must be a tool name') };
@@ -124,7 +124,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     const result: ToolResult = await callTool(name, request.params?.arguments, {
       service,
       caller,
-      signal,
+      signal: signal(),
       onUnexpectedError: (error) => logger.error({ err: error, reqId: caller.requestId, tool: name }, 'tool failed unexpectedly'),
     });
     const seconds = (performance.now() - started) / 1000;
@@ -153,7 +153,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     return { status: 200, body: resultResponse(id, resultJson) };
   }
 
-  async function handleLegacy(request: JsonRpcRequest, caller: Caller, signal: AbortSignal): Promise<McpHttpResponse> {
+  async function handleLegacy(request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal): Promise<McpHttpResponse> {
     switch (request.method) {
       case 'initialize':
         return simple('initialize', request.id, initializeResult(request.params));
@@ -178,7 +178,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     }
   }
 
-  async function handleModern(request: JsonRpcRequest, caller: Caller, signal: AbortSignal): Promise<McpHttpResponse> {
+  async function handleModern(request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal): Promise<McpHttpResponse> {
     switch (request.method) {
       case 'server/discover':
         return simple('server/discover', request.id, MODERN_DISCOVER);
@@ -209,8 +209,11 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
   }
 
   return {
-    /** Handles one POST /mcp body. Never throws: every failure becomes a JSON-RPC error. */
-    async handle(rawBody: Buffer, headers: Headers, caller: Caller, signal: AbortSignal): Promise<McpHttpResponse> {
+    /**
+     * Handles one POST /mcp body. Never throws: every failure becomes a JSON-RPC error.
+     * `signal` is asked for only when backend work starts (most requests never need one).
+     */
+    async handle(rawBody: Buffer, headers: Headers, caller: Caller, signal: () => AbortSignal): Promise<McpHttpResponse> {
       let parsed: unknown;
       try {
         parsed = JSON.parse(rawBody.toString('utf8'));
