@@ -1,22 +1,25 @@
 // Two tiers: a short-lived in-process copy in front of the shared Redis store, so a hot key
 // costs no round trip. The first tier holds an entry at most `maxRetainMs` (about a second),
-// which bounds how long another instance's newer answer can go unseen here.
-import type { CacheEntry } from './entry.js';
+// which bounds how long another instance's newer answer can go unseen here. Only fresh copies
+// are answered locally: a stale one is checked against Redis, where a refresh may already be.
+import { classifyEntry, type CacheEntry } from './entry.js';
 import type { CacheStore } from './store.js';
 
 export class TieredCacheStore implements CacheStore {
   readonly shared = true;
   readonly #near: CacheStore;
   readonly #far: CacheStore;
+  readonly #clock: () => number;
 
-  constructor(near: CacheStore, far: CacheStore) {
+  constructor(near: CacheStore, far: CacheStore, clock: () => number = Date.now) {
     this.#near = near;
     this.#far = far;
+    this.#clock = clock;
   }
 
   async get(key: string, signal: AbortSignal): Promise<CacheEntry | null> {
     const near = await this.#near.get(key, signal);
-    if (near !== null) return near;
+    if (near !== null && classifyEntry(near, this.#clock()) === 'fresh') return near;
     const far = await this.#far.get(key, signal);
     if (far !== null) await this.#near.set(key, far, signal);
     return far;

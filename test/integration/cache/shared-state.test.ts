@@ -1,0 +1,106 @@
+// Breaker state and rate limits shared by two instances (two connections) through the machine's
+// Redis, under a key prefix of their own.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BreakerOpenError } from '../../../src/federation/breaker.js';
+import { applyFailure, breakerPhase, CLOSED_BREAKER, DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../../src/shared-state/breaker-state.js';
+import { createSharedState, type SharedState } from '../../../src/shared-state/create-shared-state.js';
+import { silentLogger } from '../../../src/shared-state/logger.js';
+import { createSharedBreakerFactory } from '../../../src/shared-state/shared-breaker.js';
+import { deleteKeys, SHARED_REDIS_URL, sharedRedisReachable, uniquePrefix } from './redis-probe.js';
+
+const reachable = await sharedRedisReachable();
+if (!reachable) console.warn(`skipping shared-state tests: no Redis at ${SHARED_REDIS_URL}`);
+
+const policy: BreakerPolicy = { ...DEFAULT_BREAKER_POLICY, baseSuspendMs: 1_000, maxSuspendMs: 8_000, probeLeaseMs: 2_000 };
+
+describe.skipIf(!reachable)('shared state across two instances', () => {
+  const prefix = uniquePrefix('shared');
+  let a: SharedState;
+  let b: SharedState;
+
+  beforeAll(async () => {
+    const make = () =>
+      createSharedState({
+        redisUrl: SHARED_REDIS_URL,
+        logger: silentLogger,
+        keyPrefix: prefix,
+        redis: { commandTimeoutMs: 500 },
+        breakerPolicy: policy,
+        rateLimits: { defaultPolicy: { points: 3, durationSec: 2 }, perKey: { batch: { points: 1, durationSec: 60 }, trusted: { points: 0, durationSec: 60 } } },
+      });
+    a = make();
+    b = make();
+    expect(await a.link!.waitUntilReady(2000)).toBe(true);
+    expect(await b.link!.waitUntilReady(2000)).toBe(true);
+  });
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await deleteKeys(SHARED_REDIS_URL, prefix);
+  });
+
+  it('counts failures from both instances together and suspends the source for both', async () => {
+    const now = 1_000_000;
+    for (let i = 0; i < 3; i += 1) await a.breakers.recordFailure('wiki', now);
+    await b.breakers.recordFailure('wiki', now);
+    expect(breakerPhase(await a.breakers.get('wiki'), now)).toBe('closed');
+    const tripped = await b.breakers.recordFailure('wiki', now);
+    expect(tripped).toEqual({ failures: 5, suspendedUntil: now + 1_000, trips: 1 });
+    expect(breakerPhase(await a.breakers.get('wiki'), now + 10)).toBe('open');
+  });
+
+  it('applies exactly the transition rules of the in-memory store (Lua and TypeScript agree)', async () => {
+    let expected = CLOSED_BREAKER;
+    const times = [0, 0, 0, 0, 0, 500, 1_000, 1_000, 2_999, 3_000, 7_000, 20_000, 40_000];
+    for (const [i, t] of times.entries()) {
+      expected = applyFailure(expected, t, policy);
+      const actual = await (i % 2 === 0 ? a : b).breakers.recordFailure('lua-check', t);
+      expect(actual).toEqual(expected);
+    }
+  });
+
+  it('grants the half-open probe to one instance only, and a success closes it for both', async () => {
+    const now = 2_000_000;
+    for (let i = 0; i < 5; i += 1) await a.breakers.recordFailure('pg', now);
+    const after = now + 1_000;
+    const grants = await Promise.all([a.breakers.tryAcquireProbe('pg', after), b.breakers.tryAcquireProbe('pg', after)]);
+    expect(grants.filter(Boolean)).toHaveLength(1);
+    await b.breakers.recordSuccess('pg');
+    expect(await a.breakers.get('pg')).toEqual(CLOSED_BREAKER);
+  });
+
+  it("suspends a source in the federation's breaker on the other instance without calling it", async () => {
+    const settings = { failureThreshold: 5, initialBackoffMs: 1_000, maxBackoffMs: 8_000 };
+    const hooks = { countsAsFailure: () => true, onStateChange: () => undefined };
+    const onA = createSharedBreakerFactory(a.breakers)('es', settings, hooks);
+    const onB = createSharedBreakerFactory(b.breakers)('es', settings, hooks);
+    for (let i = 0; i < 5; i += 1) await expect(onA.execute(() => Promise.reject(new Error('timeout')))).rejects.toThrow('timeout');
+    let called = false;
+    await expect(
+      onB.execute(async () => {
+        called = true;
+      }),
+    ).rejects.toBeInstanceOf(BreakerOpenError);
+    expect(called).toBe(false);
+  });
+
+  it('shares one rate limit per key across instances and says when to retry', async () => {
+    await expect(a.rateLimiter.consume('ci')).resolves.toMatchObject({ allowed: true, remaining: 2 });
+    await expect(b.rateLimiter.consume('ci')).resolves.toMatchObject({ allowed: true, remaining: 1 });
+    await expect(a.rateLimiter.consume('ci')).resolves.toMatchObject({ allowed: true, remaining: 0 });
+    const refused = await b.rateLimiter.consume('ci');
+    expect(refused.allowed).toBe(false);
+    if (!refused.allowed) {
+      expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(refused.retryAfterSeconds).toBeLessThanOrEqual(2);
+    }
+    await expect(a.rateLimiter.consume('someone-else')).resolves.toMatchObject({ allowed: true });
+  });
+
+  it('applies per-key policies on every instance', async () => {
+    await expect(a.rateLimiter.consume('batch')).resolves.toMatchObject({ allowed: true });
+    await expect(b.rateLimiter.consume('batch')).resolves.toMatchObject({ allowed: false });
+    for (let i = 0; i < 10; i += 1) await expect(b.rateLimiter.consume('trusted')).resolves.toEqual({ allowed: true, remaining: null });
+  });
+});
