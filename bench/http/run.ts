@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     printComparison(`tools/list (${Buffer.byteLength(sample)} B answer), ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}`, comparison);
     const target = 0.5;
     process.stdout.write(`ratio ${comparison.medianRatio.toFixed(2)}× (target ≥ ${target}×): ${comparison.medianRatio >= target ? 'met' : 'NOT met'}\n`);
-    process.stdout.write(`written ${writeResults('http', { workload: 'tools/list', connections, rounds, seconds, ...comparison, target })}\n`);
+    process.stdout.write(`written ${writeResults('http', { workload: 'tools/list', connections, roundCount: rounds, seconds, ...comparison, target })}\n`);
   } finally {
     await ours.stop();
     await bare?.stop();
