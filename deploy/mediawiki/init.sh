@@ -54,10 +54,19 @@ if [ "$count" -eq 0 ]; then
   exit 1
 fi
 echo "mediawiki-init: importing $count runbooks"
-php "$MW_DIR/maintenance/importTextFiles.php" --overwrite --bot \
-  --summary "Demo runbooks imported by knowledge-mcp's docker-compose stack" "$pages"/*.wiki
-php "$MW_DIR/maintenance/rebuildtextindex.php"
-php "$MW_DIR/maintenance/runJobs.php" --quiet
+log="$pages/import.log"
+if ! php "$MW_DIR/maintenance/importTextFiles.php" --overwrite --bot \
+  --summary "Demo runbooks imported by knowledge-mcp's docker-compose stack" "$pages"/*.wiki >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+cat "$log"
+if grep -q '^Done! 0 succeeded' "$log"; then
+  echo "mediawiki-init: runbooks unchanged, search index kept"
+else
+  php "$MW_DIR/maintenance/rebuildtextindex.php"
+  php "$MW_DIR/maintenance/runJobs.php" --quiet
+fi
 
 # The web server runs as www-data and must be able to write the SQLite database.
 if [ "$(id -u)" = "0" ] && id www-data >/dev/null 2>&1; then
