@@ -24,8 +24,12 @@ export type RateDecision =
   | { allowed: false; /** Whole seconds for the Retry-After header, at least 1. */ retryAfterSeconds: number };
 
 export interface KeyRateLimiter {
-  /** Counts one request for `key` and says whether it may proceed. Never throws for backend trouble. */
-  consume(key: string, signal?: AbortSignal): Promise<RateDecision>;
+  /**
+   * Counts one request for `key` and says whether it may proceed. `policy` overrides the
+   * configured one for this call (the HTTP layer passes the key's limit). Never throws for
+   * backend trouble.
+   */
+  consume(key: string, policy?: RateLimitPolicy, signal?: AbortSignal): Promise<RateDecision>;
 }
 
 interface LimiterPair {
@@ -61,8 +65,8 @@ export class SharedRateLimiter implements KeyRateLimiter {
     this.#link = link;
   }
 
-  async consume(key: string, signal?: AbortSignal): Promise<RateDecision> {
-    const policy = this.#settings.perKey?.[key] ?? this.#settings.defaultPolicy;
+  async consume(key: string, override?: RateLimitPolicy, signal?: AbortSignal): Promise<RateDecision> {
+    const policy = override ?? this.#settings.perKey?.[key] ?? this.#settings.defaultPolicy;
     if (policy.points <= 0) return { allowed: true, remaining: null };
     const pair = this.#pairFor(policy);
     if (pair.shared !== null && this.#link !== null && !this.#link.isDegraded()) {

@@ -1,6 +1,7 @@
 // Two instances (two connections) against the machine's Redis, under a key prefix of their own.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bumpSourceGenerations } from '../../../src/cache/bump-generation.js';
 import { createCacheLayer, type CacheLayer } from '../../../src/cache/create-cache.js';
 import type { ReadThroughOptions } from '../../../src/cache/read-through.js';
 import { silentLogger } from '../../../src/shared-state/logger.js';
@@ -91,6 +92,17 @@ describe.skipIf(!reachable)('Redis cache across two instances', () => {
     await expect(a.cache.getOrCompute('search:gen', compute, opts())).resolves.toMatchObject({ value: { version: 2 }, cached: false });
     await new Promise((resolve) => setTimeout(resolve, 60)); // b trusts generations it read for 50 ms
     await expect(b.cache.getOrCompute('search:gen', compute, opts())).resolves.toMatchObject({ value: { version: 2 }, cached: true });
+  });
+
+  it('lets an ingest CLI process invalidate what running instances cached', async () => {
+    let version = 1;
+    const compute = async () => ({ version });
+    await a.cache.getOrCompute('search:cli', compute, opts({ sources: ['runbooks'] }));
+    version = 2;
+    const bumped = await bumpSourceGenerations({ redisUrl: SHARED_REDIS_URL, sources: ['runbooks'], logger: silentLogger, signal: AbortSignal.timeout(5000), keyPrefix: prefix });
+    expect(bumped.get('runbooks')).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await expect(a.cache.getOrCompute('search:cli', compute, opts({ sources: ['runbooks'] }))).resolves.toMatchObject({ value: { version: 2 }, cached: false });
   });
 
   it('never writes a partial answer to Redis', async () => {

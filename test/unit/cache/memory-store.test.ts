@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../../../src/cache/entry.js';
 import { MemoryCacheStore } from '../../../src/cache/memory-store.js';
 
-
 describe('MemoryCacheStore', () => {
   it('drops an entry at the end of its stale window', async () => {
     let now = 0;

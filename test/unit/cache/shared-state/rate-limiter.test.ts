@@ -22,3 +22,12 @@ describe('SharedRateLimiter without Redis', () => {
     await expect(limiter.consume('batch')).resolves.toMatchObject({ allowed: false });
   });
 });
+
+describe('SharedRateLimiter with a policy per call', () => {
+  it('counts under the policy the caller passes, separately from other policies', async () => {
+    const limiter = new SharedRateLimiter({ defaultPolicy: { points: 100, durationSec: 60 }, keyPrefix: 'unit:' }, null);
+    await expect(limiter.consume('ci', { points: 1, durationSec: 60 })).resolves.toMatchObject({ allowed: true });
+    await expect(limiter.consume('ci', { points: 1, durationSec: 60 })).resolves.toMatchObject({ allowed: false });
+    await expect(limiter.consume('ci')).resolves.toMatchObject({ allowed: true, remaining: 99 });
+  });
+});
