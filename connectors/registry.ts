@@ -1,5 +1,15 @@
 // The one list of connector kinds: adding a kind is one folder plus one line here.
 import type { ConnectorFactory } from './registry-types.js';
+import { scriptedConnectorFactory } from './scripted/index.js';
 import { markdownFactory } from './wiki/markdown/index.js';
 
-export const CONNECTOR_FACTORIES: readonly ConnectorFactory[] = [markdownFactory as unknown as ConnectorFactory];
+/**
+ * Each factory only ever receives what its own `configSchema` parsed, so the registry can hold
+ * factories of differently-typed configs side by side.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const CONNECTOR_FACTORIES: ReadonlyArray<ConnectorFactory<any>> = [
+  markdownFactory,
+  // A configurable test double (fixed answers, delays, failures) for fault-injection tests.
+  scriptedConnectorFactory,
+];
