@@ -121,7 +121,8 @@ describe.skipIf(missingBuild)(missingBuild ? `image start command ${SKIP_NOTE}` 
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { error?: unknown }).error).toBeDefined();
 
-    for (const headers of [{ 'x-api-key': API_KEY }, { authorization: `Bearer ${API_KEY}` }]) {
+    const keyHeaders: Array<Record<string, string>> = [{ 'x-api-key': API_KEY }, { authorization: `Bearer ${API_KEY}` }];
+    for (const headers of keyHeaders) {
       const response = await mcpCall(port, listTools, headers);
       expect(response.status).toBe(200);
       const message = (await response.json()) as { result: { tools: Array<{ name: string }> } };
