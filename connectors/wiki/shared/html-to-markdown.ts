@@ -88,7 +88,16 @@ function tableToMarkdown(service: TurndownService, table: DomElement): string {
 }
 
 function createService(options: HtmlToMarkdownOptions): TurndownService {
+  const customRules = options.rules ?? [];
   const service = new TurndownService({
+    // Turndown skips rules for elements without text; custom rules may still have something to say
+    // (a Confluence link to a page title, an image's alt text).
+    blankReplacement: (_content, node) => {
+      const element = node as unknown as DomElement & { isBlock?: boolean };
+      const rule = customRules.find((r) => r.filter(element));
+      if (rule !== undefined) return rule.replacement('', element);
+      return element.isBlock ? '\n\n' : '';
+    },
     headingStyle: 'atx',
     codeBlockStyle: 'fenced',
     bulletListMarker: '-',
@@ -101,7 +110,7 @@ function createService(options: HtmlToMarkdownOptions): TurndownService {
     const element = node as DomElement;
     return isChrome(element) || (drop !== undefined && drop(element));
   }) as TurndownService.FilterFunction);
-  for (const rule of options.rules ?? []) {
+  for (const rule of customRules) {
     service.addRule(rule.name, {
       filter: ((node: unknown) => rule.filter(node as DomElement)) as TurndownService.FilterFunction,
       replacement: (content, node) => rule.replacement(content, node as unknown as DomElement),
@@ -139,5 +148,5 @@ function createService(options: HtmlToMarkdownOptions): TurndownService {
 export function htmlToMarkdown(html: string, options: HtmlToMarkdownOptions = {}): string {
   if (html.trim() === '') return '';
   const markdown = createService(options).turndown(html);
-  return markdown.replace(/\n{3,}/g, '\n\n').trim();
+  return markdown.replace(/^[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
 }
