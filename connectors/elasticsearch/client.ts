@@ -1,7 +1,7 @@
 // Builds the official client for the cluster it finds: reads `GET /` once, refuses 7.x and
 // OpenSearch, and gives 8.x clusters the `compatible-with=8` media types they accept.
 import { readFile } from 'node:fs/promises';
-import { Client, SniffingTransport, errors, type TransportOptions } from '@elastic/elasticsearch';
+import { Client, SniffingTransport, type TransportOptions } from '@elastic/elasticsearch';
 import { KnowledgeError } from '../../src/errors.js';
 import type { ElasticsearchAuth } from './config.js';
 import { translateError } from './errors.js';
@@ -65,40 +65,43 @@ function unsupported(message: string): KnowledgeError {
 }
 
 /**
- * Reads the cluster's version with headers every version accepts. A server that does not say
- * `x-elastic-product: Elasticsearch` (OpenSearch, Elasticsearch before 7.14) fails the client's
- * product check; its body still tells which one it is, for a clear message.
+ * Reads `GET /` with the product check off: the client's own check throws before the body is
+ * read, and the body is what tells OpenSearch or an old Elasticsearch apart for a clear message.
+ */
+class UncheckedTransport extends SniffingTransport {
+  constructor(options: TransportOptions) {
+    super({ ...options, productCheck: undefined });
+  }
+}
+
+/**
+ * Reads the cluster's version with headers every version accepts, and refuses what this
+ * connector cannot serve: OpenSearch, servers without `x-elastic-product: Elasticsearch`, 7.x.
  */
 export async function probeCluster(client: Client, signal: AbortSignal, index: string): Promise<ClusterInfo> {
-  let body: unknown;
+  let response: { body: unknown; headers?: Record<string, unknown> | undefined };
   try {
-    body = await client.info({}, { signal, headers: UNVERSIONED_HEADERS });
+    const probe = client.child({ Transport: UncheckedTransport });
+    response = await probe.info({}, { signal, headers: UNVERSIONED_HEADERS, meta: true });
   } catch (error) {
-    if (error instanceof errors.ProductNotSupportedError) {
-      throw unsupportedProduct(error.meta?.body);
-    }
     throw translateError(error, signal, index);
   }
-  const version = (body as { version?: { number?: unknown; distribution?: unknown } } | null)?.version;
-  if (version?.distribution === 'opensearch') throw unsupportedProduct(body);
+  const version = (response.body as { version?: { number?: unknown; distribution?: unknown } } | null)?.version;
   const number = typeof version?.number === 'string' ? version.number : '';
+  if (version?.distribution === 'opensearch') {
+    throw unsupported(`OpenSearch ${number} is not supported; this connector needs Elasticsearch 8.x or 9.x`);
+  }
+  if (response.headers?.['x-elastic-product'] !== 'Elasticsearch') {
+    throw unsupported(
+      `the server is not Elasticsearch 8.x or 9.x (no x-elastic-product: Elasticsearch header; version ${number || 'unknown'})`,
+    );
+  }
   const major = Number.parseInt(number, 10);
-  if (!Number.isFinite(major)) throw unsupported('the server at this URL did not report an Elasticsearch version');
+  if (!Number.isFinite(major)) throw unsupported('the server did not report an Elasticsearch version');
   if (major < 8) {
     throw unsupported(`Elasticsearch ${number} is not supported; this connector needs Elasticsearch 8.x or 9.x`);
   }
   return { version: number, major };
-}
-
-function unsupportedProduct(body: unknown): KnowledgeError {
-  const version = (body as { version?: { number?: unknown; distribution?: unknown } } | null)?.version;
-  const number = typeof version?.number === 'string' ? version.number : 'unknown version';
-  if (version?.distribution === 'opensearch') {
-    return unsupported(`OpenSearch ${number} is not supported; this connector needs Elasticsearch 8.x or 9.x`);
-  }
-  return unsupported(
-    `the server is not Elasticsearch 8.x or 9.x (it did not send x-elastic-product: Elasticsearch; reports ${number})`,
-  );
 }
 
 /** A client speaking the media types this cluster's major version accepts. */

@@ -191,7 +191,10 @@ export class ElasticsearchConnector implements Connector {
 
   async #detectFields(client: Client, signal: AbortSignal): Promise<FieldMap> {
     const configured = this.#config.fields;
-    const complete = [configured.title, configured.body, configured.url, configured.updated_at].every((f) => f !== undefined);
+    // The mapping also tells whether a custom id field needs its `.keyword` sub-field for lookups.
+    const complete =
+      [configured.title, configured.body, configured.url, configured.updated_at].every((f) => f !== undefined) &&
+      (configured.id === undefined || configured.id === '_id');
     let mapping: Map<string, string> | null = null;
     if (!complete) {
       try {

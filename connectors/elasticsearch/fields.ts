@@ -3,8 +3,10 @@
 
 /** Resolved field names; null when the index has no such field. */
 export interface FieldMap {
-  /** `_id` or a keyword field holding the native id. */
+  /** `_id` or a `_source` field holding the native id. */
   id: string;
+  /** Where an exact lookup of the id goes: the id field, or its `.keyword` sub-field when it is text. */
+  idLookup: string;
   title: string | null;
   body: string | null;
   url: string | null;
@@ -20,7 +22,14 @@ export interface ConfiguredFields {
 }
 
 /** The names `ingest` writes and a fresh index uses. */
-export const DEFAULT_FIELDS: FieldMap = { id: '_id', title: 'title', body: 'body', url: 'url', updatedAt: 'updated_at' };
+export const DEFAULT_FIELDS: FieldMap = {
+  id: '_id',
+  idLookup: '_id',
+  title: 'title',
+  body: 'body',
+  url: 'url',
+  updatedAt: 'updated_at',
+};
 
 // Candidates in order of preference, for indexes built by other tools (CMS exports, log shippers).
 const CANDIDATES = {
@@ -54,9 +63,11 @@ function walkProperties(properties: unknown, prefix: string, out: Map<string, st
   if (typeof properties !== 'object' || properties === null) return;
   for (const [name, raw] of Object.entries(properties)) {
     const path = prefix + name;
-    const spec = raw as { type?: unknown; properties?: unknown };
+    const spec = raw as { type?: unknown; properties?: unknown; fields?: unknown };
     if (typeof spec.type === 'string' && !out.has(path)) out.set(path, spec.type);
     if (spec.properties !== undefined) walkProperties(spec.properties, `${path}.`, out);
+    // Multi-fields (`title.keyword`) are searchable paths of their own.
+    if (spec.fields !== undefined) walkProperties(spec.fields, `${path}.`, out);
   }
 }
 
@@ -65,9 +76,11 @@ function walkProperties(properties: unknown, prefix: string, out: Map<string, st
  * (index not created yet) the defaults are used, so that `ingest` and later searches agree.
  */
 export function resolveFields(configured: ConfiguredFields, mapping: Map<string, string> | null): FieldMap {
+  const id = configured.id ?? DEFAULT_FIELDS.id;
   if (mapping === null || mapping.size === 0) {
     return {
-      id: configured.id ?? DEFAULT_FIELDS.id,
+      id,
+      idLookup: id,
       title: configured.title ?? DEFAULT_FIELDS.title,
       body: configured.body ?? DEFAULT_FIELDS.body,
       url: configured.url ?? DEFAULT_FIELDS.url,
@@ -82,8 +95,11 @@ export function resolveFields(configured: ConfiguredFields, mapping: Map<string,
     }
     return null;
   };
+  // A term query on an analysed text field would compare against its tokens, not the whole id.
+  const idLookup = mapping.get(id) === 'text' && mapping.get(`${id}.keyword`) === 'keyword' ? `${id}.keyword` : id;
   return {
-    id: configured.id ?? '_id',
+    id,
+    idLookup,
     title: configured.title ?? pick('title'),
     body: configured.body ?? pick('body'),
     url: configured.url ?? pick('url'),

@@ -75,7 +75,7 @@ export function sourceFields(fields: FieldMap, withBody: boolean): string[] {
 
 /** The query that finds one document by native id across every index behind an alias or pattern. */
 export function buildIdQuery(nativeId: string, fields: FieldMap): estypes.QueryDslQueryContainer {
-  return fields.id === '_id' ? { ids: { values: [nativeId] } } : { term: { [fields.id]: { value: nativeId } } };
+  return fields.id === '_id' ? { ids: { values: [nativeId] } } : { term: { [fields.idLookup]: { value: nativeId } } };
 }
 
 type Hit = estypes.SearchHit<Record<string, unknown>>;
