@@ -68,11 +68,13 @@ function taskToMarkdown(content: string, task: DomElement): string {
   return `\n- [${done ? 'x' : ' '}] ${content.trim().replace(/\n+/g, ' ')}`;
 }
 
-function imageToMarkdown(image: DomElement): string {
-  const alt = image.getAttribute('ac:alt') ?? image.getAttribute('ac:title') ?? '';
-  const url = childNamed(image, 'RI:URL')?.getAttribute('ri:value');
-  if (url && /^https?:\/\//i.test(url)) return `![${alt.replace(/[[\]]/g, ' ')}](${url})`;
-  return alt;
+/** `<ac:image>` as a real `<img>` (external URL) or its alt text (attachments are not reachable). */
+function imageToHtml(attributes: string, inner: string): string {
+  const attr = (source: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(source)?.[1] ?? null;
+  const alt = attr(attributes, 'ac:alt') ?? attr(attributes, 'ac:title') ?? '';
+  const url = attr(inner, 'ri:value');
+  if (url !== null && /^https?:\/\//i.test(url)) return `<img src="${url}" alt="${alt}">`;
+  return alt === '' ? '' : `<span>${alt}</span>`;
 }
 
 const STORAGE_RULES: NonNullable<HtmlToMarkdownOptions['rules']> = [
@@ -80,7 +82,6 @@ const STORAGE_RULES: NonNullable<HtmlToMarkdownOptions['rules']> = [
   { name: 'confluenceLink', filter: (e) => e.nodeName === 'AC:LINK', replacement: linkToMarkdown },
   { name: 'confluenceTask', filter: (e) => e.nodeName === 'AC:TASK', replacement: taskToMarkdown },
   { name: 'confluenceTaskList', filter: (e) => e.nodeName === 'AC:TASK-LIST', replacement: (content) => `\n${content}\n\n` },
-  { name: 'confluenceImage', filter: (e) => e.nodeName === 'AC:IMAGE', replacement: (_c, e) => imageToMarkdown(e) },
 ];
 
 /** Metadata, placeholders and emoticons carry nothing a reader needs. */
@@ -89,7 +90,7 @@ function isStorageNoise(element: DomElement): boolean {
   return (
     name === 'AC:PARAMETER' || name === 'AC:PLACEHOLDER' || name === 'AC:EMOTICON' || name === 'AC:TASK-ID' ||
     name === 'AC:TASK-STATUS' || name === 'AC:TASK-UUID' || name === 'AC:INLINE-COMMENT-MARKER-REF' ||
-    (name.startsWith('RI:') && name !== 'RI:URL') || name === 'AC:ADF-ATTRIBUTE'
+    name.startsWith('RI:') || name === 'AC:ADF-ATTRIBUTE'
   );
 }
 
@@ -103,6 +104,8 @@ export function prepareStorageXml(storage: string): string {
   return storage
     .replace(/<ac:plain-text-body>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/ac:plain-text-body>/g, (_m, text: string) => `<ac:plain-text-body><pre>${escapeText(text)}</pre></ac:plain-text-body>`)
     .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, text: string) => escapeText(text))
+    .replace(/<ac:image\b([^>]*?)\/>/g, (_m, attributes: string) => imageToHtml(attributes, ''))
+    .replace(/<ac:image\b([^>]*)>([\s\S]*?)<\/ac:image>/g, (_m, attributes: string, inner: string) => imageToHtml(attributes, inner))
     .replace(/<((?:ac|ri):[a-z-]+)((?:\s+[^\s=>]+(?:="[^"]*"|='[^']*')?)*)\s*\/>/gi, '<$1$2></$1>')
     // A link without a body shows its target's title; as text, so inline spacing survives.
     .replace(
