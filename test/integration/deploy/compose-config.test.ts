@@ -63,5 +63,7 @@ describe('the compose stack configuration', () => {
     expect(loaded.host).toBe('0.0.0.0');
     expect(loaded.auth.keys.map((key) => key.name)).toEqual(['local']);
     expect(loaded.redisUrl).toBe('redis://redis:6379');
+    expect(loaded.sources.find((source) => source.name === 'handbook')).toMatchObject({ kind: 'postgres', url_env: 'HANDBOOK_DATABASE_URL' });
+    expect(appEnv.HANDBOOK_DATABASE_URL).toMatch(/^postgres:\/\/knowledge:[^@]+@postgres:5432\/knowledge$/);
   });
 });
