@@ -20,7 +20,7 @@ export const markdownSourceSchema = baseSourceSchema.extend({
   max_files: z.number().int().min(1).max(1_000_000).default(50_000),
   /** English stemming: "policies" finds "policy". */
   stemming: z.boolean().default(true),
-  title_boost: z.number().positive().max(100).default(3),
+  title_boost: z.number().positive().max(100).default(2),
   /** URL for pages without a front-matter `url`: prefix + relative path (e.g. a Git web view). */
   url_prefix: z.url({ protocol: /^https?$/ }).optional(),
 });
