@@ -13,7 +13,7 @@ export const confluenceSourceSchema = baseSourceSchema
     kind: z.literal('confluence'),
     /** Base URL including the context path: `https://acme.atlassian.net/wiki` (Cloud), `https://wiki.corp` (DC). */
     url: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
-    /** Cloud: the Atlassian account email, with an API token (basic auth). */
+    /** Cloud: the Atlassian account email, with an API token (basic auth) in api_token or token. */
     email: z.string().min(3).optional(),
     api_token: z.string().min(1).optional(),
     api_token_env: envName.optional(),
@@ -42,11 +42,11 @@ export const confluenceSourceSchema = baseSourceSchema
     const hasApiToken = config.api_token !== undefined || config.api_token_env !== undefined;
     const hasToken = config.token !== undefined || config.token_env !== undefined;
     const hasPassword = config.password !== undefined || config.password_env !== undefined;
-    if (config.email !== undefined && !hasApiToken) ctx.addIssue({ code: 'custom', path: ['api_token'], message: 'email needs api_token or api_token_env' });
+    if (config.email !== undefined && !hasApiToken && !hasToken) ctx.addIssue({ code: 'custom', path: ['api_token'], message: 'email needs api_token or api_token_env' });
     if (hasApiToken && config.email === undefined) ctx.addIssue({ code: 'custom', path: ['email'], message: 'api_token needs the account email' });
     if (config.username !== undefined && !hasPassword) ctx.addIssue({ code: 'custom', path: ['password'], message: 'username needs password or password_env' });
     const methods = [hasApiToken, hasToken, config.username !== undefined].filter(Boolean).length;
-    if (methods > 1) ctx.addIssue({ code: 'custom', path: ['token'], message: 'give one of: email + api_token, token, username + password' });
+    if (methods > 1) ctx.addIssue({ code: 'custom', path: ['token'], message: 'give one of: email + api_token, token (PAT; or the API token with email), username + password' });
   });
 
 export type ConfluenceSourceConfig = z.infer<typeof confluenceSourceSchema>;
@@ -55,8 +55,10 @@ function resolveAuth(config: ConfluenceSourceConfig, env: Record<string, string 
   const missing = (field: string, variable: string | undefined) =>
     new KnowledgeError('CONFIG_INVALID', `sources.${config.name}.${field}: environment variable ${variable ?? '?'} is not set`);
   if (config.email !== undefined) {
-    const secret = resolveSecret(config.api_token, config.api_token_env, env);
-    if (!secret) throw missing('api_token_env', config.api_token_env);
+    // With an email, `token` is the Cloud API token (so one CONFLUENCE_TOKEN serves Cloud and DC).
+    const viaToken = config.api_token === undefined && config.api_token_env === undefined;
+    const secret = viaToken ? resolveSecret(config.token, config.token_env, env) : resolveSecret(config.api_token, config.api_token_env, env);
+    if (!secret) throw missing(viaToken ? 'token_env' : 'api_token_env', viaToken ? config.token_env : config.api_token_env);
     return { type: 'basic', user: config.email, secret };
   }
   if (config.token !== undefined || config.token_env !== undefined) {

@@ -247,6 +247,16 @@ describe('confluence config', () => {
     expect(parse({ spaces: ['EN G'] }).success).toBe(false);
     expect(parse({ url: 'ftp://x' }).success).toBe(false);
     expect(parse({ token: 'y', spaces: ['~jdoe', 'OPS'] }).success).toBe(true);
+    expect(parse({ email: 'a@b.c', token_env: 'CONFLUENCE_TOKEN' }).success).toBe(true);
+    expect(parse({ username: 'u', password: 'p', token: 'y' }).success).toBe(false);
+  });
+
+  it('uses token as the Cloud API token when an email is given (the env shortcut)', async () => {
+    const double = await startConfluenceDouble({ flavor: 'cloud', auth: CLOUD_AUTH });
+    const config = confluenceFactory.configSchema.parse({ name: 'confluence', kind: 'confluence', url: double.baseUrl, email: 'bot@example.com', token_env: 'CONFLUENCE_TOKEN' });
+    const connector = confluenceFactory.create(config, { logger: silentLogger, dataDir: '.', env: { CONFLUENCE_TOKEN: 'cloud-api-token' } });
+    expect((await connector.health(signal())).ok).toBe(true);
+    await double.close();
   });
 
   it('names the missing environment variable', () => {
