@@ -13,6 +13,8 @@ const AWK = path.join(REPO_ROOT, 'deploy/mediawiki/md2wiki.awk');
 const INIT = path.join(REPO_ROOT, 'deploy/mediawiki/init.sh');
 const DEBIAN_MW = '/usr/share/mediawiki';
 const hasAwk = spawnSync('awk', ['BEGIN{}']).status === 0;
+// install.php takes ~5 s on an idle machine, several times that on a busy 2-core one.
+const INSTALL_TIMEOUT_MS = 120_000;
 const hasMediaWiki = existsSync(path.join(DEBIAN_MW, 'maintenance/install.php')) && spawnSync('php', ['--version']).status === 0;
 
 function convert(markdown: string, mode?: 'title'): string {
@@ -100,7 +102,7 @@ describe.skipIf(!hasMediaWiki)(
     const runbookCount = () =>
       (readdirSync(path.join(REPO_ROOT, 'demo/runbooks'), { recursive: true }) as string[]).filter((name) => name.endsWith('.md')).length;
 
-    const runInit = () => spawnSync('sh', [INIT], { env, encoding: 'utf8', timeout: 120_000 });
+    const runInit = () => spawnSync('sh', [INIT], { env, encoding: 'utf8', timeout: INSTALL_TIMEOUT_MS });
 
     beforeAll(async () => {
       dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-mw-'));
@@ -147,7 +149,7 @@ describe.skipIf(!hasMediaWiki)(
       const text = page.query.pages[0]?.revisions[0]?.slots.main.content ?? '';
       expect(text).toMatch(/^== Production access ==$/m);
       expect(text).not.toContain('title: Access Request Process');
-    });
+    }, INSTALL_TIMEOUT_MS);
 
     it('is safe to run again: no re-install, unchanged pages skipped', () => {
       const again = runInit();
@@ -155,6 +157,6 @@ describe.skipIf(!hasMediaWiki)(
       expect(again.stdout).not.toContain('installing MediaWiki');
       expect(again.stdout).toContain(`Done! 0 succeeded, ${runbookCount()} skipped.`);
       expect(again.stdout).toContain('runbooks unchanged, search index kept');
-    });
+    }, INSTALL_TIMEOUT_MS);
   },
 );
