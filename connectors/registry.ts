@@ -1,7 +1,10 @@
 // The one list of connector kinds: adding a kind is one folder plus one line here.
+import { elasticsearchFactory } from './elasticsearch/index.js';
 import type { ConnectorFactory } from './registry-types.js';
 import { scriptedConnectorFactory } from './scripted/index.js';
+import { confluenceFactory } from './wiki/confluence/index.js';
 import { markdownFactory } from './wiki/markdown/index.js';
+import { mediawikiFactory } from './wiki/mediawiki/index.js';
 
 /**
  * Each factory only ever receives what its own `configSchema` parsed, so the registry can hold
@@ -10,6 +13,9 @@ import { markdownFactory } from './wiki/markdown/index.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const CONNECTOR_FACTORIES: ReadonlyArray<ConnectorFactory<any>> = [
   markdownFactory,
+  elasticsearchFactory,
+  mediawikiFactory,
+  confluenceFactory,
   // A configurable test double (fixed answers, delays, failures) for fault-injection tests.
   scriptedConnectorFactory,
 ];

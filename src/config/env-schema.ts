@@ -46,6 +46,8 @@ export const envSchema = z.object({
   ELASTICSEARCH_INDEX: z.string().min(1).default('documents').describe('Index, alias or pattern for the `elasticsearch` source.'),
   ELASTICSEARCH_API_KEY: optionalString.describe('API key for the `elasticsearch` source.'),
   MEDIAWIKI_URL: optionalString.describe('MediaWiki `api.php` URL: adds a source named `mediawiki`.'),
+  MEDIAWIKI_USERNAME: optionalString.describe('Bot password user (`User@appid` from Special:BotPasswords) for the `mediawiki` source; anonymous when unset.'),
+  MEDIAWIKI_PASSWORD: optionalString.describe('Bot password for `MEDIAWIKI_USERNAME`.'),
   CONFLUENCE_URL: optionalString.describe('Confluence base URL: adds a source named `confluence`.'),
   CONFLUENCE_EMAIL: optionalString.describe('Confluence Cloud account email (with `CONFLUENCE_TOKEN` as API token).'),
   CONFLUENCE_TOKEN: optionalString.describe('Confluence API token (Cloud) or personal access token (Data Center).'),

@@ -17,7 +17,14 @@ export function buildEnvSourceEntries(env: EnvConfig): Array<Record<string, unkn
       ...(env.ELASTICSEARCH_API_KEY ? { api_key_env: 'ELASTICSEARCH_API_KEY' } : {}),
     });
   }
-  if (env.MEDIAWIKI_URL) entries.push({ name: 'mediawiki', kind: 'mediawiki', url: env.MEDIAWIKI_URL });
+  if (env.MEDIAWIKI_URL) {
+    entries.push({
+      name: 'mediawiki',
+      kind: 'mediawiki',
+      url: env.MEDIAWIKI_URL,
+      ...(env.MEDIAWIKI_USERNAME ? { username: env.MEDIAWIKI_USERNAME, password_env: 'MEDIAWIKI_PASSWORD' } : {}),
+    });
+  }
   if (env.CONFLUENCE_URL) {
     entries.push({
       name: 'confluence',
