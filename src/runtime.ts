@@ -3,8 +3,11 @@
 import type { Connector } from '../connectors/types.js';
 import { CONNECTOR_FACTORIES } from '../connectors/registry.js';
 import type { AppConfig } from './config/load-config.js';
-import type { ReadinessReport } from './app.js';
+import type { RateLimiter, ReadinessReport } from './app.js';
+import { createCacheLayer, type CacheLayer } from './cache/create-cache.js';
 import { createFederation } from './federation/index.js';
+import { createSharedBreakerFactory } from './shared-state/shared-breaker.js';
+import { createSharedState } from './shared-state/create-shared-state.js';
 import type { SearchService } from './federation/types.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -12,6 +15,8 @@ import type { Metrics } from './metrics.js';
 export interface Runtime {
   service: SearchService;
   connectors: ReadonlyMap<string, Connector>;
+  cache: CacheLayer['cache'];
+  rateLimiter: RateLimiter;
   readiness(signal: AbortSignal): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -49,7 +54,28 @@ export async function startConnectors(connectors: ReadonlyMap<string, Connector>
 export async function createRuntime(config: AppConfig, logger: Logger, metrics: Metrics): Promise<Runtime> {
   const connectors = createConnectors(config, logger);
   await startConnectors(connectors, logger);
+  // Cache, breaker state and rate limits live in Redis when REDIS_URL is set (shared by every
+  // instance), in process memory otherwise.
+  const perKey = Object.fromEntries(
+    config.auth.keys.filter((key) => key.rateLimitPerMinute > 0).map((key) => [key.name, { points: key.rateLimitPerMinute, durationSec: 60 }]),
+  );
+  const shared = createSharedState({
+    redisUrl: config.redisUrl,
+    logger: logger.child({ component: 'redis' }),
+    rateLimits: { defaultPolicy: { points: config.rateLimitPerMinute, durationSec: 60 }, perKey },
+  });
+  const cacheLayer = createCacheLayer({
+    link: shared.link,
+    logger: logger.child({ component: 'cache' }),
+    settings: { staleMs: config.cache.staleMs },
+    observer: {
+      event: (label, event) => metrics.cacheEvents.inc({ cache: label, event }),
+      degraded: (isDegraded) => metrics.cacheDegraded.set(isDegraded ? 1 : 0),
+    },
+  });
   const service = createFederation({
+    cache: cacheLayer.cache,
+    ...(shared.link ? { breakerFactory: createSharedBreakerFactory(shared.breakers) } : {}),
     sources: config.sources.map((source) => ({ connector: connectors.get(source.name) as Connector, config: source })),
     settings: {
       deadlineMs: config.search.deadlineMs,
@@ -82,15 +108,22 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
         }
       }),
     );
-    return { ready: sources.some((source) => source.ok), sources, cache: { kind: 'memory', degraded: false } };
+    const cache = cacheLayer.cache.status();
+    return { ready: sources.some((source) => source.ok), sources, cache: { kind: cache.backend, degraded: cache.state !== 'ok' } };
   }
 
   return {
     service,
     connectors,
+    cache: cacheLayer.cache,
+    rateLimiter: {
+      consume: (keyName, limitPerMinute) => shared.rateLimiter.consume(keyName, { points: limitPerMinute, durationSec: 60 }),
+    },
     readiness,
     async close() {
+      await cacheLayer.close();
       await Promise.allSettled([...connectors.values()].map((connector) => connector.close()));
+      await shared.close();
     },
   };
 }

@@ -10,7 +10,7 @@ export async function runServe(configPath: string | undefined): Promise<void> {
   const { config, logger } = loadCliContext(configPath);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, metrics);
-  const app = buildApp({ config, service: runtime.service, logger, metrics, readiness: runtime.readiness });
+  const app = buildApp({ config, service: runtime.service, logger, metrics, readiness: runtime.readiness, rateLimiter: runtime.rateLimiter });
   let server;
   try {
     server = await startServer(app, config, logger);
