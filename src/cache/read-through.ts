@@ -174,28 +174,50 @@ export class ReadThroughCache implements SearchCache {
       return { value, cached: false, outcome: 'miss' };
     }
     const lockKey = storeKey + LOCK_SUFFIX;
+    // Answers finished after this instant were computed for a request like ours: take them.
+    const startedAt = this.#clock();
     let token = await this.#safe(label, () => this.#store.acquireLock(lockKey, this.#settings.lockTtlMs, signal), signal);
     if (token === FAILED) return { value: await compute(signal), cached: false, outcome: 'bypass' };
-    if (token !== null) return this.#computeHolding(storeKey, lockKey, token, label, compute, options, signal);
+    if (token !== null) return this.#recheckThenCompute(storeKey, lockKey, token, startedAt, label, compute, options, signal);
 
     // Another instance is computing this key: wait for its answer, bounded, polling the store.
-    const waitStart = this.#clock();
-    const deadline = waitStart + this.#settings.lockWaitMs;
+    const deadline = startedAt + this.#settings.lockWaitMs;
     let pause = this.#settings.lockPollMs;
-    for (let left = deadline - waitStart; left > 0; left = deadline - this.#clock()) {
+    for (let left = deadline - startedAt; left > 0; left = deadline - this.#clock()) {
       await sleep(Math.min(pause, left), signal);
       pause = Math.min(pause * 2, MAX_POLL_MS);
-      const finished = await this.#peekFinished(storeKey, label, waitStart, options, signal);
+      const finished = await this.#peekFinished(storeKey, label, startedAt, options, signal);
       if (finished === FAILED) return { value: await compute(signal), cached: false, outcome: 'bypass' };
       if (finished !== null) return finished;
       // The holder may have finished without storing (partial) or died: take over.
       token = await this.#safe(label, () => this.#store.acquireLock(lockKey, this.#settings.lockTtlMs, signal), signal);
       if (token === FAILED) return { value: await compute(signal), cached: false, outcome: 'bypass' };
-      if (token !== null) return this.#computeHolding(storeKey, lockKey, token, label, compute, options, signal);
+      if (token !== null) return this.#recheckThenCompute(storeKey, lockKey, token, startedAt, label, compute, options, signal);
     }
     const value = await compute(signal);
     await this.#save(storeKey, label, value, options, signal);
     return { value, cached: false, outcome: 'miss' };
+  }
+
+  /**
+   * Double-checked: between our last read and our lock, the previous holder may have stored its
+   * answer and released the lock. Look once more before computing it a second time.
+   */
+  async #recheckThenCompute<T>(
+    storeKey: string,
+    lockKey: string,
+    token: string,
+    startedAt: number,
+    label: string,
+    compute: (signal: AbortSignal) => Promise<T>,
+    options: ReadThroughOptions<T>,
+    signal: AbortSignal,
+  ): Promise<Filled> {
+    const finished = await this.#peekFinished(storeKey, label, startedAt, options, signal);
+    if (finished === null) return this.#computeHolding(storeKey, lockKey, token, label, compute, options, signal);
+    await this.#release(lockKey, token, label);
+    if (finished === FAILED) return { value: await compute(signal), cached: false, outcome: 'bypass' };
+    return finished;
   }
 
   async #computeHolding<T>(
@@ -218,10 +240,14 @@ export class ReadThroughCache implements SearchCache {
       }
       return { value, cached: false, outcome: 'miss' };
     } finally {
-      // Released even when the callers gave up, so that waiters elsewhere need not time out.
-      const releaseSignal = AbortSignal.timeout(1000);
-      await this.#safe(label, () => this.#store.releaseLock(lockKey, token, releaseSignal), releaseSignal);
+      await this.#release(lockKey, token, label);
     }
+  }
+
+  // Released even when the callers gave up, so that waiters elsewhere need not time out.
+  async #release(lockKey: string, token: string, label: string): Promise<void> {
+    const releaseSignal = AbortSignal.timeout(1000);
+    await this.#safe(label, () => this.#store.releaseLock(lockKey, token, releaseSignal), releaseSignal);
   }
 
   /** An answer another instance finished while we waited, null when none yet. */
@@ -276,11 +302,7 @@ export class ReadThroughCache implements SearchCache {
       const value = await compute(signal);
       return (await this.#save(storeKey, label, value, options, signal)) ? 'refreshed' : 'refresh_skipped';
     } finally {
-      if (token !== null) {
-        const held = token;
-        const releaseSignal = AbortSignal.timeout(1000);
-        await this.#safe(label, () => this.#store.releaseLock(lockKey, held, releaseSignal), releaseSignal);
-      }
+      if (token !== null) await this.#release(lockKey, token, label);
     }
   }
 

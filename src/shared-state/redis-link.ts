@@ -38,6 +38,47 @@ export class RedisUnavailableError extends Error {
   }
 }
 
+/** A command that got no answer within the link's command timeout. */
+export class RedisTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`redis command timed out after ${timeoutMs} ms`);
+    this.name = 'RedisTimeoutError';
+  }
+}
+
+/**
+ * Rejects when `promise` has not settled `ms` after the call. Timers run before I/O in each
+ * event-loop turn, so after a stall (a busy CPU) a reply may already sit in the socket when the
+ * timer fires: the verdict waits one setImmediate, after the poll phase has delivered it. Without
+ * this a loaded process reports a healthy Redis as down.
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new RedisTimeoutError(ms));
+      });
+    }, ms);
+    promise.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Errors that mean "Redis answered, but not that" — not an outage. */
 function isReplyError(error: unknown): boolean {
   return error instanceof Error && error.name === 'ReplyError';
@@ -52,6 +93,7 @@ export class RedisLink {
   readonly #logger: StateLogger;
   readonly #failureThreshold: number;
   readonly #probeIntervalMs: number;
+  readonly #commandTimeoutMs: number;
   readonly #listeners = new Set<(degraded: boolean) => void>();
   #state: RedisLinkState = 'connecting';
   #since = Date.now();
@@ -64,9 +106,11 @@ export class RedisLink {
     this.#logger = options.logger;
     this.#failureThreshold = options.failureThreshold ?? 3;
     this.#probeIntervalMs = options.probeIntervalMs ?? 1000;
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? 100;
     const maxDelay = options.maxReconnectDelayMs ?? 2000;
     this.client = new Redis(options.url, {
-      commandTimeout: options.commandTimeoutMs ?? 100,
+      // Only a backstop against replies that never come; `run` enforces the real, stall-proof bound.
+      commandTimeout: Math.max(1000, 10 * this.#commandTimeoutMs),
       connectTimeout: options.connectTimeoutMs ?? 1000,
       // Fail fast instead of queueing while disconnected: the caller falls back to the sources.
       enableOfflineQueue: false,
@@ -120,7 +164,8 @@ export class RedisLink {
     if (this.#state !== 'ok') throw new RedisUnavailableError(`redis ${this.#state}`);
     signal?.throwIfAborted();
     try {
-      const result = await (signal ? raceWithSignal(operation(this.client), signal) : operation(this.client));
+      const bounded = withDeadline(operation(this.client), this.#commandTimeoutMs);
+      const result = await (signal ? raceWithSignal(bounded, signal) : bounded);
       this.#consecutiveFailures = 0;
       return result;
     } catch (error) {
@@ -187,7 +232,7 @@ export class RedisLink {
     if (this.#probeTimer !== null) return;
     this.#probeTimer = setInterval(() => {
       if (this.client.status !== 'ready') return;
-      this.client.ping().then(
+      withDeadline(this.client.ping(), this.#commandTimeoutMs).then(
         () => this.#markUp(),
         (error: unknown) => {
           this.#lastError = describe(error);

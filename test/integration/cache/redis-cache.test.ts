@@ -6,7 +6,7 @@ import { createCacheLayer, type CacheLayer } from '../../../src/cache/create-cac
 import type { ReadThroughOptions } from '../../../src/cache/read-through.js';
 import { silentLogger } from '../../../src/shared-state/logger.js';
 import { RedisLink } from '../../../src/shared-state/redis-link.js';
-import { deleteKeys, SHARED_REDIS_URL, sharedRedisReachable, uniquePrefix } from './redis-probe.js';
+import { deleteKeys, scanKeys, SHARED_REDIS_URL, sharedRedisReachable, uniquePrefix } from './redis-probe.js';
 
 const reachable = await sharedRedisReachable();
 if (!reachable) console.warn(`skipping Redis cache tests: no Redis at ${SHARED_REDIS_URL}`);
@@ -14,13 +14,20 @@ if (!reachable) console.warn(`skipping Redis cache tests: no Redis at ${SHARED_R
 describe.skipIf(!reachable)('Redis cache across two instances', () => {
   const prefix = uniquePrefix('cache');
   const links: RedisLink[] = [];
+  const events: string[] = [];
   let a: CacheLayer;
   let b: CacheLayer;
 
   function instance(): CacheLayer {
     const link = new RedisLink({ url: SHARED_REDIS_URL, logger: silentLogger, commandTimeoutMs: 500 });
     links.push(link);
-    return createCacheLayer({ link, logger: silentLogger, settings: { keyPrefix: prefix, generationRefreshMs: 50, lockPollMs: 5 } });
+    const name = links.length === 1 ? 'a' : 'b';
+    return createCacheLayer({
+      link,
+      logger: silentLogger,
+      settings: { keyPrefix: prefix, generationRefreshMs: 50, lockPollMs: 5 },
+      observer: { event: (label, event) => events.push(`${name}:${label}:${event}`), degraded: (d) => events.push(`${name}:degraded:${d}`) },
+    });
   }
 
   function opts<T>(overrides: Partial<ReadThroughOptions<T>> = {}): ReadThroughOptions<T> {
@@ -59,7 +66,7 @@ describe.skipIf(!reachable)('Redis cache across two instances', () => {
       ...Array.from({ length: 8 }, () => a.cache.getOrCompute('search:burst', work.compute, opts())),
       ...Array.from({ length: 8 }, () => b.cache.getOrCompute('search:burst', work.compute, opts())),
     ]);
-    expect(work.calls()).toBe(1);
+    expect(work.calls(), events.join(' ')).toBe(1);
     expect(results.every((r) => (r.value as { answer: number }).answer === 1)).toBe(true);
     await expect(b.cache.getOrCompute('search:burst', work.compute, opts())).resolves.toMatchObject({ cached: true, outcome: 'hit' });
   });
@@ -69,7 +76,7 @@ describe.skipIf(!reachable)('Redis cache across two instances', () => {
     await a.cache.getOrCompute('search:big', async () => big, opts());
     const raw = new Redis(SHARED_REDIS_URL);
     try {
-      const [, keys] = await raw.scan('0', 'MATCH', `${prefix}c:search:big:*`, 'COUNT', 1000);
+      const keys = await scanKeys(raw, `${prefix}c:search:big:*`);
       expect(keys).toHaveLength(1);
       const bytes = await raw.getBuffer(keys[0]!);
       expect(String.fromCharCode(bytes![0]!)).toBe('D');
@@ -110,7 +117,7 @@ describe.skipIf(!reachable)('Redis cache across two instances', () => {
     await a.cache.getOrCompute('search:partial', async () => ({ partial: true }), partial);
     const raw = new Redis(SHARED_REDIS_URL);
     try {
-      const [, keys] = await raw.scan('0', 'MATCH', `${prefix}c:search:partial:*`, 'COUNT', 1000);
+      const keys = await scanKeys(raw, `${prefix}c:search:partial:*`);
       expect(keys.filter((k) => !k.endsWith(':lock') && !k.endsWith(':handoff'))).toEqual([]);
     } finally {
       raw.disconnect();

@@ -21,6 +21,18 @@ export function uniquePrefix(topic: string): string {
   return `kmcp-test-${topic}-${process.pid}-${Math.random().toString(36).slice(2, 8)}:`;
 }
 
+/** Every key matching `pattern`, following the SCAN cursor to the end (one call may return none). */
+export async function scanKeys(client: Redis, pattern: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys;
+}
+
 /** Deletes every key under `prefix` (never anything else: no FLUSHALL on a shared server). */
 export async function deleteKeys(url: string, prefix: string): Promise<void> {
   const client = new Redis(url, { maxRetriesPerRequest: 0 });

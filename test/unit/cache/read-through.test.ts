@@ -239,7 +239,37 @@ describe('ReadThroughCache', () => {
       expect(work.calls()).toBe(1);
       expect(fromA.value).toEqual(fromB.value);
       expect(fromB.cached || fromA.cached).toBe(false);
+      clock.now += 1; // a later request: the hand-off is not for it
       await expect(b.cache.getOrCompute('search:h', work.compute, partial)).resolves.toMatchObject({ value: { n: 2 } });
+    });
+
+    it('does not compute again when the other instance stored the answer between our read and our lock', async () => {
+      const clock = { now: 1_000_000 };
+      const shared = new MemoryCacheStore({ maxBytes: 1e7, shared: true, clock: () => clock.now });
+      const generations = new MemoryGenerationStore();
+      const a = harness({ store: shared, clock, generations });
+      const work = counter((n) => ({ n }));
+      await a.cache.getOrCompute('search:race', work.compute, opts());
+      // b's first read of the entry happens "just before" a's write lands: it sees nothing.
+      let firstRead = true;
+      const racing: CacheStore = {
+        shared: true,
+        get: async (key, signal) => {
+          if (firstRead && !key.endsWith(':handoff')) {
+            firstRead = false;
+            return null;
+          }
+          return shared.get(key);
+        },
+        set: (key, entry) => shared.set(key, entry),
+        delete: (key) => shared.delete(key),
+        acquireLock: (key, ttl) => shared.acquireLock(key, ttl),
+        releaseLock: (key, token) => shared.releaseLock(key, token),
+        close: async () => undefined,
+      };
+      const b = harness({ store: racing, clock, generations });
+      await expect(b.cache.getOrCompute('search:race', work.compute, opts())).resolves.toMatchObject({ value: { n: 1 }, cached: true });
+      expect(work.calls()).toBe(1);
     });
 
     it('stops waiting after lockWaitMs when the other instance never finishes', async () => {
