@@ -1,6 +1,7 @@
 // Asks every selected source at once, each through its guard, within the overall deadline.
 // Never fails for a source: each answer is an outcome. Only the caller's own abort rejects.
 import type { Connector, SourceHit } from '../../connectors/types.js';
+import type { AbortScope } from './abort.js';
 import type { SourceGuard } from './source-guard.js';
 import type { SourceCallResult } from './report.js';
 
@@ -24,7 +25,7 @@ export interface FanOutResult extends SourceCallResult {
 export async function fanOut(
   targets: readonly FanOutTarget[],
   request: FanOutRequest,
-  signal: AbortSignal,
+  scope: AbortScope,
   deadlineAt: number,
   now: () => number,
 ): Promise<FanOutResult[]> {
@@ -33,8 +34,8 @@ export async function fanOut(
       const timeoutMs = Math.max(0, Math.min(target.timeoutMs, deadlineAt - now()));
       const outcome = await target.guard.run(
         'search',
-        (callSignal) => target.connector.search({ ...request, signal: callSignal }),
-        { signal, timeoutMs },
+        (signal) => target.connector.search({ query: request.query, limit: request.limit, updatedAfter: request.updatedAfter, signal }),
+        { scope, timeoutMs },
       );
       const name = target.connector.name;
       if (outcome.status === 'ok') {

@@ -2,6 +2,7 @@
 // concurrency cap), cache the whole document, and hand out the requested slice of its content.
 import type { SourceDocument } from '../../connectors/types.js';
 import { KnowledgeError, SourceError } from '../errors.js';
+import { AbortScope } from './abort.js';
 import type { SearchCache } from './cache-port.js';
 import { documentCacheKey } from './cache-key.js';
 import { sliceContent } from './content-page.js';
@@ -51,9 +52,14 @@ export function createGetDocument(deps: GetDocumentDeps): (input: GetDocumentInp
     const { value, cached } = await cache.getOrCompute<SourceDocument | null>(
       documentCacheKey(source, nativeId, settings.namespace),
       async (computeSignal) => {
-        const outcome = await target.guard.run('get', (callSignal) => target.connector.get(nativeId, callSignal), { signal: computeSignal, timeoutMs });
-        if (outcome.status !== 'ok') throw failureToError(source, outcome);
-        return outcome.value;
+        const scope = AbortScope.follow(computeSignal);
+        try {
+          const outcome = await target.guard.run('get', (callSignal) => target.connector.get(nativeId, callSignal), { scope, timeoutMs });
+          if (outcome.status !== 'ok') throw failureToError(source, outcome);
+          return outcome.value;
+        } finally {
+          scope.dispose();
+        }
       },
       { ttlMs: settings.cache.documentTtlMs, shouldStore: (value) => value !== null, sources: [source], signal },
     );

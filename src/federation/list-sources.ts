@@ -1,7 +1,7 @@
 // list_sources: the caller's sources with live status — breaker state first (a suspended source is
 // not bothered), then a health check shared by concurrent callers and reused for a few seconds.
 import type { SourceHealth } from '../../connectors/types.js';
-import { createTimedSignal, raceAbort } from './abort.js';
+import { AbortScope, raceAbort } from './abort.js';
 import { visibleSources } from './plan.js';
 import type { SearchTarget } from './search.js';
 import type { FederationLogger, FederationObserver, FederationSettings } from './settings.js';
@@ -32,9 +32,9 @@ export function createListSources(deps: ListSourcesDeps): (caller: Caller, signa
     const name = target.connector.name;
     const startedAt = now();
     // Not tied to one caller: concurrent callers share this check, bounded by the source's timeout.
-    const timed = createTimedSignal(new AbortController().signal, Math.min(target.timeoutMs, settings.deadlineMs));
+    const timed = AbortScope.follow(new AbortController().signal).child(Math.min(target.timeoutMs, settings.deadlineMs));
     try {
-      const health = await raceAbort(target.connector.health(timed.signal), timed.signal);
+      const health = await raceAbort(target.connector.health(timed.signal), timed);
       observer?.onSourceOutcome?.(name, health.ok ? 'ok' : 'error', now() - startedAt, 'health');
       lastCount.set(name, health.documentCount);
       if (!health.ok) logger.warn({ source: name, detail: health.detail }, `source ${name} reports itself unhealthy`);
@@ -61,6 +61,7 @@ export function createListSources(deps: ListSourcesDeps): (caller: Caller, signa
     signal.throwIfAborted();
     const startedAt = now();
     const visible = visibleSources(names, caller).map((name) => byName.get(name)!);
+    const scope = AbortScope.follow(signal);
     const infos = await Promise.all(
       visible.map(async (target): Promise<SourceInfo> => {
         const { connector, guard } = target;
@@ -69,12 +70,12 @@ export function createListSources(deps: ListSourcesDeps): (caller: Caller, signa
         if (breaker === 'open') {
           return { ...base, status: 'suspended', document_count: lastCount.get(connector.name) ?? null };
         }
-        const health = await raceAbort(healthOf(target), signal);
+        const health = await raceAbort(healthOf(target), scope);
         if (health === null || !health.ok) return { ...base, status: 'unreachable', document_count: health?.documentCount ?? null };
         const degraded = breaker === 'half-open' || guard.breaker.consecutiveFailures() > 0;
         return { ...base, status: degraded ? 'degraded' : 'ok', document_count: health.documentCount };
       }),
-    );
+    ).finally(() => scope.dispose());
     logger.info(
       { event: 'list_sources', reqId: caller.requestId, key: caller.keyName, took_ms: Math.round(now() - startedAt), sources: infos.map(({ name, status }) => ({ name, status })) },
       'list_sources',

@@ -1,11 +1,13 @@
 // The search pipeline: plan → cache key → fan out → qualify → fuse → de-duplicate → page → report.
 // Each step is its own module; this file only strings them together and logs the outcome.
-import type { SearchCache } from './cache-port.js';
+import { KnowledgeError } from '../errors.js';
+import { AbortScope } from './abort.js';
+import { noCache, type SearchCache } from './cache-port.js';
 import { searchCacheKey } from './cache-key.js';
 import { decodeCursor, encodeCursor, searchFingerprint } from './cursor.js';
 import { dedupeHits, type UniqueHit } from './dedupe.js';
 import { fanOut, type FanOutTarget } from './fan-out.js';
-import { fuseRankings } from './fuse.js';
+import { fuseRankings, fusionFetchLimit } from './fuse.js';
 import { slicePage, sourceFetchLimit } from './page.js';
 import { planSearch, type SearchPlan } from './plan.js';
 import { qualifyHits, type RankedHit } from './qualify.js';
@@ -56,14 +58,14 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
 
   async function computePage(plan: SearchPlan, offset: number, startedAt: number, signal: AbortSignal): Promise<PageValue> {
     const targets = plan.selected.map((name) => byName.get(name)!);
-    const fetchLimit = sourceFetchLimit(offset, plan.limit);
-    const answers = await fanOut(
-      targets,
-      { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter },
-      signal,
-      startedAt + settings.deadlineMs,
-      now,
-    );
+    const fetchLimit = fusionFetchLimit(sourceFetchLimit(offset, plan.limit), settings.fusion);
+    const scope = AbortScope.follow(signal);
+    let answers: Awaited<ReturnType<typeof fanOut>>;
+    try {
+      answers = await fanOut(targets, { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter }, scope, startedAt + settings.deadlineMs, now);
+    } finally {
+      scope.dispose();
+    }
     const lists: RankedHit[][] = [];
     const calls: SourceCallResult[] = [];
     let saturated = false;
@@ -88,42 +90,55 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
 
   return async function search(input, caller, signal) {
     const startedAt = now();
-    signal.throwIfAborted();
-    const plan = planSearch(input, caller, names, settings.maxLimit);
-    const fingerprint = searchFingerprint(plan, caller, settings.namespace);
-    const offset = input.cursor === undefined ? 0 : decodeCursor(settings.cursorSecret, input.cursor, fingerprint, settings.maxResultWindow);
-    const key = searchCacheKey(plan, offset, caller, settings.fusion, settings.namespace);
-    const { value, cached } = await cache.getOrCompute(key, (computeSignal) => computePage(plan, offset, startedAt, computeSignal), {
-      ttlMs: settings.cache.searchTtlMs,
-      shouldStore: (page) => !page.partial,
-      sources: plan.selected,
-      signal,
-    });
-    const tookMs = Math.round(now() - startedAt);
-    logger.debug({ reqId: caller.requestId, query: plan.query }, 'search query');
-    logger.info(
-      {
-        event: 'search',
-        reqId: caller.requestId,
-        key: caller.keyName,
-        took_ms: tookMs,
-        cached,
+    let plan: SearchPlan | null = null;
+    let offset = 0;
+    let page: { value: PageValue; cached: boolean } | null = null;
+    let failure: string | null = null;
+    try {
+      signal.throwIfAborted();
+      plan = planSearch(input, caller, names, settings.maxLimit);
+      const fingerprint = searchFingerprint(plan, caller, settings.namespace);
+      offset = input.cursor === undefined ? 0 : decodeCursor(settings.cursorSecret, input.cursor, fingerprint, settings.maxResultWindow);
+      const planned = plan;
+      // Hashing costs a few µs: skip it when nothing is cached.
+      const key = cache === noCache ? '' : searchCacheKey(planned, offset, caller, settings.fusion, settings.namespace);
+      page = await cache.getOrCompute(key, (computeSignal) => computePage(planned, offset, startedAt, computeSignal), {
+        ttlMs: settings.cache.searchTtlMs,
+        shouldStore: (value) => !value.partial,
+        sources: planned.selected,
+        signal,
+      });
+      const { value, cached } = page;
+      return {
+        query: planned.query,
+        results: value.results,
+        sources: value.sources,
         partial: value.partial,
-        offset,
-        limit: plan.limit,
-        results: value.results.length,
-        sources: value.sources.map(({ name, status, took_ms, count }) => ({ name, status, took_ms, count })),
-      },
-      'search',
-    );
-    return {
-      query: plan.query,
-      results: value.results,
-      sources: value.sources,
-      partial: value.partial,
-      next_cursor: value.hasMore ? encodeCursor(settings.cursorSecret, fingerprint, offset + plan.limit) : null,
-      took_ms: tookMs,
-      cached,
-    };
+        next_cursor: value.hasMore ? encodeCursor(settings.cursorSecret, fingerprint, offset + planned.limit) : null,
+        took_ms: Math.round(now() - startedAt),
+        cached,
+      };
+    } catch (error) {
+      failure = error instanceof KnowledgeError ? error.code : signal.aborted ? 'ABORTED' : 'INTERNAL';
+      throw error;
+    } finally {
+      if (plan) logger.debug({ reqId: caller.requestId, query: plan.query }, 'search query');
+      logger.info(
+        {
+          event: 'search',
+          reqId: caller.requestId,
+          key: caller.keyName,
+          took_ms: Math.round(now() - startedAt),
+          outcome: failure ?? 'ok',
+          cached: page?.cached ?? false,
+          partial: page?.value.partial ?? false,
+          offset,
+          limit: input.limit,
+          results: page?.value.results.length ?? 0,
+          sources: page?.value.sources.map(({ name, status, took_ms, count }) => ({ name, status, took_ms, count })) ?? [],
+        },
+        'search',
+      );
+    }
   };
 }

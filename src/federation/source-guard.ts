@@ -1,7 +1,7 @@
 // Everything that stands between the federation and one connector call: the circuit breaker,
 // the cap on calls in flight (p-limit; waiting counts toward the timeout) and the timeout itself.
 import pLimit, { type LimitFunction } from 'p-limit';
-import { createTimedSignal, raceAbort, settleWithinGrace } from './abort.js';
+import { raceAbort, settleWithinGrace, type AbortScope } from './abort.js';
 import type { BreakerFactory, BreakerSettings, BreakerState, SourceBreaker } from './breaker.js';
 import { describeFailure } from './describe-failure.js';
 import type { FederationLogger, FederationObserver, SourceOperation } from './settings.js';
@@ -25,11 +25,11 @@ export interface SourceGuard {
   /** Calls in flight and waiting, for tests and status pages. */
   load(): { active: number; pending: number };
   /**
-   * Runs `work` with a signal that aborts on the caller's signal or after `timeoutMs` (time
+   * Runs `work` with a signal that aborts with `scope` (the caller) or after `timeoutMs` (time
    * spent waiting for a slot included). Never rejects for a source failure: that is an outcome.
    * Rejects with the caller's abort reason when the caller itself gave up.
    */
-  run<T>(operation: SourceOperation, work: (signal: AbortSignal) => Promise<T>, options: { signal: AbortSignal; timeoutMs: number }): Promise<GuardOutcome<T>>;
+  run<T>(operation: SourceOperation, work: (signal: AbortSignal) => Promise<T>, options: { scope: AbortScope; timeoutMs: number }): Promise<GuardOutcome<T>>;
 }
 
 export interface GuardDeps {
@@ -57,43 +57,43 @@ export function createSourceGuard(deps: GuardDeps): SourceGuard {
   const onOverrun = (): void =>
     logger.warn({ source: name }, `source ${name} ignored its abort signal; its concurrency slot was released after ${deps.abortGraceMs} ms`);
 
-  function limited<T>(work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  function limited<T>(work: (signal: AbortSignal) => Promise<T>, call: AbortScope): Promise<T> {
     return limit(() => {
       // Timed out while waiting for a slot: never start backend work that nobody awaits.
-      if (signal.aborted) return Promise.reject(signal.reason);
-      return settleWithinGrace(work(signal), signal, deps.abortGraceMs, onOverrun);
+      if (call.aborted) return Promise.reject(call.reason);
+      return settleWithinGrace(work(call.signal), call, deps.abortGraceMs, onOverrun);
     });
   }
 
   async function run<T>(
     operation: SourceOperation,
     work: (signal: AbortSignal) => Promise<T>,
-    options: { signal: AbortSignal; timeoutMs: number },
+    options: { scope: AbortScope; timeoutMs: number },
   ): Promise<GuardOutcome<T>> {
-    options.signal.throwIfAborted();
+    const caller = options.scope;
+    if (caller.aborted) throw caller.reason;
     const started = now();
-    const timed = createTimedSignal(options.signal, options.timeoutMs);
+    const call = caller.child(options.timeoutMs);
+    const callerGaveUp = (): boolean => caller.aborted && !call.timedOut();
     let outcome: GuardOutcome<T>;
     try {
       const value = await breaker.execute(async () => {
         try {
-          return await raceAbort(limited(work, timed.signal), timed.signal);
+          return await raceAbort(limited(work, call), call);
         } catch (error) {
-          if (options.signal.aborted && !timed.timedOut()) throw new CallerAbortedError(options.signal.reason);
+          if (callerGaveUp()) throw new CallerAbortedError(caller.reason);
           throw error;
         }
       });
       outcome = { status: 'ok', value, tookMs: now() - started };
     } catch (error) {
-      if (error instanceof CallerAbortedError || (options.signal.aborted && !timed.timedOut())) {
-        throw options.signal.reason ?? error;
-      }
+      if (error instanceof CallerAbortedError || callerGaveUp()) throw caller.reason;
       // A connector may surface our timeout as its own abort error: the timer decides.
-      const failure = timed.timedOut() ? describeFailure(timed.signal.reason) : describeFailure(error);
+      const failure = call.timedOut() ? describeFailure(call.reason) : describeFailure(error);
       if (!failure.expected) logger.warn({ source: name, operation, err: error }, `source ${name} failed`);
       outcome = { status: failure.status, error: failure.message, tookMs: now() - started };
     } finally {
-      timed.dispose();
+      call.dispose();
     }
     observer?.onSourceOutcome?.(name, outcome.status, outcome.tookMs, operation);
     return outcome;

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalizeUrl } from '../../../src/federation/canonical-url.js';
+import { canonicalizeUrl, canonicalizeWithParser } from '../../../src/federation/canonical-url.js';
 import { dedupeHits } from '../../../src/federation/dedupe.js';
 import { fuseRankings } from '../../../src/federation/fuse.js';
 import { qualifyHits } from '../../../src/federation/qualify.js';
@@ -20,6 +21,30 @@ describe('canonicalizeUrl', () => {
 
   it('keeps the path case and the order of repeated parameters', () => {
     expect(canonicalizeUrl('https://x.org/A?t=2&t=1')).toBe('https://x.org/A?t=2&t=1');
+  });
+
+  it('gives the parser’s answer on its fast path too (property)', () => {
+    const label = fc.stringMatching(/^[a-zA-Z0-9-]{1,8}$/);
+    const tld = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,5}$/);
+    const segment = fc.stringMatching(/^[A-Za-z0-9\-_~!$&'()*+,;=:@.%]{0,8}$/);
+    const url = fc
+      .tuple(
+        fc.constantFrom('http', 'https', 'HTTPS'),
+        fc.array(label, { maxLength: 3 }),
+        tld,
+        fc.option(fc.integer({ min: 0, max: 70_000 }), { nil: undefined }),
+        fc.array(segment, { maxLength: 4 }),
+        fc.option(fc.constantFrom('#top', '#', '#a/b?c'), { nil: undefined }),
+      )
+      .map(([scheme, labels, last, port, path, fragment]) =>
+        `${scheme}://${[...labels, last].join('.')}${port === undefined ? '' : `:${port}`}${path.map((part) => `/${part}`).join('')}${fragment ?? ''}`,
+      );
+    fc.assert(
+      fc.property(url, (raw) => {
+        expect(canonicalizeUrl(raw)).toBe(canonicalizeWithParser(raw));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('answers null for what is not an absolute http(s) URL', () => {

@@ -63,6 +63,18 @@ describe('fuseRankings (weighted RRF)', () => {
 });
 
 describe('score-aware fusion', () => {
+  it('normalises by the mean of the window: scale-free, and a source without positive scores gets 0', () => {
+    expect(normalizeScores([6, 3, 3], 'mean')).toEqual([1.5, 0.75, 0.75]);
+    expect(normalizeScores([60, 30, 30], 'mean')).toEqual(normalizeScores([6, 3, 3], 'mean'));
+    expect(normalizeScores([0, 0], 'mean')).toEqual([0, 0]);
+  });
+
+  it('takes its statistics from the first `window` hits only, so deeper fetches do not move earlier hits', () => {
+    const shallow = normalizeScores([8, 4, 4], 'mean', 3);
+    const deeper = normalizeScores([8, 4, 4, 1, 1, 1, 1], 'mean', 3);
+    expect(deeper.slice(0, 3)).toEqual(shallow);
+  });
+
   it('normalises per source: z-score, min-max and max', () => {
     expect(normalizeScores([3, 2, 1], 'minmax')).toEqual([1, 0.5, 0]);
     expect(normalizeScores([4, 2], 'max')).toEqual([1, 0.5]);
@@ -73,11 +85,30 @@ describe('score-aware fusion', () => {
     expect(normalizeScores([5, 5], 'minmax')).toEqual([1, 1]);
   });
 
-  it('puts a clear winner of one source above a weak top hit of another', () => {
+  it.each(['mean', 'zscore'] as const)('%s: puts a clear winner of one source above a weak top hit of another', (normalization) => {
     const strong = qualifyHits('a', 0, 1, hits(['a1', 'a2', 'a3', 'a4'], [30, 5, 4, 3]), 10);
     const flat = qualifyHits('b', 1, 1, hits(['b1', 'b2', 'b3', 'b4'], [10, 9.9, 9.8, 9.7]), 10);
-    const fused = fuseRankings([flat, strong], { mode: 'score', rrfK: 60, normalization: 'zscore' });
+    const fused = fuseRankings([flat, strong], { mode: 'score', rrfK: 60, normalization });
     expect(fused[0]?.id).toBe('a:a1');
-    expect(fused[1]?.id).toBe('b:b1');
+    expect(fused.filter((item) => item.source === 'b').map((item) => item.rank)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('ignores the scale a source scores on', () => {
+    const small = qualifyHits('a', 0, 1, hits(['a1', 'a2'], [0.3, 0.1]), 10);
+    const large = qualifyHits('b', 1, 1, hits(['b1', 'b2'], [200, 180]), 10);
+    const fused = fuseRankings([small, large], { mode: 'score', rrfK: 60 });
+    expect(fused.map((item) => item.id)).toEqual(['a:a1', 'b:b1', 'b:b2', 'a:a2']);
+  });
+
+  it('weights normalised scores by the source weight', () => {
+    const a = qualifyHits('a', 0, 1, hits(['a1', 'a2'], [3, 1]), 10);
+    const b = qualifyHits('b', 1, 2, hits(['b1', 'b2'], [3, 1]), 10);
+    const fused = fuseRankings([a, b], { mode: 'score', rrfK: 60 });
+    expect(fused.map((item) => [item.id, item.fusedScore])).toEqual([
+      ['b:b1', 3],
+      ['a:a1', 1.5],
+      ['b:b2', 1],
+      ['a:a2', 0.5],
+    ]);
   });
 });

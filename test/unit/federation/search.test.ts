@@ -4,6 +4,8 @@ import type { CacheComputeOptions, SearchCache } from '../../../src/federation/c
 import type { SearchOutput } from '../../../src/federation/types.js';
 import { buildFederation, caller, docs, never } from './helpers.js';
 
+const rrf = { fusion: { mode: 'rrf' as const, rrfK: 60 } };
+
 const three = () => [
   { name: 'alpha', documents: docs('a', 10) },
   { name: 'beta', documents: docs('b', 10) },
@@ -44,7 +46,7 @@ function memoryCache(): SearchCache & { stored: Map<string, unknown>; decisions:
 
 describe('search: fan-out and fusion', () => {
   it('asks every source once, fuses their lists and reports each', async () => {
-    const { federation, connectors } = buildFederation(three());
+    const { federation, connectors } = buildFederation(three(), rrf);
     const output = await federation.search({ query: 'document', limit: 6 }, caller(), never());
     expect(output.results.map((result) => result.id)).toEqual(['alpha:a1', 'beta:b1', 'gamma:g1', 'alpha:a2', 'beta:b2', 'gamma:g2']);
     expect(output.results[0]).toMatchObject({ source: 'alpha', title: 'A document 1', url: 'https://docs.example.com/a/1' });
@@ -63,7 +65,7 @@ describe('search: fan-out and fusion', () => {
     const { federation } = buildFederation([
       { name: 'alpha', documents: docs('a', 3) },
       { name: 'beta', documents: docs('b', 3), weight: 3 },
-    ]);
+    ], rrf);
     const output = await federation.search({ query: 'x', limit: 3 }, caller(), never());
     // 3/61 > 3/62 > 3/63 > 1/61: beta's top three come first.
     expect(output.results.map((result) => result.id)).toEqual(['beta:b1', 'beta:b2', 'beta:b3']);
@@ -162,7 +164,7 @@ describe('search: partial answers and time limits', () => {
 
 describe('search: paging', () => {
   it('walks every result exactly once through next_cursor, asking sources only as deep as needed', async () => {
-    const { federation, connectors } = buildFederation(three());
+    const { federation, connectors } = buildFederation(three(), rrf);
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
@@ -176,6 +178,26 @@ describe('search: paging', () => {
     expect(seen).toHaveLength(30);
     expect(new Set(seen).size).toBe(30);
     expect(connectors[0]!.callsOf('search').map((call) => call.limit)).toEqual([5, 9, 13, 17, 21, 25, 29, 33]);
+  });
+
+  it('pages exactly in score mode too: the normalisation window does not move with depth', async () => {
+    const scored = (prefix: string, scores: number[]) => scores.map((score, index) => ({ id: `${prefix}${index + 1}`, title: `${prefix}${index + 1}`, score }));
+    const { federation, connectors } = buildFederation([
+      { name: 'alpha', documents: scored('a', [9, 8, 8, 7, 3, 2, 2, 1, 1, 1, 0.5, 0.5, 0.4, 0.3]) },
+      { name: 'beta', documents: scored('b', [50, 10, 9, 9, 8, 8, 7, 7, 6, 6, 5, 5, 4]) },
+    ]);
+    const whole = await federation.search({ query: 'x', limit: 50 }, caller(), never());
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const output: SearchOutput = await federation.search({ query: 'x', limit: 3, cursor }, caller(), never());
+      paged.push(...output.results.map((result) => result.id));
+      cursor = output.next_cursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(paged).toEqual(whole.results.map((result) => result.id));
+    expect(paged).toHaveLength(27);
+    expect(paged[0]).toBe('beta:b1');
+    expect(connectors[0]!.callsOf('search')[1]?.limit).toBe(10);
   });
 
   it('refuses a cursor from another query, and a tampered one, with a clear message', async () => {
@@ -271,5 +293,13 @@ describe('search: cache and logging', () => {
     expect(JSON.stringify(infos)).not.toContain('merger');
     const debug = logger.entries.filter((entry) => entry.level === 'debug');
     expect(JSON.stringify(debug)).toContain('merger');
+  });
+
+  it('logs a refused search too, with its error code', async () => {
+    const { federation, logger } = buildFederation(three());
+    await expectCode(federation.search({ query: 'x', limit: 3, cursor: 'forged.cursor' }, caller(), never()), 'INVALID_CURSOR');
+    const infos = logger.entries.filter((entry) => entry.level === 'info');
+    expect(infos).toHaveLength(1);
+    expect(infos[0]!.obj).toMatchObject({ event: 'search', outcome: 'INVALID_CURSOR', results: 0 });
   });
 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedConnector } from '../../../connectors/scripted/index.js';
+import { AbortScope } from '../../../src/federation/abort.js';
 import { createCockatielBreaker } from '../../../src/federation/breaker.js';
 import { createSourceGuard, type SourceGuard } from '../../../src/federation/source-guard.js';
 import type { FederationObserver } from '../../../src/federation/settings.js';
 import { never, recordingLogger } from './helpers.js';
+
+const root = () => AbortScope.follow(never());
 
 function setup(options: { maxConcurrency?: number; abortGraceMs?: number; observer?: FederationObserver } = {}) {
   const logger = recordingLogger();
@@ -25,7 +28,7 @@ function setup(options: { maxConcurrency?: number; abortGraceMs?: number; observ
 describe('source guard', () => {
   it('passes a good answer through with its time', async () => {
     const { guard, search } = setup();
-    const outcome = await guard.run('search', search, { signal: never(), timeoutMs: 1000 });
+    const outcome = await guard.run('search', search, { scope: root(), timeoutMs: 1000 });
     expect(outcome.status).toBe('ok');
     if (outcome.status === 'ok') expect(outcome.value.map((hit) => hit.nativeId)).toEqual(['d1']);
   });
@@ -34,7 +37,7 @@ describe('source guard', () => {
     const { guard, connector, search } = setup();
     connector.setBehaviour({ hang: true });
     const started = performance.now();
-    const outcome = await guard.run('search', search, { signal: never(), timeoutMs: 60 });
+    const outcome = await guard.run('search', search, { scope: root(), timeoutMs: 60 });
     const elapsed = performance.now() - started;
     expect(outcome).toMatchObject({ status: 'timeout', error: 'no answer within 60 ms' });
     expect(elapsed).toBeGreaterThanOrEqual(55);
@@ -47,9 +50,9 @@ describe('source guard', () => {
   it('counts time spent waiting for a concurrency slot toward the timeout, and never starts that work', async () => {
     const { guard, connector, search } = setup({ maxConcurrency: 1 });
     connector.queueBehaviours({ delayMs: 150 });
-    const first = guard.run('search', search, { signal: never(), timeoutMs: 1000 });
+    const first = guard.run('search', search, { scope: root(), timeoutMs: 1000 });
     const started = performance.now();
-    const second = await guard.run('search', search, { signal: never(), timeoutMs: 40 });
+    const second = await guard.run('search', search, { scope: root(), timeoutMs: 40 });
     expect(second.status).toBe('timeout');
     expect(performance.now() - started).toBeLessThan(140);
     expect((await first).status).toBe('ok');
@@ -61,7 +64,7 @@ describe('source guard', () => {
   it('caps calls in flight per source', async () => {
     const { guard, connector, search } = setup({ maxConcurrency: 2 });
     connector.setBehaviour({ delayMs: 30 });
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => guard.run('search', search, { signal: never(), timeoutMs: 2000 })));
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => guard.run('search', search, { scope: root(), timeoutMs: 2000 })));
     expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
     expect(connector.maxInFlight).toBe(2);
   });
@@ -69,9 +72,9 @@ describe('source guard', () => {
   it('releases the slot of a connector that ignores its abort signal after the grace period', async () => {
     const { guard, connector, search, logger } = setup({ maxConcurrency: 1, abortGraceMs: 50 });
     connector.queueBehaviours({ hang: true, ignoreAbort: true });
-    const stuck = await guard.run('search', search, { signal: never(), timeoutMs: 30 });
+    const stuck = await guard.run('search', search, { scope: root(), timeoutMs: 30 });
     expect(stuck.status).toBe('timeout');
-    const next = await guard.run('search', search, { signal: never(), timeoutMs: 500 });
+    const next = await guard.run('search', search, { scope: root(), timeoutMs: 500 });
     expect(next.status).toBe('ok');
     expect(logger.entries.some((entry) => entry.level === 'warn' && String(entry.msg).includes('ignored its abort signal'))).toBe(true);
   });
@@ -81,7 +84,7 @@ describe('source guard', () => {
     connector.setBehaviour({ hang: true });
     for (let index = 0; index < 6; index += 1) {
       const controller = new AbortController();
-      const run = guard.run('search', search, { signal: controller.signal, timeoutMs: 5000 });
+      const run = guard.run('search', search, { scope: AbortScope.follow(controller.signal), timeoutMs: 5000 });
       controller.abort(new Error('client went away'));
       await expect(run).rejects.toThrow('client went away');
     }
@@ -96,9 +99,9 @@ describe('source guard', () => {
       { fail: { message: 'password authentication failed for user "admin"', expose: false } },
       { fail: { message: 'statement timeout', expose: true, code: 'SOURCE_TIMEOUT' } },
     );
-    expect(await guard.run('search', search, { signal: never(), timeoutMs: 1000 })).toMatchObject({ status: 'error', error: 'index "docs" does not exist' });
-    expect(await guard.run('search', search, { signal: never(), timeoutMs: 1000 })).toMatchObject({ status: 'error', error: 'source error' });
-    expect(await guard.run('search', search, { signal: never(), timeoutMs: 1000 })).toMatchObject({ status: 'timeout', error: 'statement timeout' });
+    expect(await guard.run('search', search, { scope: root(), timeoutMs: 1000 })).toMatchObject({ status: 'error', error: 'index "docs" does not exist' });
+    expect(await guard.run('search', search, { scope: root(), timeoutMs: 1000 })).toMatchObject({ status: 'error', error: 'source error' });
+    expect(await guard.run('search', search, { scope: root(), timeoutMs: 1000 })).toMatchObject({ status: 'timeout', error: 'statement timeout' });
     const warned = logger.entries.filter((entry) => entry.level === 'warn');
     expect(warned).toHaveLength(1);
   });
@@ -113,8 +116,8 @@ describe('source guard', () => {
       },
     });
     connector.setBehaviour({ fail: { message: 'down', expose: true } });
-    for (let index = 0; index < 5; index += 1) await guard.run('search', search, { signal: never(), timeoutMs: 1000 });
-    const refused = await guard.run('search', search, { signal: never(), timeoutMs: 1000 });
+    for (let index = 0; index < 5; index += 1) await guard.run('search', search, { scope: root(), timeoutMs: 1000 });
+    const refused = await guard.run('search', search, { scope: root(), timeoutMs: 1000 });
     expect(refused).toMatchObject({ status: 'suspended' });
     expect(connector.calls).toHaveLength(5);
     expect(outcomes.at(-1)).toBe('wiki/search/suspended');
@@ -124,7 +127,7 @@ describe('source guard', () => {
   it('counts timeouts toward the breaker', async () => {
     const { guard, connector, search } = setup();
     connector.setBehaviour({ hang: true });
-    for (let index = 0; index < 5; index += 1) await guard.run('search', search, { signal: never(), timeoutMs: 5 });
+    for (let index = 0; index < 5; index += 1) await guard.run('search', search, { scope: root(), timeoutMs: 5 });
     expect(guard.breaker.state()).toBe('open');
   });
 });

@@ -1,0 +1,57 @@
+// npm run bench:federation — the federation layer's own cost (three instant in-process sources,
+// against a naive Promise.all merge in the same run), what a source slower than its timeout costs
+// a search, and the fusion comparison on SciFact split across three sources.
+// Options: --iterations N (default 20000), --skip-fusion, --scifact DIR.
+import { parseArgs } from 'node:util';
+import { printTable } from '../lib/load.js';
+import { writeResults } from '../lib/results.js';
+import { compareFusion } from './fusion.js';
+import { measureOverhead } from './overhead.js';
+import { measureTimeouts } from './timeouts.js';
+
+const { values } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '20000' },
+    'skip-fusion': { type: 'boolean', default: false },
+    scifact: { type: 'string' },
+  },
+});
+
+const overhead = await measureOverhead(Number(values.iterations));
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+printTable(
+  `Per search call, 3 instant in-process sources, limit ${overhead.limit}, ${overhead.iterations} sequential calls`,
+  ['path', 'p50 µs', 'p99 µs', 'mean µs', 'allocated / call', 'retained / call'],
+  [
+    ['naive Promise.all + sort (baseline)', overhead.baseline.p50Us, overhead.baseline.p99Us, overhead.baseline.meanUs, kib(overhead.baseline.allocatedBytesPerCall), `${overhead.baseline.retainedBytesPerCall.toFixed(0)} B`],
+    ['createFederation().search', overhead.federation.p50Us, overhead.federation.p99Us, overhead.federation.meanUs, kib(overhead.federation.allocatedBytesPerCall), `${overhead.federation.retainedBytesPerCall.toFixed(0)} B`],
+    ['federation overhead', overhead.overheadP50Us, overhead.overheadP99Us, overhead.federation.meanUs - overhead.baseline.meanUs, kib(overhead.federation.allocatedBytesPerCall - overhead.baseline.allocatedBytesPerCall), ''],
+  ],
+);
+
+const timeouts = await measureTimeouts();
+printTable(
+  'One of three sources delayed 5 s past its 250 ms timeout (20 searches each)',
+  ['scenario', 'p50 ms', 'max ms', 'p50 − timeout ms', 'slow source statuses'],
+  timeouts.map((row) => [row.scenario, row.p50Ms, row.maxMs, row.excessP50Ms, Object.entries(row.statuses).map(([status, count]) => `${status} ×${count}`).join(', ')]),
+);
+
+let fusion: Awaited<ReturnType<typeof compareFusion>> | null = null;
+if (!values['skip-fusion']) {
+  fusion = await compareFusion(values.scifact);
+  printTable(
+    `Fusion on SciFact (${fusion.documents} abstracts, ${fusion.queries} training queries), BM25 sources`,
+    ['corpus', 'fusion', 'nDCG@10', 'Recall@100', 'of whole', 'Δ nDCG@10 vs RRF k=60 (95% CI)'],
+    fusion.rows.map((row) => [
+      row.split,
+      row.method,
+      row.ndcg10.toFixed(4),
+      row.recall100.toFixed(4),
+      `${(row.ofWhole * 100).toFixed(1)}%`,
+      row.vsRrf60 ? `${row.vsRrf60[0] >= 0 ? '+' : ''}${row.vsRrf60[0].toFixed(3)} … ${row.vsRrf60[1] >= 0 ? '+' : ''}${row.vsRrf60[1].toFixed(3)}` : '',
+    ]),
+  );
+}
+
+const file = writeResults('federation', { overhead, timeouts, fusion });
+process.stdout.write(`\nwritten to ${file}\n`);
