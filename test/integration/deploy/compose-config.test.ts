@@ -39,6 +39,12 @@ describe('the compose stack configuration', () => {
     expect(seedTargets.map(kindOf).sort()).toEqual(['elasticsearch', 'postgres']);
   });
 
+  it('gives the overall search deadline room for the slowest source timeout', () => {
+    const sources = config.sources as Array<{ timeout_ms?: number }>;
+    const slowest = Math.max(...sources.map((source) => source.timeout_ms ?? 2000));
+    expect(Number(appEnv.SEARCH_DEADLINE_MS ?? 3000)).toBeGreaterThan(slowest);
+  });
+
   it('points the markdown source at the runbooks the image ships', () => {
     const markdown = config.sources.find((source) => source.kind === 'markdown');
     expect(markdown?.dir?.startsWith(`${workdir}/`)).toBe(true);
