@@ -109,8 +109,9 @@ export class RedisLink {
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 100;
     const maxDelay = options.maxReconnectDelayMs ?? 2000;
     this.client = new Redis(options.url, {
-      // Only a backstop against replies that never come; `run` enforces the real, stall-proof bound.
-      commandTimeout: Math.max(1000, 10 * this.#commandTimeoutMs),
+      // No ioredis commandTimeout: its timer rejects at once after an event-loop stall, before a
+      // reply already in the socket is read. `run` bounds every call instead (withDeadline), and
+      // while degraded nothing but the probe is sent, so unanswered commands cannot pile up.
       connectTimeout: options.connectTimeoutMs ?? 1000,
       // Fail fast instead of queueing while disconnected: the caller falls back to the sources.
       enableOfflineQueue: false,
