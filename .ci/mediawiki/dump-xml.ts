@@ -38,6 +38,17 @@ export function pickProbe(text: string): string | null {
   return words.length === 0 ? null : words.slice(0, 3).join(' ');
 }
 
+/** Page titles for BEIR documents in corpus order; a repeated title gets its id appended. */
+export function beirPageTitles(docs: ReadonlyArray<{ _id: string; title?: string }>): string[] {
+  const seen = new Set<string>();
+  return docs.map((doc) => {
+    let title = toPageTitle(doc.title && doc.title.trim() !== '' ? doc.title : `Document ${doc._id}`);
+    if (seen.has(title.toLowerCase())) title = `${title} (${doc._id})`;
+    seen.add(title.toLowerCase());
+    return title;
+  });
+}
+
 export function renderDump(pages: WikiPage[]): string {
   const parts = [
     '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">',

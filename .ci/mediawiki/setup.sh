@@ -14,9 +14,6 @@ ADMIN_PASS="${MEDIAWIKI_ADMIN_PASSWORD:-kmcp-admin-pass-2024}"
 BOT_USER=KmcpBot
 BOT_APP=kmcp
 BOT_PASS="${MEDIAWIKI_BOT_PASSWORD:-kmcpbotpasswordkmcpbotpassword12}" # exactly 32 characters
-# A second bot password, on the admin account, lets tests import their own pages (action=import).
-IMPORT_APP=kmcpimport
-IMPORT_PASS="${MEDIAWIKI_IMPORT_PASSWORD:-kmcpimportpasswordkmcpimport1234}"
 API_URL="http://127.0.0.1:${PORT}/api.php"
 
 export MW_CONFIG_FILE="$DATA_DIR/LocalSettings.php"
@@ -72,17 +69,19 @@ $wgShowExceptionDetails = true;
 $wgRateLimits = [];
 PHP
   (cd "$MW_HOME" && php maintenance/createAndPromote.php --bot "$BOT_USER" "$ADMIN_PASS" >/dev/null)
-  (cd "$MW_HOME" && php maintenance/createBotPassword.php --appid "$BOT_APP" \
-    --grants basic,highvolume "$BOT_USER" "$BOT_PASS" >/dev/null)
-  (cd "$MW_HOME" && php maintenance/createBotPassword.php --appid "$IMPORT_APP" \
-    --grants basic,highvolume,import,editpage,createeditmovepage "$ADMIN_USER" "$IMPORT_PASS" >/dev/null)
 fi
+# Bot passwords are created once each; an existing one answers "botpasswords-insert-failed".
+ensure_bot_password() { # user appid grants password
+  local out
+  if ! out=$(cd "$MW_HOME" && php maintenance/createBotPassword.php --appid "$2" --grants "$3" "$1" "$4" 2>&1); then
+    grep -q 'botpasswords-insert-failed' <<<"$out" || { echo "$out" >&2; exit 1; }
+  fi
+}
+ensure_bot_password "$BOT_USER" "$BOT_APP" basic,highvolume "$BOT_PASS"
 cat >"$DATA_DIR/credentials.env" <<ENV
 MEDIAWIKI_URL=$API_URL
 MEDIAWIKI_USERNAME=$BOT_USER@$BOT_APP
 MEDIAWIKI_PASSWORD=$BOT_PASS
-MEDIAWIKI_IMPORT_USERNAME=$ADMIN_USER@$IMPORT_APP
-MEDIAWIKI_IMPORT_PASSWORD=$IMPORT_PASS
 ENV
 done_step "install.php"
 
@@ -92,8 +91,10 @@ api_ok() { curl -fsS --max-time 5 "$API_URL?action=query&meta=siteinfo&format=js
 if api_ok; then
   say "already serving on port $PORT"
 else
-  PHP_CLI_SERVER_WORKERS="${MEDIAWIKI_SERVER_WORKERS:-4}" nohup php -d variables_order=EGPCS \
-    -S "127.0.0.1:${PORT}" -t "$MW_HOME" "$HERE/router.php" >"$DATA_DIR/server.log" 2>&1 &
+  # setsid: the server and its forked workers form one process group that stop.sh ends together.
+  PHP_CLI_SERVER_WORKERS="${MEDIAWIKI_SERVER_WORKERS:-4}" MW_CONFIG_FILE="$MW_CONFIG_FILE" setsid nohup php \
+    -d variables_order=EGPCS -d opcache.enable_cli=1 \
+    -S "127.0.0.1:${PORT}" -t "$MW_HOME" "$HERE/router.php" >"$DATA_DIR/server.log" 2>&1 </dev/null &
   echo $! >"$DATA_DIR/server.pid"
   for _ in $(seq 1 120); do
     if api_ok; then break; fi
@@ -103,10 +104,14 @@ else
 fi
 done_step "server"
 
-# 4. Seed pages: the demo runbooks (for the demo and end-to-end tests) unless MEDIAWIKI_SEED=none.
-if [ "${MEDIAWIKI_SEED:-demo}" != none ] && [ -d "$HERE/../../demo/runbooks" ]; then
+# 4. Seed pages unless MEDIAWIKI_SEED=none: the connector tests' fixture pages, the connector
+# contract's documents and the demo runbooks. importDump.php keeps each page's own timestamp
+# (the API's action=import would add an import revision dated now), which updated_after tests need.
+if [ "${MEDIAWIKI_SEED:-tests}" != none ]; then
   begin "seed"
-  MEDIAWIKI_PORT="$PORT" bash "$HERE/import.sh" --data-dir "$DATA_DIR" "$HERE/../../demo/runbooks"
+  REPO="$(cd "$HERE/../.." && pwd)"
+  MEDIAWIKI_PORT="$PORT" bash "$HERE/import.sh" --data-dir "$DATA_DIR" \
+    "$REPO/test/fixtures/mediawiki/pages" contract: "$REPO/demo/runbooks"
   done_step "seed"
 fi
 

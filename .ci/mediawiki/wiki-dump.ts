@@ -1,13 +1,13 @@
 // Builds a MediaWiki XML import dump from markdown/wikitext folders or BEIR JSONL, and verifies
 // after import that the wiki's search index finds the pages. CI/bench tooling, not server code.
-// Usage: tsx wiki-dump.ts build OUT.xml MANIFEST.json [--every N --offset K] SOURCE...
+// Usage: tsx wiki-dump.ts build OUT.xml MANIFEST.json [--every N --offset K] SOURCE... (SOURCE may be `contract:`)
 //        tsx wiki-dump.ts verify API_URL MANIFEST.json
 import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import matter from 'gray-matter';
 import { markdownToWikitext } from './markdown-to-wikitext.js';
-import { pickProbe, renderDump, toPageTitle, toTimestamp, type WikiPage } from './dump-xml.js';
+import { beirPageTitles, pickProbe, renderDump, toPageTitle, toTimestamp, type WikiPage } from './dump-xml.js';
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -40,20 +40,30 @@ function pagesFromFolder(dir: string): WikiPage[] {
 }
 
 async function pagesFromJsonl(file: string, every: number, offset: number): Promise<WikiPage[]> {
-  const pages: WikiPage[] = [];
-  const seen = new Set<string>();
+  const docs: Array<{ _id: string; title?: string; text: string; updated_at?: string }> = [];
   let index = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
-    const position = index++;
-    if (position % every !== offset) continue;
-    const doc = JSON.parse(line) as { _id: string; title?: string; text: string; updated_at?: string };
-    let title = toPageTitle(doc.title && doc.title.trim() !== '' ? doc.title : `Document ${doc._id}`);
-    if (seen.has(title.toLowerCase())) title = `${title} (${doc._id})`;
-    seen.add(title.toLowerCase());
-    pages.push({ title, text: `${doc.text}\n`, timestamp: toTimestamp(doc.updated_at), probe: pickProbe(doc.text) });
+    if (index++ % every === offset) docs.push(JSON.parse(line) as (typeof docs)[number]);
   }
-  return pages;
+  const titles = beirPageTitles(docs);
+  return docs.map((doc, i) => ({
+    title: titles[i] ?? doc._id,
+    text: `${doc.text}\n`,
+    timestamp: toTimestamp(doc.updated_at),
+    probe: pickProbe(doc.text),
+  }));
+}
+
+/** The documents every connector's contract suite searches, with their own timestamps. */
+async function contractPages(): Promise<WikiPage[]> {
+  const { CONTRACT_DOCUMENTS } = await import('../../test/contract/contract-documents.js');
+  return CONTRACT_DOCUMENTS.map((doc) => ({
+    title: doc.title,
+    text: `${doc.text}\n`,
+    timestamp: toTimestamp(doc.updatedAt),
+    probe: doc.distinctive,
+  }));
 }
 
 async function build(args: string[]): Promise<void> {
@@ -70,6 +80,10 @@ async function build(args: string[]): Promise<void> {
   }
   const pages: WikiPage[] = [];
   for (const source of sources) {
+    if (source === 'contract:') {
+      pages.push(...(await contractPages()));
+      continue;
+    }
     pages.push(...(statSync(source).isDirectory() ? pagesFromFolder(source) : await pagesFromJsonl(source, every, offset)));
   }
   writeFileSync(out, renderDump(pages));
