@@ -10,7 +10,7 @@ import type { BaseSourceConfig } from '../../connectors/source-config.js';
 import { envSchema, type EnvConfig } from './env-schema.js';
 import { fileConfigSchema, type FileConfig } from './file-schema.js';
 import { formatIssues } from '../format-issues.js';
-import { buildEnvSourceEntries, buildDemoSourceEntries } from './source-shortcuts.js';
+import { buildEnvSourceEntries, buildDemoSourceEntries, ENV_SHORTCUT_OF_KIND } from './source-shortcuts.js';
 
 export type SourceConfig = BaseSourceConfig & { kind: string } & Record<string, unknown>;
 
@@ -174,10 +174,11 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     (index) => `sources[${index}]`,
     problems,
   );
+  const envEntries = buildEnvSourceEntries(env);
   const envSources = validateSources(
-    buildEnvSourceEntries(env),
+    envEntries,
     options.factories,
-    (index) => `environment source ${index + 1}`,
+    (index) => `${ENV_SHORTCUT_OF_KIND[String(envEntries[index]?.kind)] ?? 'environment'} source "${String(envEntries[index]?.name)}"`,
     problems,
   );
   for (const source of envSources) {

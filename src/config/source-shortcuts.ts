@@ -5,6 +5,15 @@ import type { EnvConfig } from './env-schema.js';
 /** The repository's demo folder, wherever the process was started from (src/ or dist/src/). */
 export const DEMO_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../demo/' : '../../demo/', import.meta.url));
 
+/** Which variable family made an env source, for error messages. */
+export const ENV_SHORTCUT_OF_KIND: Readonly<Record<string, string>> = {
+  postgres: 'DATABASE_URL',
+  elasticsearch: 'ELASTICSEARCH_*',
+  mediawiki: 'MEDIAWIKI_*',
+  confluence: 'CONFLUENCE_*',
+  markdown: 'WIKI_DIR',
+};
+
 export function buildEnvSourceEntries(env: EnvConfig): Array<Record<string, unknown>> {
   const entries: Array<Record<string, unknown>> = [];
   if (env.DATABASE_URL) entries.push({ name: 'postgres', kind: 'postgres', url: env.DATABASE_URL });
@@ -15,6 +24,8 @@ export function buildEnvSourceEntries(env: EnvConfig): Array<Record<string, unkn
       node: env.ELASTICSEARCH_URL,
       index: env.ELASTICSEARCH_INDEX,
       ...(env.ELASTICSEARCH_API_KEY ? { api_key_env: 'ELASTICSEARCH_API_KEY' } : {}),
+      ...(env.ELASTICSEARCH_USERNAME ? { username: env.ELASTICSEARCH_USERNAME, password_env: 'ELASTICSEARCH_PASSWORD' } : {}),
+      ...(env.ELASTICSEARCH_CA_FINGERPRINT ? { tls: { ca_fingerprint: env.ELASTICSEARCH_CA_FINGERPRINT } } : {}),
     });
   }
   if (env.MEDIAWIKI_URL) {
