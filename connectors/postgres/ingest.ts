@@ -1,0 +1,107 @@
+// Ingest into the managed table: idempotent upsert by id in batches, one transaction each, so a
+// failure never leaves a half-written batch; unchanged documents are skipped without writing.
+import { KnowledgeError } from '../../src/errors.js';
+import type { ConnectorContext, IngestDocument, IngestOptions, IngestSummary } from '../types.js';
+import { buildIngestSql } from './ingest-sql.js';
+import { prepareDocument, type PreparedDocument } from './prepare-document.js';
+import { inTransaction, throwIfAborted, type SqlClient } from './sql-client.js';
+
+export interface IngestTarget {
+  client: SqlClient;
+  schema: string;
+  source: string;
+  textSearchConfig: string;
+  logger: ConnectorContext['logger'];
+}
+
+export interface PostgresIngestSummary extends IngestSummary {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+interface BatchOutcome {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signal: AbortSignal): Promise<BatchOutcome> {
+  const sql = buildIngestSql(target.schema);
+  const byId = new Map(batch.map((doc) => [doc.id, doc])); // a repeated id: the last one wins
+  const ids = [...byId.keys()];
+  return target.client.withSession(
+    (session) =>
+      inTransaction(
+        session,
+        async () => {
+          await session.exec(sql.settings, signal);
+          await session.query(sql.lock, [`knowledge-mcp:ingest:${target.schema}:${target.source}`], signal);
+          const existing = await session.query<{ id: string; revision: string; length: number }>(sql.existing, [target.source, ids], signal);
+          const known = new Map(existing.map((row) => [row.id, row]));
+          const changed = existing.filter((row) => row.revision !== byId.get(row.id)?.revision);
+          const toWrite = [...byId.values()].filter((doc) => known.get(doc.id)?.revision !== doc.revision);
+          const outcome = { inserted: toWrite.length - changed.length, updated: changed.length, unchanged: ids.length - toWrite.length };
+          if (toWrite.length === 0) return outcome;
+          if (changed.length > 0) await session.query(sql.retract, [target.source, changed.map((row) => row.id)], signal);
+          const [written] = await session.query<{ total_length: number }>(sql.write, [target.source, JSON.stringify(toWrite), target.textSearchConfig], signal);
+          const removedLength = changed.reduce((sum, row) => sum + Number(row.length), 0);
+          await session.query(sql.stats, [target.source, outcome.inserted, Number(written?.total_length ?? 0) - removedLength], signal);
+          return outcome;
+        },
+        signal,
+      ),
+    signal,
+  );
+}
+
+export async function ingestDocuments(
+  target: IngestTarget,
+  documents: AsyncIterable<IngestDocument>,
+  options: IngestOptions & { batchSize: number },
+): Promise<PostgresIngestSummary> {
+  const { signal } = options;
+  const summary: PostgresIngestSummary = { written: 0, failed: [], inserted: 0, updated: 0, unchanged: 0 };
+  let batch: PreparedDocument[] = [];
+  let done = 0;
+  let batchStart = 0;
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    try {
+      const outcome = await writeBatch(target, batch, signal);
+      summary.inserted += outcome.inserted;
+      summary.updated += outcome.updated;
+      summary.unchanged += outcome.unchanged;
+      summary.written += outcome.inserted + outcome.updated;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new KnowledgeError('INGEST_FAILED', `batch of documents ${batchStart + 1}-${batchStart + batch.length} was not written: ${detail}`, { cause: error });
+    }
+    done += batch.length;
+    batchStart = done;
+    batch = [];
+    options.onProgress?.(done + summary.failed.length);
+  };
+
+  for await (const doc of documents) {
+    throwIfAborted(signal);
+    const prepared = prepareDocument(doc);
+    if ('error' in prepared) {
+      summary.failed.push({ id: String(doc.id ?? ''), reason: prepared.error });
+      continue;
+    }
+    batch.push(prepared);
+    if (batch.length >= options.batchSize) await flush();
+  }
+  await flush();
+
+  if (summary.written > 0) {
+    // Not in a transaction (VACUUM can't be); a failure here only costs query speed.
+    await target.client.exec(buildIngestSql(target.schema).maintenance, signal).catch((error: unknown) => {
+      target.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'VACUUM ANALYZE after ingest failed');
+    });
+  }
+  return summary;
+}

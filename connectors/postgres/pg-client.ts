@@ -1,0 +1,134 @@
+// SqlClient over a `pg` pool: statement timeout as a backstop, and real cancellation on abort
+// (pg_cancel_backend through a separate tiny pool, so a full pool can't block the cancel).
+import pg from 'pg';
+import type { ConnectorContext } from '../types.js';
+import { abortReason, throwIfAborted, type QueryOptions, type SqlClient, type SqlSession } from './sql-client.js';
+
+export interface PgClientOptions {
+  connectionString: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+  logger: ConnectorContext['logger'];
+}
+
+export function createPgClient(options: PgClientOptions): SqlClient {
+  const base = {
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    application_name: 'knowledge-mcp',
+  };
+  const pool = new pg.Pool({ ...base, max: options.poolSize, statement_timeout: options.statementTimeoutMs, idleTimeoutMillis: 30_000 });
+  const cancelPool = new pg.Pool({ ...base, max: 2, idleTimeoutMillis: 10_000 });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on('error', (error) => options.logger.warn({ err: error.message }, 'postgres idle connection error'));
+  cancelPool.on('error', () => undefined);
+
+  async function acquire(signal: AbortSignal): Promise<pg.PoolClient> {
+    throwIfAborted(signal);
+    const pending = pool.connect();
+    return new Promise<pg.PoolClient>((resolve, reject) => {
+      const onAbort = () => {
+        reject(abortReason(signal));
+        // The connection arrives later; hand it straight back.
+        pending.then((client) => client.release(), () => undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(
+        (client) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) return;
+          resolve(client);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * Runs one statement on `client`. On abort the caller is answered at once; the backend query
+   * is cancelled and `settled` resolves only when the connection is idle again, so it is never
+   * handed to someone else while a cancel for it is still in flight.
+   */
+  function run<R>(client: pg.PoolClient, config: pg.QueryConfig, signal: AbortSignal): { result: Promise<R[]>; settled: Promise<void> } {
+    const pending = client.query(config);
+    let cancel: Promise<unknown> = Promise.resolve();
+    const onAbort = () => {
+      const pid = (client as unknown as { processID: number | null }).processID;
+      if (pid !== null) cancel = cancelPool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settled = pending.then(
+      () => undefined,
+      () => undefined,
+    ).then(async () => {
+      signal.removeEventListener('abort', onAbort);
+      await cancel;
+    });
+    const result = new Promise<R[]>((resolve, reject) => {
+      const onAbortAnswer = () => reject(abortReason(signal));
+      if (signal.aborted) return onAbortAnswer();
+      signal.addEventListener('abort', onAbortAnswer, { once: true });
+      pending.then(
+        (res) => {
+          signal.removeEventListener('abort', onAbortAnswer);
+          resolve(res.rows as R[]);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbortAnswer);
+          reject(signal.aborted ? abortReason(signal) : error);
+        },
+      );
+    });
+    return { result, settled };
+  }
+
+  function sessionOn(client: pg.PoolClient, track: (settled: Promise<void>) => void): SqlSession {
+    return {
+      async query<R extends object>(text: string, params: readonly unknown[], signal: AbortSignal, queryOptions?: QueryOptions) {
+        throwIfAborted(signal);
+        const { result, settled } = run<R>(client, { text, values: [...params], ...(queryOptions?.name ? { name: queryOptions.name } : {}) }, signal);
+        track(settled);
+        return result;
+      },
+      async exec(script: string, signal: AbortSignal) {
+        throwIfAborted(signal);
+        const { result, settled } = run(client, { text: script }, signal);
+        track(settled);
+        await result;
+      },
+    };
+  }
+
+  async function withSession<T>(fn: (session: SqlSession) => Promise<T>, signal: AbortSignal): Promise<T> {
+    const client = await acquire(signal);
+    const inFlight: Array<Promise<void>> = [];
+    let broken = false;
+    try {
+      return await fn(sessionOn(client, (settled) => inFlight.push(settled)));
+    } catch (error) {
+      broken = signal.aborted;
+      throw error;
+    } finally {
+      // Release only once every statement has finished and any cancel has landed.
+      void Promise.all(inFlight).then(() => client.release(broken ? new Error('aborted session') : undefined));
+    }
+  }
+
+  return {
+    backend: 'pg',
+    query(text, params, signal, queryOptions) {
+      return withSession((session) => session.query(text, params, signal, queryOptions), signal);
+    },
+    exec(script, signal) {
+      return withSession((session) => session.exec(script, signal), signal);
+    },
+    withSession,
+    async close() {
+      await Promise.allSettled([pool.end(), cancelPool.end()]);
+    },
+  };
+}

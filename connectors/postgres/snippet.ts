@@ -1,0 +1,90 @@
+// Snippets without ts_headline (which re-parses every hit's whole text: ~0.3 ms a document on
+// a server, several ms in PGlite). The words of a hit are found here; which of them match the
+// query is decided by Postgres's own stemmer (lexizeWords), so highlights agree with ranking.
+
+export interface WordSpan {
+  start: number;
+  end: number;
+  /** Lower-cased. */
+  word: string;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const SNIPPET_WORDS = 32;
+const MAX_SNIPPET_CHARS = 400;
+
+export function wordSpans(text: string): WordSpan[] {
+  const spans: WordSpan[] = [];
+  for (const match of text.matchAll(WORD)) {
+    spans.push({ start: match.index, end: match.index + match[0].length, word: match[0].toLowerCase() });
+  }
+  return spans;
+}
+
+/**
+ * Distinct words that might stem to one of `lexemes` (same first three letters, or equal when
+ * shorter): only these are sent to Postgres to be stemmed.
+ */
+export function candidateWords(spans: readonly WordSpan[], lexemes: readonly string[]): string[] {
+  const prefixes = new Set(lexemes.map((lexeme) => lexeme.slice(0, 3)));
+  const out = new Set<string>();
+  for (const { word } of spans) {
+    if (word.length > 64) continue;
+    if (prefixes.has(word.slice(0, 3))) out.add(word);
+  }
+  return [...out];
+}
+
+function clean(text: string): string {
+  // Markdown emphasis in the source would be confused with our ** markers.
+  return text.replace(/\*+/g, '').replace(/\s+/g, ' ');
+}
+
+/**
+ * The window of about SNIPPET_WORDS words holding the most distinct matched words (then the
+ * most matches), matched words wrapped in **…**, "…" where the text was cut. No match → the start.
+ */
+export function buildSnippet(text: string, spans: readonly WordSpan[], isMatch: (word: string) => boolean): string {
+  if (spans.length === 0) return clean(text).trim().slice(0, MAX_SNIPPET_CHARS);
+  const matched = spans.map((span) => isMatch(span.word));
+  let best = 0;
+  let bestKey = -1;
+  const width = Math.min(SNIPPET_WORDS, spans.length);
+  for (let first = 0; first + width <= spans.length; first += 1) {
+    if (first > 0 && !matched[first]) continue; // a best window starts on a match (or at the start)
+    const distinct = new Set<string>();
+    let count = 0;
+    for (let i = first; i < first + width; i += 1) {
+      if (matched[i]) {
+        distinct.add(spans[i]!.word);
+        count += 1;
+      }
+    }
+    const key = distinct.size * 1000 + count;
+    if (key > bestKey) {
+      bestKey = key;
+      best = first;
+    }
+  }
+  // Start a few words before the first match so it reads in context.
+  const start = bestKey > 0 ? Math.max(0, best - 4) : 0;
+  const end = Math.min(spans.length, start + width);
+  let out = start > 0 ? '… ' : '';
+  let cursor = spans[start]!.start;
+  for (let i = start; i < end; i += 1) {
+    const span = spans[i]!;
+    out += clean(text.slice(cursor, span.start));
+    const word = clean(text.slice(span.start, span.end));
+    out += matched[i] ? `**${word}**` : word;
+    cursor = span.end;
+  }
+  const tailEnd = end < spans.length ? spans[end]!.start : text.length;
+  out += clean(text.slice(cursor, tailEnd)).trimEnd();
+  if (end < spans.length) out += ' …';
+  return out.trim().slice(0, MAX_SNIPPET_CHARS + 40);
+}
+
+/** Postgres text can't hold NUL; the contract caps queries at 1,000 characters anyway. */
+export function cleanQueryText(query: string): string {
+  return query.replaceAll('\u0000', ' ').slice(0, 4000);
+}

@@ -1,0 +1,40 @@
+// The connector contract for the postgres kind: managed mode on the local server (own schema)
+// and on embedded PGlite (own directory).
+import { vi } from 'vitest';
+import { defineConnectorContract } from './connector-contract.js';
+import { CONTRACT_DOCUMENTS } from './contract-documents.js';
+import {
+  createPostgresConnector,
+  dropSchema,
+  fromArray,
+  makeTempDir,
+  postgresSkipReason,
+  signal,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '../integration/postgres/helpers.js';
+
+const skipReason = await postgresSkipReason();
+// PGlite's first start runs initdb in WebAssembly: seconds alone, far more on a busy machine.
+vi.setConfig({ hookTimeout: 180_000 });
+const slowSignal = () => AbortSignal.timeout(170_000);
+
+defineConnectorContract(
+  'postgres (pg, managed)',
+  async () => {
+    const schema = uniqueSchema('contract');
+    const connector = createPostgresConnector({ name: 'handbook', url: TEST_DATABASE_URL, schema });
+    await connector.start!(signal());
+    await connector.ingest!(fromArray(CONTRACT_DOCUMENTS), { signal: signal() });
+    return { connector, teardown: () => dropSchema(schema) };
+  },
+  { skipReason },
+);
+
+defineConnectorContract('postgres (PGlite, managed)', async () => {
+  const temp = await makeTempDir('contract-pglite');
+  const connector = createPostgresConnector({ name: 'handbook' }, temp.dir);
+  await connector.start!(slowSignal());
+  await connector.ingest!(fromArray(CONTRACT_DOCUMENTS), { signal: signal() });
+  return { connector, teardown: temp.remove };
+});
