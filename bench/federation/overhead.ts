@@ -61,6 +61,8 @@ export interface CallFigures {
   p50Us: number;
   p99Us: number;
   meanUs: number;
+  /** CPU time (user + system) per call: unlike wall time, untouched by other processes' load. */
+  cpuUs: number;
   /** Median bytes allocated per call (heap growth over batches between forced GCs). */
   allocatedBytesPerCall: number;
   /** Heap still held per call after 10 000 calls and a full GC (a leak shows here). */
@@ -96,14 +98,18 @@ async function measurePair(first: () => Promise<unknown>, second: () => Promise<
     await second();
   }
   const samples: [number[], number[]] = [[], []];
+  const cpu = [0, 0];
   const block = 500;
   for (let done = 0; done < iterations; done += block) {
     for (const [which, call] of [first, second].entries()) {
+      const cpuBefore = process.cpuUsage();
       for (let index = 0; index < block; index += 1) {
         const started = performance.now();
         await call();
         samples[which]!.push((performance.now() - started) * 1000);
       }
+      const used = process.cpuUsage(cpuBefore);
+      cpu[which]! += used.user + used.system;
     }
   }
   const figures: CallFigures[] = [];
@@ -114,6 +120,7 @@ async function measurePair(first: () => Promise<unknown>, second: () => Promise<
       p50Us: percentile(sorted, 0.5),
       p99Us: percentile(sorted, 0.99),
       meanUs: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
+      cpuUs: cpu[which]! / sorted.length,
       allocatedBytesPerCall: memory.allocated,
       retainedBytesPerCall: memory.retained,
     });
@@ -128,6 +135,7 @@ export interface OverheadFigures {
   federation: CallFigures;
   overheadP50Us: number;
   overheadP99Us: number;
+  overheadCpuUs: number;
 }
 
 export async function measureOverhead(iterations: number): Promise<OverheadFigures> {
@@ -153,5 +161,6 @@ export async function measureOverhead(iterations: number): Promise<OverheadFigur
     federation,
     overheadP50Us: federation.p50Us - baseline.p50Us,
     overheadP99Us: federation.p99Us - baseline.p99Us,
+    overheadCpuUs: federation.cpuUs - baseline.cpuUs,
   };
 }
