@@ -1,0 +1,76 @@
+// The embedded default: PGlite under the data dir, migrated and seeded with the demo handbook on
+// first start only, data kept across restarts, one instance shared by sources on one directory.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { PostgresConnector } from '../../../connectors/postgres/index.js';
+import { createPostgresConnector, fromArray, makeTempDir } from './helpers.js';
+
+const HANDBOOK = path.resolve(import.meta.dirname, '../../../demo/handbook/handbook.jsonl');
+// initdb in WebAssembly takes seconds, much longer on a busy machine.
+vi.setConfig({ hookTimeout: 180_000, testTimeout: 120_000 });
+const slow = () => AbortSignal.timeout(170_000);
+
+describe('postgres connector on embedded PGlite', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+
+  beforeAll(async () => {
+    temp = await makeTempDir('pglite');
+  });
+
+  afterAll(async () => {
+    await temp?.remove();
+  });
+
+  it('seeds an empty source on first start and keeps its data across restarts without re-seeding', async () => {
+    const first = createPostgresConnector({ name: 'handbook', seed_file: HANDBOOK }, temp.dir) as PostgresConnector;
+    await first.start(slow());
+    try {
+      expect(await first.health(slow())).toEqual({ ok: true, documentCount: 21 });
+      const hits = await first.search({ query: 'referral bonus for hard-to-fill roles', limit: 3, updatedAfter: null, signal: slow() });
+      expect(hits[0]?.nativeId).toBe('referral-program');
+      expect(hits[0]?.snippet).toMatch(/\*\*(referral|bonus|roles)\*\*/i);
+      await first.ingest(fromArray([{ id: 'extra', title: 'Extra', text: 'added after seeding' }]), { signal: slow() });
+    } finally {
+      await first.close();
+    }
+    const again = createPostgresConnector({ name: 'handbook', seed_file: HANDBOOK }, temp.dir) as PostgresConnector;
+    await again.start(slow());
+    try {
+      expect((await again.health(slow())).documentCount).toBe(22);
+      expect((await again.get('extra', slow()))?.content).toBe('added after seeding');
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('lets two sources share one data directory', async () => {
+    const a = createPostgresConnector({ name: 'alpha' }, temp.dir) as PostgresConnector;
+    const b = createPostgresConnector({ name: 'beta' }, temp.dir) as PostgresConnector;
+    await Promise.all([a.start(slow()), b.start(slow())]);
+    try {
+      await a.ingest(fromArray([{ id: '1', title: 'Alpha', text: 'walrus' }]), { signal: slow() });
+      await b.ingest(fromArray([{ id: '1', title: 'Beta', text: 'walrus' }]), { signal: slow() });
+      const [hitA] = await a.search({ query: 'walrus', limit: 5, updatedAfter: null, signal: slow() });
+      const [hitB] = await b.search({ query: 'walrus', limit: 5, updatedAfter: null, signal: slow() });
+      expect([hitA?.title, hitB?.title]).toEqual(['Alpha', 'Beta']);
+      await a.close();
+      // b keeps working after a closed its handle on the shared instance.
+      expect((await b.health(slow())).documentCount).toBe(1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses work once the signal has fired', async () => {
+    const c = createPostgresConnector({ name: 'handbook' }, temp.dir) as PostgresConnector;
+    await c.start(slow());
+    try {
+      const controller = new AbortController();
+      controller.abort();
+      await expect(c.search({ query: 'bonus', limit: 3, updatedAfter: null, signal: controller.signal })).rejects.toThrow();
+    } finally {
+      await c.close();
+    }
+  });
+});
