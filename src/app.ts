@@ -177,7 +177,7 @@ export function buildApp(deps: AppDependencies): Koa {
   app.use(async (ctx) => {
     if (ctx.status === 404 && ctx.body === undefined) {
       ctx.status = 404;
-      ctx.body = { error: 'not found', routes: ['POST /mcp', 'GET /healthz', 'GET /readyz', 'GET /metrics'] };
+      ctx.body = { error: 'not found', routes: ['POST /mcp', 'GET /', 'GET /status.json', 'GET /healthz', 'GET /readyz', 'GET /metrics'] };
     }
   });
   return app;

@@ -8,6 +8,14 @@ import { createCacheLayer, type CacheLayer } from './cache/create-cache.js';
 import { createFederation } from './federation/index.js';
 import { createSharedBreakerFactory } from './shared-state/shared-breaker.js';
 import { createSharedState } from './shared-state/create-shared-state.js';
+import {
+  combineCacheObservers,
+  combineObservers,
+  createCacheStatsRecorder,
+  createSourceStatsRecorder,
+  type CacheStatus,
+  type SourceStatsRecorder,
+} from './status/index.js';
 import type { SearchService } from './federation/types.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -17,6 +25,8 @@ export interface Runtime {
   connectors: ReadonlyMap<string, Connector>;
   cache: CacheLayer['cache'];
   rateLimiter: RateLimiter;
+  /** Rolling per-source and cache figures for the status page. */
+  status: { recorder: SourceStatsRecorder; cacheStatus: () => CacheStatus };
   readiness(signal: AbortSignal): Promise<ReadinessReport>;
   close(): Promise<void>;
 }
@@ -64,14 +74,19 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
     logger: logger.child({ component: 'redis' }),
     rateLimits: { defaultPolicy: { points: config.rateLimitPerMinute, durationSec: 60 }, perKey },
   });
+  const sourceStats = createSourceStatsRecorder({ now: () => performance.now() });
+  const cacheStats = createCacheStatsRecorder({ kind: config.redisUrl ? 'redis' : 'memory', now: () => performance.now() });
   const cacheLayer = createCacheLayer({
     link: shared.link,
     logger: logger.child({ component: 'cache' }),
     settings: { staleMs: config.cache.staleMs },
-    observer: {
-      event: (label, event) => metrics.cacheEvents.inc({ cache: label, event }),
-      degraded: (isDegraded) => metrics.cacheDegraded.set(isDegraded ? 1 : 0),
-    },
+    observer: combineCacheObservers(
+      {
+        event: (label, event) => metrics.cacheEvents.inc({ cache: label, event }),
+        degraded: (isDegraded) => metrics.cacheDegraded.set(isDegraded ? 1 : 0),
+      },
+      cacheStats,
+    ),
   });
   const service = createFederation({
     cache: cacheLayer.cache,
@@ -85,15 +100,18 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
       namespace: config.fingerprint,
     },
     logger: logger.child({ component: 'federation' }),
-    observer: {
-      onSourceOutcome(source, status, ms, operation) {
-        metrics.sourceRequests.inc({ source, operation, status });
-        metrics.sourceLatency.observe({ source, operation }, ms / 1000);
+    observer: combineObservers(
+      {
+        onSourceOutcome(source, status, ms, operation) {
+          metrics.sourceRequests.inc({ source, operation, status });
+          metrics.sourceLatency.observe({ source, operation }, ms / 1000);
+        },
+        onBreakerStateChange(source, state) {
+          metrics.breakerOpen.set({ source }, state === 'closed' ? 0 : 1);
+        },
       },
-      onBreakerStateChange(source, state) {
-        metrics.breakerOpen.set({ source }, state === 'closed' ? 0 : 1);
-      },
-    },
+      sourceStats,
+    ),
   });
 
   async function readiness(signal: AbortSignal): Promise<ReadinessReport> {
@@ -119,6 +137,7 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
     rateLimiter: {
       consume: (keyName, limitPerMinute) => shared.rateLimiter.consume(keyName, { points: limitPerMinute, durationSec: 60 }),
     },
+    status: { recorder: sourceStats, cacheStatus: () => cacheStats.status() },
     readiness,
     async close() {
       await cacheLayer.close();

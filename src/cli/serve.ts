@@ -3,6 +3,7 @@ import { buildApp } from '../app.js';
 import { createMetrics } from '../metrics.js';
 import { createRuntime } from '../runtime.js';
 import { startServer } from '../server.js';
+import { mountStatusPage } from '../status/index.js';
 import { loadCliContext } from './context.js';
 
 export async function runServe(configPath: string | undefined): Promise<void> {
@@ -10,7 +11,20 @@ export async function runServe(configPath: string | undefined): Promise<void> {
   const { config, logger } = loadCliContext(configPath);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, metrics);
-  const app = buildApp({ config, service: runtime.service, logger, metrics, readiness: runtime.readiness, rateLimiter: runtime.rateLimiter });
+  const app = buildApp({
+    config,
+    service: runtime.service,
+    logger,
+    metrics,
+    readiness: runtime.readiness,
+    rateLimiter: runtime.rateLimiter,
+    extraRoutes: (router, helpers) =>
+      mountStatusPage(router, helpers, {
+        recorder: runtime.status.recorder,
+        listSources: (caller, signal) => runtime.service.listSources(caller, signal),
+        cacheStatus: runtime.status.cacheStatus,
+      }),
+  });
   let server;
   try {
     server = await startServer(app, config, logger);
