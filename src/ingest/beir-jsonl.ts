@@ -8,11 +8,11 @@ import { reportInvalid, type ReadOptions } from './input-error.js';
 
 const dateText = z
   .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'updated_at: expected an ISO 8601 date-time');
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time');
 
 const beirLineSchema = z
   .object({
-    _id: z.union([z.string().min(1, '_id: must not be empty'), z.number().finite()]).optional(),
+    _id: z.union([z.string().min(1, 'must not be empty'), z.number().finite()]).optional(),
     id: z.union([z.string().min(1), z.number().finite()]).optional(),
     title: z.string().default(''),
     text: z.string(),
@@ -20,7 +20,7 @@ const beirLineSchema = z
     updated_at: dateText.nullable().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
-  .refine((value) => value._id !== undefined || value.id !== undefined, { message: 'missing _id', path: ['_id'] });
+  .refine((value) => value._id !== undefined || value.id !== undefined, { message: 'missing _id' });
 
 /** One line → a document, or the reason it isn't one (pure). */
 export function parseBeirLine(line: string): IngestDocument | { error: string } {
@@ -34,8 +34,8 @@ export function parseBeirLine(line: string): IngestDocument | { error: string } 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    const message = issue?.message ?? 'invalid';
-    return { error: message.includes(':') ? message : `${where}${message}` };
+    const message = (issue?.message ?? 'invalid').replace(/^Invalid input: /, '');
+    return { error: `${where}${message}` };
   }
   const value = parsed.data;
   return {
