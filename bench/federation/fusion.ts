@@ -24,7 +24,7 @@ export const VARIANTS: FusionVariant[] = [
 ];
 
 /** Answers each query once at full depth and serves shallower requests from that: fusion runs cheaply. */
-class MemoConnector implements Connector {
+export class MemoConnector implements Connector {
   readonly kind: string;
   readonly description: string;
   readonly name: string;
@@ -59,7 +59,7 @@ export const SPLITS: SplitSpec[] = [
 ];
 
 /** Deterministic assignment by a hash of the id, so sources are not ordered slices of the file. */
-function splitCorpus(corpus: readonly CorpusDoc[], shares: readonly number[]): CorpusDoc[][] {
+export function splitCorpus(corpus: readonly CorpusDoc[], shares: readonly number[]): CorpusDoc[][] {
   const parts: CorpusDoc[][] = shares.map(() => []);
   for (const doc of corpus) {
     let hash = 2166136261;
@@ -76,7 +76,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const never = new AbortController().signal;
 const anyone = { keyName: null, allowedSources: null, requestId: 'bench' };
 
-function federationOver(sources: Connector[], fusion: FusionSettings): SearchService {
+export function federationOver(sources: Connector[], fusion: FusionSettings): SearchService {
   return createFederation({
     sources: sources.map((connector) => ({ connector, config: { weight: 1, timeout_ms: 60_000, max_concurrency: 4 } })),
     settings: { cursorSecret: 'bench', fusion, deadlineMs: 60_000 },
@@ -86,12 +86,12 @@ function federationOver(sources: Connector[], fusion: FusionSettings): SearchSer
 
 const stripPrefix = (id: string) => id.slice(id.indexOf(':') + 1);
 
-interface PerQuery {
+export interface PerQuery {
   ndcg10: number[];
   recall100: number[];
 }
 
-async function evaluate(service: SearchService, data: SciFact): Promise<PerQuery> {
+export async function evaluate(service: SearchService, data: SciFact): Promise<PerQuery> {
   const ndcg10: number[] = [];
   const recall100: number[] = [];
   for (const query of data.queries) {
@@ -124,10 +124,10 @@ async function evaluateRawMerge(sources: Connector[], data: SciFact): Promise<Pe
   return { ndcg10, recall100 };
 }
 
-const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+export const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 
 /** 95% paired bootstrap interval of mean(a − b), seeded so that reruns agree. */
-function pairedInterval(a: readonly number[], b: readonly number[], rounds = 2000): [number, number] {
+export function pairedInterval(a: readonly number[], b: readonly number[], rounds = 2000): [number, number] {
   let seed = 42;
   const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const diffs = a.map((value, index) => value - b[index]!);

@@ -1,12 +1,14 @@
 // npm run bench:federation — the federation layer's own cost (three instant in-process sources,
 // against a naive Promise.all merge in the same run), what a source slower than its timeout costs
 // a search, and the fusion comparison on SciFact split across three sources.
-// Options: --iterations N (default 20000), --skip-fusion, --scifact DIR.
+// Options: --iterations N (default 20000), --skip-fusion, --scifact DIR,
+// --database-url URL (default the local test database), --no-pg.
 import { parseArgs } from 'node:util';
 import { printTable } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
 import { compareFusion } from './fusion.js';
 import { measureOverhead } from './overhead.js';
+import { comparePostgresSplit } from './postgres-split.js';
 import { measureTimeouts } from './timeouts.js';
 
 const { values } = parseArgs({
@@ -14,8 +16,22 @@ const { values } = parseArgs({
     iterations: { type: 'string', default: '20000' },
     'skip-fusion': { type: 'boolean', default: false },
     scifact: { type: 'string' },
+    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    'no-pg': { type: 'boolean', default: false },
   },
 });
+
+type FusionRowShape = Awaited<ReturnType<typeof compareFusion>>['rows'][number];
+const FUSION_HEADER = ['corpus', 'fusion', 'nDCG@10', 'Recall@100', 'of whole', 'Δ nDCG@10 vs RRF k=60 (95% CI)'];
+
+const fusionCells = (row: FusionRowShape) => [
+  row.split,
+  row.method,
+  row.ndcg10.toFixed(4),
+  row.recall100.toFixed(4),
+  `${(row.ofWhole * 100).toFixed(1)}%`,
+  row.vsRrf60 ? `${row.vsRrf60[0] >= 0 ? '+' : ''}${row.vsRrf60[0].toFixed(3)} … ${row.vsRrf60[1] >= 0 ? '+' : ''}${row.vsRrf60[1].toFixed(3)}` : '',
+];
 
 const overhead = await measureOverhead(Number(values.iterations));
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -47,19 +63,16 @@ printTable(
 let fusion: Awaited<ReturnType<typeof compareFusion>> | null = null;
 if (!values['skip-fusion']) {
   fusion = await compareFusion(values.scifact);
-  printTable(
-    `Fusion on SciFact (${fusion.documents} abstracts, ${fusion.queries} training queries), BM25 sources`,
-    ['corpus', 'fusion', 'nDCG@10', 'Recall@100', 'of whole', 'Δ nDCG@10 vs RRF k=60 (95% CI)'],
-    fusion.rows.map((row) => [
-      row.split,
-      row.method,
-      row.ndcg10.toFixed(4),
-      row.recall100.toFixed(4),
-      `${(row.ofWhole * 100).toFixed(1)}%`,
-      row.vsRrf60 ? `${row.vsRrf60[0] >= 0 ? '+' : ''}${row.vsRrf60[0].toFixed(3)} … ${row.vsRrf60[1] >= 0 ? '+' : ''}${row.vsRrf60[1].toFixed(3)}` : '',
-    ]),
-  );
+  printTable(`Fusion on SciFact (${fusion.documents} abstracts, ${fusion.queries} training queries), in-memory BM25 sources`, FUSION_HEADER, fusion.rows.map(fusionCells));
 }
 
-const file = writeResults('federation', { overhead, timeouts, fusion });
+
+let postgres: Awaited<ReturnType<typeof comparePostgresSplit>> | null = null;
+if (!values['skip-fusion'] && !values['no-pg']) {
+  postgres = await comparePostgresSplit({ databaseUrl: values['database-url']!, scifactDir: values.scifact, log: (line) => process.stderr.write(`${line}\n`) });
+  if ('skipped' in postgres) process.stdout.write(`\nPostgres split: not measured (${postgres.skipped})\n`);
+  else printTable('Postgres connector on SciFact: whole corpus vs split across three postgres sources', FUSION_HEADER, postgres.rows.map(fusionCells));
+}
+
+const file = writeResults('federation', { overhead, timeouts, fusion, postgres });
 process.stdout.write(`\nwritten to ${file}\n`);
