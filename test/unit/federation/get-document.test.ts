@@ -92,7 +92,7 @@ describe('getDocument', () => {
     connectors[0]!.setBehaviour({ hang: true });
     const started = performance.now();
     const error = await failure(federation.getDocument({ document_id: 'wiki:deploy/rollback', max_chars: 10, offset: 0 }, caller(), never()));
-    expect(performance.now() - started).toBeLessThan(250);
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(error).toMatchObject({ code: 'SOURCE_TIMEOUT', expose: true });
     expect(error.message).toContain('"wiki"');
     expect(connectors[0]!.calls[0]).toMatchObject({ outcome: 'cancelled' });

@@ -34,7 +34,7 @@ describe('listSources', () => {
     for (let index = 0; index < 5; index += 1) await federation.search({ query: `q${index}`, limit: 1 }, caller(), never());
     const started = performance.now();
     const statuses = (await federation.listSources(caller(), never())).map((source) => [source.name, source.status]);
-    expect(performance.now() - started).toBeLessThan(250);
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(statuses).toEqual([
       ['fine', 'ok'],
       ['flaky', 'ok'],

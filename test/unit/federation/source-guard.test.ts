@@ -41,7 +41,7 @@ describe('source guard', () => {
     const elapsed = performance.now() - started;
     expect(outcome).toMatchObject({ status: 'timeout', error: 'no answer within 60 ms' });
     expect(elapsed).toBeGreaterThanOrEqual(55);
-    expect(elapsed).toBeLessThan(300);
+    expect(elapsed).toBeLessThan(1000);
     await Promise.resolve();
     expect(connector.calls[0]).toMatchObject({ outcome: 'cancelled', abortSeen: true });
     expect(connector.inFlight).toBe(0);
@@ -49,12 +49,12 @@ describe('source guard', () => {
 
   it('counts time spent waiting for a concurrency slot toward the timeout, and never starts that work', async () => {
     const { guard, connector, search } = setup({ maxConcurrency: 1 });
-    connector.queueBehaviours({ delayMs: 150 });
+    connector.queueBehaviours({ delayMs: 600 });
     const first = guard.run('search', search, { scope: root(), timeoutMs: 1000 });
     const started = performance.now();
     const second = await guard.run('search', search, { scope: root(), timeoutMs: 40 });
     expect(second.status).toBe('timeout');
-    expect(performance.now() - started).toBeLessThan(140);
+    expect(performance.now() - started).toBeLessThan(450);
     expect((await first).status).toBe('ok');
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(connector.calls).toHaveLength(1);
