@@ -228,7 +228,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
 
   const search = {
     deadlineMs: file.search?.deadline_ms ?? env.SEARCH_DEADLINE_MS,
-    fusion: file.search?.fusion ?? 'rrf',
+    fusion: file.search?.fusion ?? 'score',
     rrfK: file.search?.rrf_k ?? 60,
   };
   const cache = {

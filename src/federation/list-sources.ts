@@ -76,7 +76,8 @@ export function createListSources(deps: ListSourcesDeps): (caller: Caller, signa
         return { ...base, status: degraded ? 'degraded' : 'ok', document_count: health.documentCount };
       }),
     ).finally(() => scope.dispose());
-    logger.info(
+    // Debug, not info: the status page polls this every few seconds.
+    logger.debug(
       { event: 'list_sources', reqId: caller.requestId, key: caller.keyName, took_ms: Math.round(now() - startedAt), sources: infos.map(({ name, status }) => ({ name, status })) },
       'list_sources',
     );

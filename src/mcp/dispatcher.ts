@@ -131,8 +131,10 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     const outcome = result.isError ? 'tool_error' : 'ok';
     metrics.mcpRequests.inc({ method: 'tools/call', tool: name, outcome });
     metrics.mcpLatency.observe({ method: 'tools/call', tool: name }, seconds);
+    // The federation logs the info event of each call (timings, per-source outcomes); this line
+    // adds the protocol view for debugging.
     const report = result.structuredContent?.sources;
-    logger.info(
+    logger.debug(
       {
         reqId: caller.requestId,
         key: caller.keyName,
