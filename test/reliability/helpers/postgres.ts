@@ -106,7 +106,11 @@ export async function brokenInvariants(db: SqlRunner, schema: string, source: st
       'df = postings per term',
       `SELECT NOT EXISTS (SELECT 1 FROM ${s}.terms t WHERE t.source = $1 AND t.df <> (SELECT count(*) FROM ${s}.postings p WHERE p.term_id = t.term_id)) AS ok`,
     ],
-    ['every posting belongs to a document', `SELECT NOT EXISTS (SELECT 1 FROM ${s}.postings p LEFT JOIN ${s}.documents d ON d.doc_key = p.doc_key WHERE d.doc_key IS NULL) AS ok`],
+    [
+      'every posting belongs to a document',
+      `SELECT NOT EXISTS (SELECT 1 FROM ${s}.postings p JOIN ${s}.terms t ON t.term_id = p.term_id LEFT JOIN ${s}.documents d ON d.doc_key = p.doc_key
+         WHERE t.source = $1 AND d.doc_key IS NULL) AS ok`,
+    ],
     [
       'term_ids = the document’s postings',
       `SELECT NOT EXISTS (SELECT 1 FROM ${s}.documents d WHERE d.source = $1 AND d.term_ids IS DISTINCT FROM
