@@ -74,12 +74,15 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
     logger: logger.child({ component: 'redis' }),
     rateLimits: { defaultPolicy: { points: config.rateLimitPerMinute, durationSec: 60 }, perKey },
   });
+  // Give Redis a moment so the first requests use the cache rather than bypass it while connecting.
+  await shared.link?.waitUntilReady(1000).catch(() => undefined);
   const sourceStats = createSourceStatsRecorder({ now: () => performance.now() });
   const cacheStats = createCacheStatsRecorder({ kind: config.redisUrl ? 'redis' : 'memory', now: () => performance.now() });
   const cacheLayer = createCacheLayer({
     link: shared.link,
     logger: logger.child({ component: 'cache' }),
-    settings: { staleMs: config.cache.staleMs },
+    // Waiting for another instance's computation never outlasts a search's own deadline by much.
+    settings: { staleMs: config.cache.staleMs, lockWaitMs: config.search.deadlineMs + 500 },
     observer: combineCacheObservers(
       {
         event: (label, event) => metrics.cacheEvents.inc({ cache: label, event }),

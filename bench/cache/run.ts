@@ -4,13 +4,13 @@
 // query mix. Per backend: Redis (REDIS_URL, default the local one) and the in-memory LRU.
 // Options: --rounds N (5) --seconds S (3) --connections N (64) --backends redis,memory
 //          --zipf-requests N (20000) --zipf-queries N (2000) --zipf-s S (1.0) --redis-url URL
-import { readdirSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { printTable, runLoad, type LoadFigures } from '../lib/load.js';
-import { freePort, startChildServer, type ChildServer } from '../lib/processes.js';
+import type { ChildServer } from '../lib/processes.js';
+import { SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
 import { writeResults } from '../lib/results.js';
 import { measureSequential, type SequentialFigures } from '../lib/sequential.js';
 import { createZipfSampler } from './zipf.js';
@@ -36,7 +36,6 @@ const zipfQueries = Number(values['zipf-queries']);
 const zipfS = Number(values['zipf-s']);
 const redisUrl = values['redis-url'];
 
-const SERVER_CORE = 1;
 const HEADERS = { 'content-type': 'application/json' };
 const TARGET_RATIO = 0.4;
 const TARGET_P50_GAP_MS = 0.15;
@@ -74,24 +73,6 @@ function queryAt(vocabulary: string[], i: number): string {
 }
 
 const isoAt = (offsetSeconds: number) => new Date(RUN_SALT + offsetSeconds * 1000).toISOString();
-
-async function startOurServer(env: Record<string, string>): Promise<ChildServer> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-bench-cache-'));
-  return startChildServer({
-    core: SERVER_CORE,
-    args: ['dist/src/cli.js', 'serve'],
-    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', ...env },
-    port,
-  });
-}
-
-async function startBareServer(bodyText: string): Promise<ChildServer> {
-  const bodyFile = path.join(mkdtempSync(path.join(tmpdir(), 'kmcp-bare-')), 'body.json');
-  writeFileSync(bodyFile, bodyText);
-  const port = await freePort();
-  return startChildServer({ core: SERVER_CORE, args: ['bench/lib/bare-server.mjs', String(port), bodyFile], env: {}, port });
-}
 
 async function callTool(server: ChildServer, body: string): Promise<{ text: string; cached: boolean }> {
   const response = await fetch(`${server.url}/mcp`, { method: 'POST', headers: HEADERS, body });

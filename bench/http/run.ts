@@ -3,11 +3,9 @@
 // in short rounds so that background load on the machine hits both alike; the ratio is the median
 // of the per-round ratios. Options: --rounds N (default 5), --seconds S per round (default 3),
 // --connections N (default 64).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, startChildServer, type ChildServer } from '../lib/processes.js';
+import type { ChildServer } from '../lib/processes.js';
+import { SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
 import { printTable, runLoad, type LoadFigures } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
 import { measureSequential, type SequentialFigures } from '../lib/sequential.js';
@@ -18,7 +16,6 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-const SERVER_CORE = 1;
 const HEADERS = { 'content-type': 'application/json' };
 const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
 
@@ -74,24 +71,6 @@ export function printComparison(title: string, comparison: Comparison): void {
     row('knowledge-mcp', comparison.ours, `${comparison.medianRatio.toFixed(2)}×`),
   ]);
   process.stdout.write(`per-round ratios: ${comparison.rounds.map((r) => r.ratio.toFixed(2)).join(', ')}\n`);
-}
-
-export async function startBareServer(bodyText: string): Promise<ChildServer> {
-  const bodyFile = path.join(mkdtempSync(path.join(tmpdir(), 'kmcp-bare-')), 'body.json');
-  writeFileSync(bodyFile, bodyText);
-  const port = await freePort();
-  return startChildServer({ core: SERVER_CORE, args: ['bench/lib/bare-server.mjs', String(port), bodyFile], env: {}, port });
-}
-
-export async function startOurServer(env: Record<string, string> = {}): Promise<ChildServer> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-bench-data-'));
-  return startChildServer({
-    core: SERVER_CORE,
-    args: ['dist/src/cli.js', 'serve'],
-    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
-    port,
-  });
 }
 
 async function main(): Promise<void> {

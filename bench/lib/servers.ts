@@ -1,0 +1,27 @@
+// The two servers every throughput benchmark compares: ours (the built CLI) and the bare
+// node:http ceiling answering the same bytes, both pinned to the same core.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, startChildServer, type ChildServer } from './processes.js';
+
+/** Servers run on this core; the load generator gets the other one. */
+export const SERVER_CORE = 1;
+
+export async function startBareServer(bodyText: string): Promise<ChildServer> {
+  const bodyFile = path.join(mkdtempSync(path.join(tmpdir(), 'kmcp-bare-')), 'body.json');
+  writeFileSync(bodyFile, bodyText);
+  const port = await freePort();
+  return startChildServer({ core: SERVER_CORE, args: ['bench/lib/bare-server.mjs', String(port), bodyFile], env: {}, port });
+}
+
+export async function startOurServer(env: Record<string, string> = {}): Promise<ChildServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-bench-data-'));
+  return startChildServer({
+    core: SERVER_CORE,
+    args: ['dist/src/cli.js', 'serve'],
+    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', ...env },
+    port,
+  });
+}
