@@ -23,11 +23,13 @@ export function buildSearchSql(schema: string, withUpdatedAfter: boolean): strin
     : `WHERE $5::timestamptz IS NULL`;
   return `
 WITH stats AS MATERIALIZED (
-  SELECT doc_count::float8 AS n, greatest(total_length::float8 / greatest(doc_count, 1), 1) AS avgdl
+  -- BM25's length norm k1·(1 − b + b·len/avgdl) as c0 + c1·len, folded once per query
+  SELECT doc_count::float8 AS n, ${k1 * (1 - b)}::float8 AS c0,
+         ${k1 * b}::float8 / greatest(total_length::float8 / greatest(doc_count, 1), 1) AS c1
   FROM ${s}.source_stats WHERE source = $1::text
 ),
 query_terms AS MATERIALIZED (
-  SELECT t.term_id, ln(1 + (stats.n - t.df + 0.5::float8) / (t.df + 0.5::float8)) * x.qtf AS weight
+  SELECT t.term_id, ln(1 + (stats.n - t.df + 0.5::float8) / (t.df + 0.5::float8)) * x.qtf * ${k1 + 1}::float8 AS weight
   FROM (SELECT lexeme, coalesce(array_length(positions, 1), 1)::float8 AS qtf
         FROM unnest(to_tsvector($2::regconfig, $3::text))) x
   JOIN ${s}.terms t ON t.source = $1::text AND t.term = x.lexeme AND t.df > 0
@@ -35,7 +37,7 @@ query_terms AS MATERIALIZED (
 ),
 scored AS (
   SELECT p.doc_key,
-         sum(q.weight * p.tf * ${k1 + 1}::float8 / (p.tf + ${k1}::float8 * (${1 - b}::float8 + ${b}::float8 * p.length / stats.avgdl))) AS score
+         sum(q.weight * p.tf / (p.tf + stats.c0 + stats.c1 * p.length)) AS score
   FROM query_terms q
   JOIN ${s}.postings p ON p.term_id = q.term_id
   CROSS JOIN stats
@@ -46,10 +48,12 @@ top AS (
   ${filter}
   ORDER BY scored.score DESC, scored.doc_key
   LIMIT $4::int
+),
+query_lexemes AS MATERIALIZED (
+  SELECT coalesce(array_agg(DISTINCT lexeme), '{}') AS lexemes FROM unnest(to_tsvector($2::regconfig, $3::text))
 )
 SELECT d.id, d.title, d.url, d.updated_at, d.content_hash, top.score,
-       left(d.body, ${SNIPPET_SOURCE_CHARS}) AS body_head,
-       (SELECT coalesce(array_agg(DISTINCT lexeme), '{}') FROM unnest(to_tsvector($2::regconfig, $3::text))) AS query_lexemes
-FROM top JOIN ${s}.documents d ON d.doc_key = top.doc_key
+       left(d.body, ${SNIPPET_SOURCE_CHARS}) AS body_head, ql.lexemes AS query_lexemes
+FROM top JOIN ${s}.documents d ON d.doc_key = top.doc_key CROSS JOIN query_lexemes ql
 ORDER BY top.score DESC, top.doc_key`;
 }

@@ -88,5 +88,8 @@ ON CONFLICT (source) DO UPDATE SET doc_count = st.doc_count + excluded.doc_count
 
     /** Fresh planner statistics and visibility map, so scoring stays an index-only scan. */
     maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.terms, ${s}.documents, ${s}.source_stats`,
+
+    /** Share of postings pages VACUUM could mark all-visible (index-only scans need them to be). */
+    visibility: `SELECT coalesce(relallvisible::float8 / nullif(relpages, 0), 1) AS visible FROM pg_class WHERE oid = '${s}.postings'::regclass`,
   };
 }

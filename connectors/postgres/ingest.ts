@@ -55,6 +55,34 @@ async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signa
   );
 }
 
+const VACUUM_ATTEMPTS = 3;
+const VACUUM_RETRY_MS = 2000;
+
+/**
+ * VACUUM (ANALYZE) after writing, outside any transaction. On a busy server another session's
+ * open snapshot can keep VACUUM from marking the new pages all-visible; then scoring falls back to
+ * heap visits (several times slower) until autovacuum catches up, so try again a little later.
+ */
+async function refreshVisibility(target: IngestTarget, signal: AbortSignal): Promise<void> {
+  const sql = buildIngestSql(target.schema);
+  try {
+    for (let attempt = 1; attempt <= VACUUM_ATTEMPTS; attempt += 1) {
+      await target.client.exec(sql.maintenance, signal);
+      const [row] = await target.client.query<{ visible: number }>(sql.visibility, [], signal);
+      if (Number(row?.visible ?? 1) >= 0.9) return;
+      if (attempt === VACUUM_ATTEMPTS) {
+        target.logger.warn({ visible: row?.visible }, 'postings not yet all-visible after VACUUM (long transactions elsewhere?); searches are slower until autovacuum runs');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, VACUUM_RETRY_MS));
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    // Only query speed depends on it; the documents are written.
+    target.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'VACUUM ANALYZE after ingest failed');
+  }
+}
+
 export async function ingestDocuments(
   target: IngestTarget,
   documents: AsyncIterable<IngestDocument>,
@@ -97,11 +125,6 @@ export async function ingestDocuments(
   }
   await flush();
 
-  if (summary.written > 0) {
-    // Not in a transaction (VACUUM can't be); a failure here only costs query speed.
-    await target.client.exec(buildIngestSql(target.schema).maintenance, signal).catch((error: unknown) => {
-      target.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'VACUUM ANALYZE after ingest failed');
-    });
-  }
+  if (summary.written > 0) await refreshVisibility(target, signal);
   return summary;
 }

@@ -18,7 +18,15 @@ export function createPgClient(options: PgClientOptions): SqlClient {
     connectionTimeoutMillis: options.connectTimeoutMs,
     application_name: 'knowledge-mcp',
   };
-  const pool = new pg.Pool({ ...base, max: options.poolSize, statement_timeout: options.statementTimeoutMs, idleTimeoutMillis: 30_000 });
+  // Our statements are prepared once per connection; their generic plans are the good ones, so
+  // the first executions needn't be planned again and again.
+  const pool = new pg.Pool({
+    ...base,
+    max: options.poolSize,
+    statement_timeout: options.statementTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    options: '-c plan_cache_mode=force_generic_plan',
+  });
   const cancelPool = new pg.Pool({ ...base, max: 2, idleTimeoutMillis: 10_000 });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', (error) => options.logger.warn({ err: error.message }, 'postgres idle connection error'));

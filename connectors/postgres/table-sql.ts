@@ -34,7 +34,10 @@ export function buildTableSearchSql(mapping: TableMapping, textSearchConfig: str
   const table = qualifiedName(mapping.schema, mapping.name);
   const updatedAt = mapping.columns.updated_at ? `src.${quoteIdent(mapping.columns.updated_at)}::timestamptz` : 'NULL::timestamptz';
   return `
-WITH q AS (SELECT replace(plainto_tsquery($1::regconfig, $2::text)::text, ' & ', ' | ')::tsquery AS query),
+WITH q AS MATERIALIZED (SELECT replace(plainto_tsquery($1::regconfig, $2::text)::text, ' & ', ' | ')::tsquery AS query),
+query_lexemes AS MATERIALIZED (
+  SELECT coalesce(array_agg(DISTINCT lexeme), '{}') AS lexemes FROM unnest(to_tsvector($1::regconfig, $2::text))
+),
 top AS (
   SELECT ${selectList(mapping)}, ts_rank(${tableVectorExpression(mapping, textSearchConfig)}, q.query, 1) AS score
   FROM ${table} src CROSS JOIN q
@@ -44,9 +47,8 @@ top AS (
   LIMIT $3::int
 )
 SELECT top.id, top.title, top.url, top.updated_at, top.score::float8 AS score,
-       left(top.body, ${SNIPPET_SOURCE_CHARS}) AS body_head,
-       (SELECT coalesce(array_agg(DISTINCT lexeme), '{}') FROM unnest(to_tsvector($1::regconfig, $2::text))) AS query_lexemes
-FROM top
+       left(top.body, ${SNIPPET_SOURCE_CHARS}) AS body_head, ql.lexemes AS query_lexemes
+FROM top CROSS JOIN query_lexemes ql
 ORDER BY top.score DESC, top.id`;
 }
 
