@@ -65,6 +65,8 @@ export interface AssembledService extends ServiceHandle {
 
 export interface AssembleOptions {
   sources: FederatedSource[];
+  /** The address the app believes it is bound to (the Host/Origin policy depends on it); it listens on loopback. */
+  host?: string;
   settings?: Omit<FederationSettingsInput, 'cursorSecret'>;
   keys?: ApiKey[];
   allowedOrigins?: string[];
@@ -87,7 +89,7 @@ export async function startAssembledService(options: AssembleOptions): Promise<A
   });
   const app = buildApp({
     config: {
-      host: '127.0.0.1',
+      host: options.host ?? '127.0.0.1',
       auth: { mode: 'apikey', keys: options.keys ?? [] },
       allowedOrigins: options.allowedOrigins ?? [],
       bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
