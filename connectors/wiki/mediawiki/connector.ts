@@ -28,8 +28,6 @@ export class MediaWikiConnector implements Connector {
   private readonly now: () => number;
   private site: { facts: SiteFacts; at: number } | null = null;
   private siteLoading: Promise<SiteFacts> | null = null;
-  /** Calls made by the last search (benchmarks read it). */
-  lastSearchCalls = 0;
 
   constructor(
     private readonly config: MediaWikiSourceConfig,
@@ -72,7 +70,6 @@ export class MediaWikiConnector implements Connector {
       },
       request,
     );
-    this.lastSearchCalls = calls;
     this.logger.debug({ calls, hits: hits.length }, 'mediawiki search');
     return hits;
   }
