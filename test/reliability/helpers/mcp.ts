@@ -51,7 +51,7 @@ export const INTERNALS = [
   /\.(?:ts|js|mjs):\d+/,
   /node_modules/,
   /\b(?:TypeError|ReferenceError|RangeError|SyntaxError)\b/,
-  /Unexpected token|is not valid JSON|JSON\.parse/i,
+  /Unexpected (?:token|end of JSON)|in JSON at position|JSON\.parse/i,
   /\bE(?:CONNRESET|CONNREFUSED|PIPE|TIMEDOUT)\b/,
   /socket hang up|Connection terminated|terminating connection/i,
   /\bSELECT\b[\s\S]*\bFROM\b|\bINSERT INTO\b|syntax error at or near|relation "/i,
