@@ -15,17 +15,33 @@ export interface RunningServer {
 }
 
 /** Slow or idle clients cannot hold a socket forever. */
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export interface HttpTimeouts {
+  /** Whole request head must arrive within this. */
+  headersMs: number;
+  /** Whole request (head and body) must arrive within this. */
+  requestMs: number;
+  /** An idle keep-alive socket is closed after this. */
+  keepAliveMs: number;
+  /** How often Node checks the two limits above (its default, 30 s, would let a slow client linger). */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 };
 
 export async function startServer(
   app: Koa,
-  config: Pick<AppConfig, 'host' | 'port' | 'tls' | 'shutdownTimeoutMs'>,
+  config: Pick<AppConfig, 'host' | 'port' | 'tls' | 'shutdownTimeoutMs'> & { httpTimeouts?: HttpTimeouts },
   logger: Logger,
 ): Promise<RunningServer> {
   const handler = app.callback();
-  const options: http.ServerOptions = { maxHeaderSize: 16 * 1024, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS };
+  const timeouts = config.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS;
+  const options: http.ServerOptions = {
+    maxHeaderSize: 16 * 1024,
+    requestTimeout: timeouts.requestMs,
+    headersTimeout: timeouts.headersMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
   const server = config.tls
     ? https.createServer({ ...options, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, handler)
     : http.createServer(options, handler);
