@@ -29,7 +29,7 @@ export function formatRelevanceTable(rows: readonly RelevanceRow[]): string {
     { name: 'BEIR BM25 (paper, test split)', ndcg10: BEIR_BM25_SCIFACT_NDCG10, recall100: null, queries: 300, note: 'reference' },
     ...rows,
   ];
-  const header = ['source', 'nDCG@10', 'Recall@100', 'queries', 'p50 ms', 'ingest s', 'note'];
+  const header = ['source', 'nDCG@10', 'Recall@100', 'queries', 'p50 ms (top 100)', 'ingest s', 'note'];
   const lines = all.map((row) => [
     row.name,
     cell(row.ndcg10, 3),
