@@ -1,5 +1,6 @@
 // The one list of connector kinds: adding a kind is one folder plus one line here.
 import { elasticsearchFactory } from './elasticsearch/index.js';
+import { postgresFactory } from './postgres/index.js';
 import type { ConnectorFactory } from './registry-types.js';
 import { scriptedConnectorFactory } from './scripted/index.js';
 import { confluenceFactory } from './wiki/confluence/index.js';
@@ -12,6 +13,7 @@ import { mediawikiFactory } from './wiki/mediawiki/index.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const CONNECTOR_FACTORIES: ReadonlyArray<ConnectorFactory<any>> = [
+  postgresFactory,
   markdownFactory,
   elasticsearchFactory,
   mediawikiFactory,

@@ -52,6 +52,12 @@ export function buildEnvSourceEntries(env: EnvConfig): Array<Record<string, unkn
 /** Served only while no source is configured at all: an embedded handbook and demo runbooks. */
 export function buildDemoSourceEntries(): Array<Record<string, unknown>> {
   return [
+    {
+      name: 'handbook',
+      kind: 'postgres',
+      seed_file: `${DEMO_DIR}handbook/handbook.jsonl`,
+      description: 'Demo company handbook (benefits, expenses, security, onboarding…) in embedded Postgres (PGlite).',
+    },
     { name: 'runbooks', kind: 'markdown', dir: `${DEMO_DIR}runbooks`, description: 'Demo runbooks and policies (markdown folder shipped with knowledge-mcp).' },
   ];
 }
