@@ -21,11 +21,11 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const PG_SCHEMA = 'mediawiki_bench';
 const LIMIT = 100;
 // Tuning flags: `--quick` (connector rows only), `--rerank N` (candidates re-ranked per search),
-// `--modes bot,anon`, `--backend database|cirrus` (cirrus = no wildcard/title searches).
+// `--modes bot,anon,cold`, `--backend database|cirrus` (cirrus = no wildcard/title searches).
 const QUICK = process.argv.includes('--quick');
 const RERANK = Number(process.argv[process.argv.indexOf('--rerank') + 1]) || undefined;
 const BACKEND = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : undefined;
-const MODES = (process.argv.includes('--modes') ? process.argv[process.argv.indexOf('--modes') + 1] ?? 'bot,anon' : 'bot,anon').split(',');
+const MODES = (process.argv.includes('--modes') ? process.argv[process.argv.indexOf('--modes') + 1] ?? '' : 'bot,anon,cold').split(',');
 
 function readCredentials(): Record<string, string> {
   const file = path.join(DATA_DIR, 'credentials.env');
@@ -128,7 +128,9 @@ async function main(): Promise<void> {
     calls['list=search as is'] = { mean: 1, max: 1 };
   }
 
-  const modes = (['bot login (high limits)', 'anonymous (50 per call)'] as const).filter((mode) => MODES.includes(mode.slice(0, 3) === 'bot' ? 'bot' : 'anon'));
+  const modes = (['bot login (high limits)', 'anonymous (50 per call)', 'anonymous, cold (no word-count memory)'] as const).filter(
+    (mode) => MODES.includes(mode.startsWith('bot') ? 'bot' : mode.includes('cold') ? 'cold' : 'anon'),
+  );
   for (const mode of modes) {
     const counter = { calls: 0 };
     const perSearch: number[] = [];
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
       {
         credentials: mode.startsWith('bot') ? { username: config.username ?? '', password: config.password ?? '' } : null,
         fetch: countingFetch(counter),
+        rememberWordCounts: !mode.includes('cold'),
       },
       silentLogger,
     );

@@ -1,5 +1,6 @@
 // The MediaWiki connector: search through list=search (see search.ts), pages through
 // prop=revisions|info converted to markdown, health and site facts through meta=siteinfo.
+import { LRUCache } from 'lru-cache';
 import type { Connector, ConnectorContext, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../../types.js';
 import { SourceError } from '../../../src/errors.js';
 import { MediaWikiApi, type FetchLike } from './api-client.js';
@@ -13,11 +14,15 @@ import { wikitextToMarkdown } from './wikitext.js';
 const SITE_FACTS_TTL_MS = 10 * 60_000;
 /** MediaWiki titles are at most 255 bytes; anything longer cannot be a page. */
 const MAX_TITLE_BYTES = 255;
+/** How long a word's hit count in the wiki is trusted for choosing probes and weighting terms. */
+const DF_MEMORY_TTL_MS = 60 * 60_000;
 
 export interface MediaWikiConnectorOptions {
   credentials: MediaWikiCredentials | null;
   fetch?: FetchLike;
   now?: () => number;
+  /** Keep word hit counts between searches (default true); false makes every search start cold. */
+  rememberWordCounts?: boolean;
 }
 
 export class MediaWikiConnector implements Connector {
@@ -28,6 +33,8 @@ export class MediaWikiConnector implements Connector {
   private readonly now: () => number;
   private site: { facts: SiteFacts; at: number } | null = null;
   private siteLoading: Promise<SiteFacts> | null = null;
+  // Word → number of pages containing it, learnt from earlier one-word searches of this wiki.
+  private readonly dfMemory: LRUCache<string, number> | null;
 
   constructor(
     private readonly config: MediaWikiSourceConfig,
@@ -37,6 +44,7 @@ export class MediaWikiConnector implements Connector {
     this.name = config.name;
     this.description = config.description ?? `MediaWiki pages at ${new URL(config.url).host}`;
     this.now = options.now ?? Date.now;
+    this.dfMemory = options.rememberWordCounts === false ? null : new LRUCache({ max: 20_000, ttl: DF_MEMORY_TTL_MS });
     this.api = new MediaWikiApi({
       url: config.url,
       credentials: options.credentials,
@@ -62,6 +70,7 @@ export class MediaWikiConnector implements Connector {
       {
         call: (params, signal) => this.api.call(params, signal),
         site,
+        ...(this.dfMemory ? { dfMemory: this.dfMemory } : {}),
         settings: {
           namespaces: this.config.namespaces,
           maxSearchCalls: this.config.max_search_calls,

@@ -24,10 +24,17 @@ export interface SearchSettings {
   rerankCandidates: number;
 }
 
+/** Hit counts of one-word searches seen before (per wiki and namespaces), keyed by search text. */
+export interface DfMemory {
+  get(searchText: string): number | undefined;
+  set(searchText: string, df: number): void;
+}
+
 export interface SearchDeps {
   call(params: ApiParams, signal: AbortSignal): Promise<Record<string, unknown>>;
   site: SiteFacts;
   settings: SearchSettings;
+  dfMemory?: DfMemory;
 }
 
 interface Candidate {
@@ -106,6 +113,26 @@ function addHits(candidates: Map<number, Candidate>, result: SearchCallResult, m
   }
 }
 
+/**
+ * Which words to search one by one: words the wiki has shown to be rare first (rarest first),
+ * then words never seen (by how rare they look), then words known to be common. Words the wiki
+ * has shown to be absent are skipped: a probe for them would find nothing.
+ */
+export function chooseProbes(terms: readonly QueryTerm[], count: number, knownDf: (term: QueryTerm) => number | undefined, pageCount: number): QueryTerm[] {
+  const commonAbove = Math.max(50, pageCount * 0.05);
+  const rank = (term: QueryTerm): [number, number] => {
+    const df = knownDf(term);
+    if (df === undefined) return [1, -term.informativeness];
+    return df <= commonAbove ? [0, df] : [2, df];
+  };
+  return terms
+    .filter((term) => knownDf(term) !== 0)
+    .map((term) => ({ term, key: rank(term) }))
+    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1])
+    .slice(0, count)
+    .map(({ term }) => term);
+}
+
 /** Runs one search; `calls` reports how many API calls it made (for benchmarks and logs). */
 export async function searchWiki(deps: SearchDeps, request: SearchRequest): Promise<{ hits: SourceHit[]; calls: number }> {
   const { signal } = request;
@@ -114,6 +141,14 @@ export async function searchWiki(deps: SearchDeps, request: SearchRequest): Prom
   const stems = terms.map((term) => term.stem);
   const candidates = new Map<number, Candidate>();
   const knownDf = new Map<string, number>();
+  for (const term of terms) {
+    const remembered = deps.dfMemory?.get(term.searchText);
+    if (remembered !== undefined) knownDf.set(term.stem, remembered);
+  }
+  const learn = (term: QueryTerm, df: number): void => {
+    knownDf.set(term.stem, df);
+    deps.dfMemory?.set(term.searchText, df);
+  };
   let calls = 0;
   let highLimits = false;
 
@@ -131,19 +166,20 @@ export async function searchWiki(deps: SearchDeps, request: SearchRequest): Prom
     for (const stem of stems) c.matched.add(stem);
   });
   if (titleResult !== null) addHits(candidates, titleResult, (c) => (c.inTitle = true));
-  if (terms.length === 1) knownDf.set(stems[0] ?? '', andResult.totalHits);
+  if (terms.length === 1 && terms[0] !== undefined) learn(terms[0], andResult.totalHits);
 
   // Round 2: widen with one-term probes for the most informative words, keeping one call for texts.
   const probeBudget = deps.settings.maxSearchCalls - calls - 1;
   if (terms.length > 1 && andResult.hits.length < request.limit && probeBudget > 0) {
-    const probes: QueryTerm[] = [...terms].sort((a, b) => b.informativeness - a.informativeness).slice(0, probeBudget);
+    const probes = chooseProbes(terms, probeBudget, (term) => knownDf.get(term.stem), deps.site.pageCount);
     const results = await Promise.all(probes.map((term) => searchOnce(deps, term.searchText, 'text', signal)));
     calls += probes.length;
     results.forEach((result, index) => {
-      const stem = probes[index]?.stem ?? '';
-      knownDf.set(stem, result.totalHits);
+      const term = probes[index];
+      if (term === undefined) return;
+      learn(term, result.totalHits);
       highLimits ||= result.highLimits;
-      addHits(candidates, result, (c) => c.matched.add(stem));
+      addHits(candidates, result, (c) => c.matched.add(term.stem));
     });
   }
 

@@ -2,7 +2,8 @@
 // never more calls than the budget, texts fetched in one batch and re-ranked locally.
 import { describe, expect, it } from 'vitest';
 import type { ApiParams } from '../../../connectors/wiki/mediawiki/api-client.js';
-import { searchWiki, type SearchDeps, type SiteFacts } from '../../../connectors/wiki/mediawiki/search.js';
+import { chooseProbes, searchWiki, type SearchDeps, type SiteFacts } from '../../../connectors/wiki/mediawiki/search.js';
+import { analyzeSearchQuery, type QueryTerm } from '../../../connectors/wiki/mediawiki/query-terms.js';
 
 interface Page {
   pageid: number;
@@ -117,5 +118,33 @@ describe('searchWiki', () => {
     const wiki = scriptedWiki(PAGES);
     expect(await searchWiki(deps(wiki.call), request('?! "" --'))).toEqual({ hits: [], calls: 0 });
     expect(wiki.calls).toHaveLength(0);
+  });
+});
+
+describe('chooseProbes', () => {
+  const terms = analyzeSearchQuery('patients with rare xylophonitis improve', { prefixes: false });
+  const byWord = (chosen: QueryTerm[]) => chosen.map((term) => term.word);
+
+  it('without known counts, probes the words that look rarest', () => {
+    expect(byWord(chooseProbes(terms, 2, () => undefined, 1000))).toEqual(['xylophonitis', 'patients']);
+  });
+
+  it('prefers words the wiki showed to be rare, puts common ones last and skips absent ones', () => {
+    const df: Record<string, number> = { xylophonitis: 0, patients: 900, rare: 12 };
+    expect(byWord(chooseProbes(terms, 3, (term) => df[term.word], 1000))).toEqual(['rare', 'improve', 'patients']);
+  });
+});
+
+describe('searchWiki with a memory of word counts', () => {
+  it('remembers the hit counts of its probes and skips words known to be absent', async () => {
+    const memory = new Map<string, number>();
+    const dfMemory = { get: (key: string) => memory.get(key), set: (key: string, value: number) => void memory.set(key, value) };
+    const first = scriptedWiki(PAGES);
+    await searchWiki({ ...deps(first.call), dfMemory }, request('kafka zzyzx dashboards'));
+    expect(memory.get('zzyzx')).toBe(0);
+    expect(memory.get('kafka')).toBe(2);
+    const second = scriptedWiki(PAGES);
+    await searchWiki({ ...deps(second.call), dfMemory }, request('kafka zzyzx dashboards'));
+    expect(second.calls.some((c) => c.srsearch === 'zzyzx')).toBe(false);
   });
 });
