@@ -48,11 +48,11 @@ export async function runIngestCommand(options: IngestCommandOptions): Promise<n
       ...(interactive ? { onProgress: renderProgress } : {}),
     });
     if (interactive) process.stderr.write('\n');
-    await bumpSourceGeneration(config, connector.name);
     const unchanged = summary.unchanged === null ? '' : `, ${summary.unchanged} unchanged`;
     writeLine(`ingested into ${summary.source} from ${summary.input}: ${summary.written} written${unchanged}, ${summary.failed.length} failed, ${summary.invalid.length} invalid skipped in ${(summary.tookMs / 1000).toFixed(1)} s`);
     for (const failure of summary.failed.slice(0, 20)) writeLine(`  failed ${failure.id}: ${failure.reason}`);
     for (const record of summary.invalid.slice(0, 20)) writeLine(`  skipped ${record.file}:${record.line}: ${record.reason}`);
+    await bumpSourceGeneration(config, connector.name);
     return summary.failed.length === 0 ? 0 : 2;
   } catch (error) {
     const message = error instanceof KnowledgeError && error.expose ? error.message : describeForCaller(error, 'ingest');
