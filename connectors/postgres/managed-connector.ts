@@ -55,6 +55,8 @@ export class PostgresConnector implements Connector {
   #client: SqlClient | null = null;
   readonly #lexemes: LexemeCache;
   #opening: Promise<SqlClient> | null = null;
+  #migrated = false;
+  #lastMigrateAttempt = 0;
 
   constructor(config: PostgresSourceConfig, context: PostgresConnectorContext) {
     this.#config = config;
@@ -86,15 +88,24 @@ export class PostgresConnector implements Connector {
   /** Applies missing migrations; returns the ones applied now. The CLI's `migrate` calls this. */
   async migrate(signal: AbortSignal): Promise<string[]> {
     const client = await this.#open(signal);
-    return migrate(client, { schema: this.#config.schema, signal });
+    this.#lastMigrateAttempt = Date.now();
+    const applied = await migrate(client, { schema: this.#config.schema, signal });
+    this.#migrated = true;
+    if (applied.length > 0) this.#context.logger.info({ applied }, 'postgres migrations applied');
+    return applied;
+  }
+
+  /** A server that was down at start gets its migrations once it answers (tried at most every 10 s). */
+  async #ensureMigrated(signal: AbortSignal): Promise<void> {
+    if (this.#migrated || !this.#config.migrate || Date.now() - this.#lastMigrateAttempt < 10_000) return;
+    await this.migrate(signal).catch((error: unknown) => {
+      this.#context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'postgres migrations still pending');
+    });
   }
 
   async start(signal: AbortSignal): Promise<void> {
     await this.#open(signal);
-    if (this.#config.migrate) {
-      const applied = await this.migrate(signal);
-      if (applied.length > 0) this.#context.logger.info({ applied }, 'postgres migrations applied');
-    }
+    if (this.#config.migrate) await this.migrate(signal);
     if (this.#config.seed_file && (await this.generation(signal)) === 0) {
       const file = this.#config.seed_file;
       const summary = await this.ingest(readBeirJsonl(createReadStream(file), file, { signal }), { signal });
@@ -104,6 +115,7 @@ export class PostgresConnector implements Connector {
 
   async search(request: SearchRequest): Promise<SourceHit[]> {
     const client = this.#ready();
+    await this.#ensureMigrated(request.signal);
     const filtered = request.updatedAfter !== null;
     try {
       const rows = await client.query<HitRow>(
@@ -145,6 +157,7 @@ export class PostgresConnector implements Connector {
 
   async health(signal: AbortSignal): Promise<SourceHealth> {
     if (!this.#client) return { ok: false, documentCount: null, detail: 'not started' };
+    await this.#ensureMigrated(signal);
     try {
       const [row] = await this.#client.query<{ n: number }>(
         `SELECT coalesce((SELECT doc_count FROM ${this.#schema}.source_stats WHERE source = $1::text), 0)::int AS n`,

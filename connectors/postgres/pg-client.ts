@@ -32,9 +32,24 @@ export function createPgClient(options: PgClientOptions): SqlClient {
   pool.on('error', (error) => options.logger.warn({ err: error.message }, 'postgres idle connection error'));
   cancelPool.on('error', () => undefined);
 
+  // A checked-out client whose backend dies (pg_terminate_backend, failover, network) emits
+  // 'error'; without a listener that event would crash the process. The query in flight fails
+  // on its own, and the release after it destroys the broken connection.
+  const watched = new WeakSet<pg.PoolClient>();
+  const lost = new WeakSet<pg.PoolClient>();
+
   async function acquire(signal: AbortSignal): Promise<pg.PoolClient> {
     throwIfAborted(signal);
-    const pending = pool.connect();
+    const pending = pool.connect().then((client) => {
+      if (!watched.has(client)) {
+        watched.add(client);
+        client.on('error', (error: Error) => {
+          lost.add(client);
+          options.logger.warn({ err: error.message }, 'postgres connection lost');
+        });
+      }
+      return client;
+    });
     return new Promise<pg.PoolClient>((resolve, reject) => {
       const onAbort = () => {
         reject(abortReason(signal));
@@ -122,7 +137,7 @@ export function createPgClient(options: PgClientOptions): SqlClient {
       throw error;
     } finally {
       // Release only once every statement has finished and any cancel has landed.
-      void Promise.all(inFlight).then(() => client.release(broken ? new Error('aborted session') : undefined));
+      void Promise.all(inFlight).then(() => client.release(broken || lost.has(client) ? new Error('discarded session') : undefined));
     }
   }
 
