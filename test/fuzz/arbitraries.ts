@@ -72,11 +72,28 @@ export const HOSTILE_FRAGMENTS = [
 
 const word = fc.constantFrom('deploy', 'rollback', 'on-call', 'vacation', 'password', 'policy', 'incident', 'database', 'failover', 'remote');
 
-/** A query of 1..1000 characters mixing real words, hostile syntax and unicode edge cases. */
-export const hostileQuery: fc.Arbitrary<string> = fc
-  .array(fc.oneof({ weight: 3, arbitrary: word }, { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_FRAGMENTS) }, { weight: 2, arbitrary: fc.constantFrom(...UNICODE_EDGES) }, { weight: 1, arbitrary: codeUnits(12) }), { minLength: 1, maxLength: 8 })
-  .map((parts) => parts.join(' ').slice(0, 1000))
-  .filter((query) => query.trim().length > 0);
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Lone surrogates (not well-formed UTF-16), which some backends refuse. (String#isWellFormed is ES2024.) */
+export const hasLoneSurrogate = (text: string): boolean => new RegExp(LONE_SURROGATE.source).test(text);
+
+/** Lone surrogates replaced by U+FFFD, as String#toWellFormed does. */
+export const toWellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\ufffd');
+
+/**
+ * A query of 1..1000 characters mixing real words, hostile syntax and unicode edge cases.
+ * `wellFormed` drops lone surrogates: a known defect (see hostile-queries.test.ts) until the
+ * tool layer or the connectors make them harmless.
+ */
+export function hostileQueryArb(options: { wellFormed?: boolean } = {}): fc.Arbitrary<string> {
+  return fc
+    .array(fc.oneof({ weight: 3, arbitrary: word }, { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_FRAGMENTS) }, { weight: 2, arbitrary: fc.constantFrom(...UNICODE_EDGES) }, { weight: 1, arbitrary: codeUnits(12) }), { minLength: 1, maxLength: 8 })
+    .map((parts) => parts.join(' ').slice(0, 1000))
+    .map((query) => (options.wellFormed ? toWellFormed(query) : query))
+    .filter((query) => query.trim().length > 0);
+}
+
+export const hostileQuery: fc.Arbitrary<string> = hostileQueryArb();
 
 /** JSON nested `depth` levels deep, as text (arrays or objects). */
 export function deeplyNested(depth: number, kind: 'array' | 'object'): string {

@@ -33,7 +33,9 @@ const requestArb = fc.record({
   ),
 });
 
-function send(url: string, spec: fc.RecordValue<typeof requestArb extends fc.Arbitrary<infer T> ? T : never>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+type RequestSpec = typeof requestArb extends fc.Arbitrary<infer T> ? T : never;
+
+function send(url: string, spec: RequestSpec): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { 'content-length': spec.body.length };
