@@ -192,6 +192,9 @@ export class MediaWikiApi {
     if (apiError !== undefined) {
       if (apiError.code === 'maxlag') throw new RetryableAnswer(retryAfter ?? 1000, 'maxlag');
       if (apiError.code === 'ratelimited') throw new RetryableAnswer(retryAfter ?? 1000, 'ratelimited');
+      if (apiError.code === 'readapidenied') {
+        throw new SourceError('SOURCE_ERROR', 'wiki requires login to read (readapidenied): configure a bot password', { cause: apiError });
+      }
       throw new SourceError('SOURCE_ERROR', `wiki API error ${apiError.code}`, { cause: apiError });
     }
     return envelope.data as Record<string, unknown>;

@@ -103,6 +103,10 @@ describe.skipIf(skipReason !== null)(`mediawiki connector on a real wiki${skipRe
     expect(page?.metadata.revid).toEqual(expect.any(Number));
   });
 
+  it('reads a page named with a section fragment', async () => {
+    expect((await connector.get('Kmcp Fixture Zebra Migration#Limits', signal()))?.title).toBe('Kmcp Fixture Zebra Migration');
+  });
+
   it('follows redirects to the target page', async () => {
     const page = await connector.get('Kmcp Fixture Redirect', signal());
     expect(page?.title).toBe('Kmcp Fixture Zebra Migration');
@@ -120,6 +124,7 @@ describe.skipIf(skipReason !== null)(`mediawiki connector on a real wiki${skipRe
     expect(await connector.get('Kmcp Fixture That Does Not Exist', signal())).toBeNull();
     expect(await connector.get('../../etc/passwd', signal())).toBeNull();
     expect(await connector.get('Bad[title]', signal())).toBeNull();
+    expect(await connector.get('Kmcp Fixture Old Page|Kmcp Fixture Zebra Migration', signal())).toBeNull();
     expect(await connector.get('Help:Kmcp Fixture Help Page', signal())).toBeNull();
   });
 
