@@ -56,6 +56,8 @@ async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signa
 }
 
 const VACUUM_ATTEMPTS = 3;
+/** A batch also ends at this much text, so a folder of huge files never builds one giant statement. */
+const MAX_BATCH_CHARS = 8_000_000;
 const VACUUM_RETRY_MS = 2000;
 
 /**
@@ -91,6 +93,7 @@ export async function ingestDocuments(
   const { signal } = options;
   const summary: PostgresIngestSummary = { written: 0, failed: [], inserted: 0, updated: 0, unchanged: 0 };
   let batch: PreparedDocument[] = [];
+  let batchChars = 0;
   let done = 0;
   let batchStart = 0;
 
@@ -110,6 +113,7 @@ export async function ingestDocuments(
     done += batch.length;
     batchStart = done;
     batch = [];
+    batchChars = 0;
     options.onProgress?.(done + summary.failed.length);
   };
 
@@ -121,7 +125,8 @@ export async function ingestDocuments(
       continue;
     }
     batch.push(prepared);
-    if (batch.length >= options.batchSize) await flush();
+    batchChars += prepared.title.length + prepared.body.length;
+    if (batch.length >= options.batchSize || batchChars >= MAX_BATCH_CHARS) await flush();
   }
   await flush();
 

@@ -154,6 +154,17 @@ describe.skipIf(skipReason !== null)(`postgres connector on the server${skipReas
     }
   });
 
+  it('indexes long bodies whole, past the 16,383 positions one tsvector keeps', async () => {
+    // 20,000 words, 500 distinct: one tsvector would fold every position past 16,383 into one.
+    const body = `${Array.from({ length: 20_000 }, (_, i) => `w${i % 500}`).join(' ')} zanzibar`;
+    await connector.ingest(fromArray([{ id: 'long', title: 'Long', text: body }]), { signal: signal() });
+    const { rows } = await sql(`SELECT length FROM "${schema}".documents WHERE source = 'handbook' AND id = 'long'`);
+    expect(rows[0].length).toBeGreaterThanOrEqual(19_900);
+    const hits = await connector.search({ query: 'zanzibar', limit: 3, updatedAfter: null, signal: signal() });
+    expect(hits.map((hit) => hit.nativeId)).toEqual(['long']);
+    await expectStatsConsistent(schema, 'handbook');
+  });
+
   it('answers hostile and empty-of-terms queries without SQL errors', async () => {
     for (const query of ["'; DROP TABLE documents; --", 'the of and a', '\\\\\\', '&|!():*<->', 'x'.repeat(1000), '\u0000']) {
       await expect(connector.search({ query, limit: 10, updatedAfter: null, signal: signal() })).resolves.toBeInstanceOf(Array);
