@@ -133,7 +133,9 @@ export function createPgClient(options: PgClientOptions): SqlClient {
     try {
       return await fn(sessionOn(client, (settled) => inFlight.push(settled)));
     } catch (error) {
-      broken = signal.aborted;
+      // A plain SQL error (a SQLSTATE) leaves the connection usable; anything else may not have.
+      const sqlState = (error as { code?: unknown } | null)?.code;
+      broken = signal.aborted || !(typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState));
       throw error;
     } finally {
       // Release only once every statement has finished and any cancel has landed.
