@@ -89,10 +89,11 @@ describe.skipIf(missingBuild)(missingBuild ? `image start command ${SKIP_NOTE}` 
     dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-deploy-'));
     env = imageEnvironment({ PORT: String(port), DATA_DIR: dataDir, API_KEYS: `deploy:${API_KEY}`, LOG_LEVEL: 'warn' });
     server = startImageCommand(env);
-    await withTimeout(Promise.race([waitForHealthy(port, 30_000), server.exited.then((code) => {
+    // The image's first start initialises embedded Postgres for the demo: slow on a loaded machine.
+    await withTimeout(Promise.race([waitForHealthy(port, 90_000), server.exited.then((code) => {
       throw new Error(`server exited with ${code}: ${server?.output()}`);
-    })]), 35_000, 'start-up');
-  });
+    })]), 95_000, 'start-up');
+  }, 100_000);
 
   afterAll(() => {
     if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
