@@ -4,7 +4,7 @@
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Caller, SearchService } from '../federation/types.js';
-import { callTool, isToolName, type ToolResult } from '../tools/call-tool.js';
+import { callTool, isToolName, serializeToolResult, type ToolResult } from '../tools/call-tool.js';
 import { TOOL_DEFINITIONS } from '../tools/definitions.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 import {
@@ -57,6 +57,9 @@ const MODERN_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resour
 /** Tool list and discovery are static for the life of the process. */
 const CACHEABLE_TTL_MS = 300_000;
 const MODERN_META = { [META_SERVER_INFO]: SERVER_INFO };
+
+/** Fields a 2026-era tool result carries before its content. */
+const MODERN_RESULT_PREFIX = `"resultType":"complete","_meta":${JSON.stringify(MODERN_META)},`;
 
 const LEGACY_TOOLS_LIST = JSON.stringify({ tools: TOOL_DEFINITIONS });
 const MODERN_TOOLS_LIST = JSON.stringify({
@@ -146,8 +149,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
       },
       'tool call',
     );
-    const body = modern ? { resultType: 'complete', ...result, isError: result.isError ?? false, _meta: MODERN_META } : { ...result, isError: result.isError ?? false };
-    return { status: 200, body: resultResponse(request.id, JSON.stringify(body)) };
+    return { status: 200, body: resultResponse(request.id, serializeToolResult(result, modern ? MODERN_RESULT_PREFIX : '')) };
   }
 
   function simple(method: string, id: JsonRpcId, resultJson: string): McpHttpResponse {

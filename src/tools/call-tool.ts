@@ -12,6 +12,16 @@ export interface ToolResult {
   isError?: boolean;
 }
 
+/** The wire form of a result, serialised once: `structuredContent` and the text block share one JSON string. */
+export function serializeToolResult(result: ToolResult, extraFields = ''): string {
+  const isError = result.isError ?? false;
+  if (result.structuredContent === undefined) {
+    return `{${extraFields}"content":${JSON.stringify(result.content)},"isError":${isError}}`;
+  }
+  const json = result.content[0]?.text ?? JSON.stringify(result.structuredContent);
+  return `{${extraFields}"content":[{"type":"text","text":${JSON.stringify(json)}}],"structuredContent":${json},"isError":${isError}}`;
+}
+
 /** Thrown for a tool name that does not exist: a JSON-RPC error, not a tool result. */
 export class UnknownToolError extends Error {
   constructor(readonly toolName: string) {
