@@ -1,0 +1,81 @@
+// The server under load: the built CLI (`serve`, demo sources), pinned like every benchmark's,
+// started with --trace-gc so that the live heap after each full collection (Mark-Compact) can be
+// read from its output — the one memory figure that garbage not yet collected cannot inflate.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort, pinnedCommand, type ChildServer } from '../lib/processes.js';
+import { SERVER_CORE } from '../lib/servers.js';
+
+export interface FullGc {
+  /** performance.now() of this process when the line was read. */
+  at: number;
+  liveMiB: number;
+}
+
+export interface TracedServer extends ChildServer {
+  fullGcs: FullGc[];
+  /** The server's own log lines (warn and above), for a summary at the end. */
+  logLines: string[];
+}
+
+const MARK_COMPACT = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
+
+export async function startTracedServer(env: Record<string, string>): Promise<TracedServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-load-data-'));
+  const [command, args] = pinnedCommand(SERVER_CORE, process.execPath, ['--trace-gc', 'dist/src/cli.js', 'serve']);
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const fullGcs: FullGc[] = [];
+  const logLines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const match = MARK_COMPACT.exec(line);
+    if (match) fullGcs.push({ at: performance.now(), liveMiB: Number(match[1]) });
+    else if (line.startsWith('{')) logLines.push(line);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error('server did not start within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    pid: child.pid ?? 0,
+    fullGcs,
+    logLines,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** "level msg" → count, e.g. `50 tool failed unexpectedly: client disconnected` → 64. */
+export function summarizeLogs(lines: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    let key = line.slice(0, 120);
+    try {
+      const record = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      key = `${record.level ?? '?'} ${record.msg ?? ''}${record.err?.message ? `: ${record.err.message}` : ''}`;
+    } catch {
+      /* not JSON: keep the raw start */
+    }
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
