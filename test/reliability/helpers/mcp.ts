@@ -63,6 +63,29 @@ export function leakedInternals(text: string): string[] {
   return INTERNALS.filter((pattern) => pattern.test(text)).map((pattern) => String(pattern));
 }
 
-export function expectNoInternals(text: string): void {
+/**
+ * The parts of an answer where the server speaks for itself: error messages and data, tool
+ * error texts, per-source error lines. Results echo the query and documents' own text, which
+ * may legitimately hold SQL or stack traces (a runbook about a database), so those are skipped.
+ */
+export function diagnosticText(body: string): string {
+  let message: any;
+  try {
+    message = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  if (message === null || typeof message !== 'object') return body;
+  const parts: string[] = [];
+  if (message.error) parts.push(String(message.error.message), JSON.stringify(message.error.data ?? null));
+  const result = message.result;
+  if (result?.isError) parts.push(...(result.content ?? []).map((c: { text?: string }) => String(c.text)));
+  for (const source of result?.structuredContent?.sources ?? []) if (source?.error) parts.push(String(source.error));
+  if (!message.jsonrpc) parts.push(body);
+  return parts.join('\n');
+}
+
+export function expectNoInternals(body: string): void {
+  const text = diagnosticText(body);
   expect(leakedInternals(text), `internals in: ${text.slice(0, 500)}`).toEqual([]);
 }
