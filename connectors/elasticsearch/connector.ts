@@ -70,7 +70,8 @@ export class ElasticsearchConnector implements Connector {
     try {
       // `_doc` is real-time and cheap, but only for one index and the default routing; an alias
       // over several indexes, a pattern or a custom-routed document needs the ids query below.
-      if (isSingleName(index) && ready.fields.id === '_id') {
+      // `.` and `..` would be resolved away as URL path segments by `_doc/{id}`; the ids query takes them as they are.
+      if (isSingleName(index) && ready.fields.id === '_id' && nativeId !== '.' && nativeId !== '..') {
         const direct = await this.#getDirect(ready, nativeId, signal);
         if (direct !== null) return direct;
       }

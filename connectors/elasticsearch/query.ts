@@ -1,5 +1,6 @@
 // Pure translation between the connector contract and Elasticsearch's search DSL: request bodies
 // built as objects (the user's text is only ever a `multi_match` value, never query syntax) and hits.
+import { SourceError } from '../../src/errors.js';
 import type { estypes } from '@elastic/elasticsearch';
 import type { SourceDocument, SourceHit } from '../types.js';
 import { fieldDate, fieldText, readField, type FieldMap } from './fields.js';
@@ -89,8 +90,15 @@ export function hitId(hit: Hit, fields: FieldMap): string | null {
 
 /** Converts `_search` hits into contract hits, best first, skipping hits without a usable id. */
 export function parseSearchHits(response: estypes.SearchResponse<Record<string, unknown>>, fields: FieldMap): SourceHit[] {
+  // The client does not check shapes: a proxy or a broken cluster answering something else must be
+  // an error, not "no hits".
+  const rawHits: unknown = (response as { hits?: { hits?: unknown } } | null)?.hits?.hits;
+  if (!Array.isArray(rawHits)) {
+    throw new SourceError('SOURCE_ERROR', 'Elasticsearch answered _search without a hits.hits list');
+  }
   const hits: SourceHit[] = [];
-  for (const hit of response.hits.hits) {
+  for (const hit of rawHits as Hit[]) {
+    if (hit === null || typeof hit !== 'object') continue;
     const nativeId = hitId(hit, fields);
     if (nativeId === null) continue;
     const title = fieldText(readField(hit._source, fields.title)).trim();

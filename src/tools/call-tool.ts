@@ -78,6 +78,8 @@ export async function callTool(name: ToolName, args: unknown, context: ToolCallC
       }
     }
   } catch (error) {
+    // The client went away: nothing failed, and nobody will read the answer.
+    if (context.signal.aborted) return toolError(`cancelled: the client closed the request (request id ${context.caller.requestId})`);
     if (!(error instanceof KnowledgeError && error.expose)) context.onUnexpectedError(error);
     return toolError(describeForCaller(error, context.caller.requestId));
   }

@@ -4,10 +4,17 @@ import { SOURCE_NAME_PATTERN } from '../../connectors/source-config.js';
 
 export const DOCUMENT_ID_PATTERN = /^[a-z][a-z0-9_-]{0,31}:.+$/s;
 
+/** Lone UTF-16 surrogates cannot be encoded for any backend (UTF-8 databases, URLs): U+FFFD instead. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export function toWellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 export const searchDocumentsInput = z
   .object({
     query: z
       .string()
+      .overwrite(toWellFormed)
       .describe('What to look for, in plain words (e.g. "how do I roll back a deploy"). 1 to 1000 characters; no query syntax needed.')
       .refine((value) => value.trim().length > 0, 'must contain at least one non-space character')
       .refine((value) => value.length <= 1000, 'must be at most 1000 characters'),
@@ -59,6 +66,7 @@ export const getDocumentInput = z
   .object({
     document_id: z
       .string()
+      .overwrite(toWellFormed)
       .min(3)
       .max(2048)
       .describe('A document ID from search_documents (`<source>:<native id>`, e.g. "runbooks:deploy-runbook.md"), or the URL of a document.'),

@@ -82,12 +82,9 @@ describe('hostile queries against the real connectors', () => {
     await fc.assert(fc.asyncProperty(hostileQueryArb({ wellFormed: true }), (query) => expectEverySourceAnswers(query)), { numRuns: 150 });
   }, 120_000);
 
-  // KNOWN DEFECT (reported to the lead): PGlite fails a query holding lone surrogates with
-  // SQLSTATE 22021, a source error that counts toward the breaker, so a few such calls suspend
-  // the source for every caller. Fix: make strings well-formed (String#toWellFormed) at the tool
-  // layer or in cleanQueryText. `it.fails` turns red once fixed: then flip it and drop
-  // `wellFormed: true` above.
-  it.fails('answers queries with lone surrogates from every source', async () => {
+  // Found by this suite: PGlite failed such queries with SQLSTATE 22021, a source error that
+  // counted toward the breaker. The tool layer now replaces lone surrogates with U+FFFD.
+  it('answers queries with lone surrogates from every source', async () => {
     // Found by this suite: PGlite answers "invalid byte sequence for encoding UTF8" for these.
     for (const query of ['\u202eevil\u202c vacation \uda2d password 👨‍👩‍👧‍👦', '[[Special:AllPages]] 䝡谵\ude78緗씽㣆肢']) await expectEverySourceAnswers(query);
   });
@@ -114,11 +111,10 @@ describe('hostile queries against the real connectors', () => {
     );
   }, 120_000);
 
-  // KNOWN DEFECTS (reported to the lead): the Elasticsearch connector puts the id in a URL
-  // path: a lone surrogate makes encodeURIComponent throw, and "." / ".." are resolved away as
-  // path segments; both come back as source failures that count toward the breaker (five such
-  // calls suspend the source for everyone). They should be not-founds.
-  it.fails.each(['\ud800', '.', '..'])('answers the document id %j with a not-found from every source', async (id) => {
+  // Found by this suite: the Elasticsearch connector put these ids in a URL path (a lone
+  // surrogate made encodeURIComponent throw; "." and ".." were resolved away), reporting source
+  // failures that counted toward the breaker. Now they are plain not-founds.
+  it.each(['\ud800', '.', '..'])('answers the document id %j with a not-found from every source', async (id) => {
     for (const source of SOURCES) {
       const { result } = await callTool('get_document', { document_id: `${source}:${id}` });
       if (result.isError) expect(result.content[0]!.text, source).toMatch(/^(?:NOT_FOUND|INVALID_ARGUMENT): /);

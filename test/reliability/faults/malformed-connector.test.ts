@@ -8,20 +8,16 @@ import { markdownRunbooks } from '../helpers/connectors.js';
 import { callTool, expectNoInternals } from '../helpers/mcp.js';
 import { sourceConfig, startAssembledService, type AssembledService } from '../helpers/service.js';
 
-/**
- * Garbage answers. `knownDefect` marks cases that fail today (reported to the lead): the
- * federation trusts hit fields' types, so missing/odd fields reach the output and break its
- * schema, and a `null` item throws inside fusion and fails the whole search.
- */
-const GARBAGE: Array<{ label: string; answer: unknown; knownDefect?: true }> = [
+/** Garbage answers; the federation repairs or drops malformed hits (src/federation/qualify.ts). */
+const GARBAGE: Array<{ label: string; answer: unknown }> = [
   { label: 'non-string id, numeric title, object url', answer: [{ nativeId: 'ok-1', title: 'Deploy notes', snippet: 'a **deploy**', url: null, score: 1, updatedAt: null }, { nativeId: 42, title: 7, snippet: null, url: { href: 'x' }, score: 'high', updatedAt: 'yesterday' }] },
   { label: 'NaN score', answer: [{ nativeId: 'nan', title: 'NaN score', snippet: 'deploy', url: null, score: Number.NaN, updatedAt: null }] },
-  { label: 'missing title, url and date', answer: [{ nativeId: 'no-title', snippet: 'deploy', score: 1 }], knownDefect: true },
-  { label: 'an object as the date', answer: [{ nativeId: 'weird-date', title: 'Date', snippet: 'deploy', url: 'not a url', score: 1, updatedAt: { year: 2025 } }], knownDefect: true },
+  { label: 'missing title, url and date', answer: [{ nativeId: 'no-title', snippet: 'deploy', score: 1 }] },
+  { label: 'an object as the date', answer: [{ nativeId: 'weird-date', title: 'Date', snippet: 'deploy', url: 'not a url', score: 1, updatedAt: { year: 2025 } }] },
   { label: 'an object instead of a list', answer: { hits: [] } },
   { label: 'null instead of a list', answer: null },
   { label: 'a string instead of a list', answer: 'garbage' },
-  { label: 'null and scalars as hits', answer: [null, 3, 'x', []], knownDefect: true },
+  { label: 'null and scalars as hits', answer: [null, 3, 'x', []] },
 ];
 
 class GarbageConnector implements Connector {
@@ -60,9 +56,8 @@ describe('a source that returns malformed data', () => {
     await runbooks.close();
   });
 
-  for (const { label, answer: returned, knownDefect } of GARBAGE) {
-    // `it.fails` keeps a reported defect visible: it turns red the day the federation is fixed.
-    (knownDefect ? it.fails : it)(`still answers from the healthy source with schema-valid output: ${label}`, async () => {
+  for (const { label, answer: returned } of GARBAGE) {
+    it(`still answers from the healthy source with schema-valid output: ${label}`, async () => {
       garbage.next = returned;
       const answer = await callTool(service.url, 'search_documents', { query: 'deploy rollback' });
       expect(answer.status).toBe(200);
