@@ -19,6 +19,7 @@ import { errorBodyType, translateError } from './errors.js';
 import { flattenMapping, resolveFields, type FieldMap } from './fields.js';
 import { assertWritableIndex, ensureIndex, ingestDocuments } from './ingest.js';
 import { buildIdQuery, buildSearchBody, parseDocument, parseSearchHits } from './query.js';
+import { raceWithSignal as raceAbort } from '../../src/abort.js';
 
 interface Ready {
   client: Client;
@@ -218,21 +219,3 @@ export class ElasticsearchConnector implements Connector {
   }
 }
 
-/** Waits for `promise` unless `signal` aborts first (the shared work itself keeps going). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

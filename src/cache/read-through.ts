@@ -3,7 +3,7 @@
 // store lock) across instances, generations folded into keys, and fail-open when the store fails.
 import { createHash } from 'node:crypto';
 import type { CacheComputeOptions, CacheLookup, SearchCache } from '../federation/cache-port.js';
-import { sleep } from '../shared-state/abort.js';
+import { sleep } from '../abort.js';
 import type { StateLogger } from '../shared-state/logger.js';
 import type { RedisLinkStatus } from '../shared-state/redis-link.js';
 import { classifyEntry, makeEntry, type CacheEntry } from './entry.js';

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { SourceError, isAbortError } from '../../../src/errors.js';
 import type { ConnectorContext } from '../../types.js';
 import { errorBodySchema } from './responses.js';
+import { sleep } from '../../../src/abort.js';
 
 export type ConfluenceAuth =
   | { type: 'basic'; user: string; secret: string }
@@ -35,20 +36,6 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export class ConfluenceHttpClient {
   private readonly options: HttpClientOptions;

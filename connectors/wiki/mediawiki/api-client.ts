@@ -4,6 +4,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import { SourceError, isAbortError } from '../../../src/errors.js';
 import type { MediaWikiCredentials } from './config.js';
+import { sleep } from '../../../src/abort.js';
 
 export type ApiParams = Record<string, string | number | boolean | undefined>;
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -29,20 +30,6 @@ const DEFAULT_USER_AGENT = 'knowledge-mcp/0.1 (MediaWiki connector; read-only se
 // Errors that mean "the session is gone": log in again once and repeat the call.
 const SESSION_LOST = new Set(['assertuserfailed', 'assertbotfailed', 'badtoken']);
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Seconds (or an HTTP date) from Retry-After, as milliseconds; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {

@@ -1,4 +1,5 @@
-// Small helpers to make waits and foreign promises honour an AbortSignal.
+// Small helpers to make waits and foreign promises honour an AbortSignal (shared by the cache,
+// the shared state and the connectors).
 
 /** Settles like `promise`, or rejects with `signal.reason` as soon as the signal aborts. */
 export function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
