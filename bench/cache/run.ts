@@ -8,11 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { printTable, runLoad, type LoadFigures } from '../lib/load.js';
+import { median, medianRound, printComparison, type Comparison } from '../lib/comparison.js';
+import { printTable, runLoad, toLoadFigures, type LoadFigures } from '../lib/load.js';
 import type { ChildServer } from '../lib/processes.js';
 import { SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
 import { writeResults } from '../lib/results.js';
-import { measureSequential, type SequentialFigures } from '../lib/sequential.js';
+import { measureSequential } from '../lib/sequential.js';
 import { createZipfSampler } from './zipf.js';
 
 const { values } = parseArgs({
@@ -81,16 +82,9 @@ async function callTool(server: ChildServer, body: string): Promise<{ text: stri
   return { text, cached: parsed.result?.structuredContent?.cached === true };
 }
 
-interface WarmFigures {
-  rounds: Array<{ bare: LoadFigures; ours: LoadFigures; ratio: number }>;
-  medianRatio: number;
-  bare: { c64: LoadFigures; c1: SequentialFigures };
-  ours: { c64: LoadFigures; c1: SequentialFigures };
+interface WarmFigures extends Comparison {
   answerBytes: number;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const medianRound = (xs: LoadFigures[]) => [...xs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(xs.length / 2)] as LoadFigures;
 
 /** Alternating rounds, so background load on the shared machine hits both servers alike. */
 async function measureWarm(ours: ChildServer, body: string, answer: string): Promise<WarmFigures> {
@@ -167,15 +161,7 @@ async function measureCold(ours: ChildServer, vocabulary: string[], offset: numb
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0;
   return {
-    c64: {
-      requestsPerSecond: result.requests.average,
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      maxMs: result.latency.max,
-      errors: result.errors + result.timeouts,
-      non2xx: result.non2xx,
-      requests: result.requests.total,
-    },
+    c64: toLoadFigures(result),
     c1: { requests: samples.length, p50Ms: at(0.5), p99Ms: at(0.99) },
     cachedAnswers,
     partialAnswers,
@@ -292,21 +278,10 @@ async function benchBackend(backend: 'redis' | 'memory', vocabulary: string[], i
 
 function printResults(figures: BackendFigures[]): void {
   for (const { backend, warm } of figures) {
-    const row = (name: string, f: { c64: LoadFigures; c1: SequentialFigures }, ratio: string) => [
-      name,
-      f.c64.requestsPerSecond,
-      f.c64.p50Ms,
-      f.c64.p99Ms,
-      f.c1.p50Ms.toFixed(3),
-      f.c64.errors + f.c64.non2xx,
-      ratio,
-    ];
-    printTable(
+    printComparison(
       `warm cache (${backend}): search_documents, ${warm.answerBytes} B answer, ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}`,
-      ['server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1 conn', 'errors', 'ratio'],
-      [row('bare node:http (ceiling)', warm.bare, '1.00×'), row('knowledge-mcp', warm.ours, `${warm.medianRatio.toFixed(2)}×`)],
+      warm,
     );
-    process.stdout.write(`per-round ratios: ${warm.rounds.map((r) => r.ratio.toFixed(2)).join(', ')}\n`);
   }
   printTable(
     `cold path: every request a new cache key (full fan-out), ${connections} connections for ${seconds} s, then 200 at 1 connection`,

@@ -6,9 +6,10 @@
 import { parseArgs } from 'node:util';
 import type { ChildServer } from '../lib/processes.js';
 import { SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
-import { printTable, runLoad, type LoadFigures } from '../lib/load.js';
+import { median, medianRound, printComparison, type Comparison } from '../lib/comparison.js';
+import { runLoad } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
-import { measureSequential, type SequentialFigures } from '../lib/sequential.js';
+import { measureSequential } from '../lib/sequential.js';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, seconds: { type: 'string', default: '3' }, connections: { type: 'string', default: '64' } },
@@ -18,22 +19,6 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const HEADERS = { 'content-type': 'application/json' };
 const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
-
-export interface Comparison {
-  rounds: Array<{ bare: LoadFigures; ours: LoadFigures; ratio: number }>;
-  medianRatio: number;
-  bare: { c64: LoadFigures; c1: SequentialFigures };
-  ours: { c64: LoadFigures; c1: SequentialFigures };
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
-
-function medianRound(figures: LoadFigures[]): LoadFigures {
-  return [...figures].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(figures.length / 2)] as LoadFigures;
-}
 
 /** Alternating rounds against two running servers with the same request. */
 export async function compareServers(bare: ChildServer, ours: ChildServer, request: { body: string; headers?: Record<string, string>; path?: string }): Promise<Comparison> {
@@ -54,23 +39,6 @@ export async function compareServers(bare: ChildServer, ours: ChildServer, reque
     bare: { c64: medianRound(results.map((r) => r.bare)), c1: bareC1 },
     ours: { c64: medianRound(results.map((r) => r.ours)), c1: oursC1 },
   };
-}
-
-export function printComparison(title: string, comparison: Comparison): void {
-  const row = (name: string, figures: { c64: LoadFigures; c1: SequentialFigures }, ratio: string) => [
-    name,
-    figures.c64.requestsPerSecond,
-    figures.c64.p50Ms,
-    figures.c64.p99Ms,
-    figures.c1.p50Ms.toFixed(3),
-    figures.c64.errors + figures.c64.non2xx,
-    ratio,
-  ];
-  printTable(title, ['server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1 conn', 'errors', 'ratio'], [
-    row('bare node:http (ceiling)', comparison.bare, '1.00×'),
-    row('knowledge-mcp', comparison.ours, `${comparison.medianRatio.toFixed(2)}×`),
-  ]);
-  process.stdout.write(`per-round ratios: ${comparison.rounds.map((r) => r.ratio.toFixed(2)).join(', ')}\n`);
 }
 
 async function main(): Promise<void> {

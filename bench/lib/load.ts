@@ -32,6 +32,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     body: options.body,
     requests: options.requests,
   });
+  return toLoadFigures(result);
+}
+
+/** The figures the tables print, from one autocannon result. */
+export function toLoadFigures(result: autocannon.Result): LoadFigures {
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,

@@ -1,23 +1,14 @@
 // Runs the built server (`node dist/src/cli.js serve`) as a child process, as users and the image do.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 export const BUILT_CLI = path.resolve('dist/src/cli.js');
 export const hasBuild = existsSync(BUILT_CLI);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface SpawnedServer {
   url: string;

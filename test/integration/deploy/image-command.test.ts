@@ -3,7 +3,6 @@
 // authenticated tools/list, the compose smoke check, and a clean exit 0 on SIGTERM.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,23 +10,13 @@ import { parse as parseToml } from 'smol-toml';
 import { readImageFacts } from '../../../scripts/deploy-lint/dockerfile-facts.js';
 import { parseFlyDurationMs } from '../../../scripts/deploy-lint/fly-rules.js';
 import { REPO_ROOT, readRepoFile } from './repo-files.js';
+import { freePort } from '../../helpers/free-port.js';
 
 const CLI = path.join(REPO_ROOT, 'dist/src/cli.js');
 const facts = readImageFacts(readRepoFile('Dockerfile'));
 const killTimeoutMs = parseFlyDurationMs((parseToml(readRepoFile('fly.toml')) as { kill_timeout?: string }).kill_timeout) ?? 10_000;
 const API_KEY = 'deploy-test-key-0123456789';
 const missingBuild = !existsSync(CLI);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The container's environment: the image's ENV, then what `docker run -e` would add. Nothing else leaks in. */
 function imageEnvironment(overrides: Record<string, string>): Record<string, string> {

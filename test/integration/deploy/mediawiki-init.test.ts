@@ -3,11 +3,11 @@
 // (the compose file runs the same script in the official image), skipped where it is not installed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './repo-files.js';
+import { freePort } from '../../helpers/free-port.js';
 
 const AWK = path.join(REPO_ROOT, 'deploy/mediawiki/md2wiki.awk');
 const INIT = path.join(REPO_ROOT, 'deploy/mediawiki/init.sh');
@@ -80,17 +80,6 @@ describe.skipIf(!hasAwk)(hasAwk ? 'md2wiki.awk' : 'md2wiki.awk skipped: no awk o
     expect(wiki).toContain('<pre>\n# not a heading\ndu -sh /var/log/*\n</pre>');
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe.skipIf(!hasMediaWiki)(
   hasMediaWiki ? 'mediawiki init.sh (Debian MediaWiki, SQLite)' : 'mediawiki init.sh skipped: Debian mediawiki package or php not installed',

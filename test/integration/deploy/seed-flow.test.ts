@@ -3,13 +3,13 @@
 // deploy/smoke.mjs finds hits in both — what `docker compose up` does minus Elasticsearch/MediaWiki.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFacts } from '../../../scripts/deploy-lint/dockerfile-facts.js';
 import { REPO_ROOT, readRepoFile } from './repo-files.js';
+import { freePort } from '../../helpers/free-port.js';
 
 const ADMIN_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATABASE = 'kmcp_deploy_seed';
@@ -44,17 +44,6 @@ async function adminQuery(sql: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const missing: string[] = [];

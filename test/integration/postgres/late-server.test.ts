@@ -4,16 +4,9 @@ import net from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
 import { createPostgresConnector, dropSchema, fromArray, postgresSkipReason, signal, uniqueSchema } from './helpers.js';
+import { freePort } from '../../helpers/free-port.js';
 
 const skipReason = await postgresSkipReason();
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Forwards 127.0.0.1:port to the local Postgres. */
 function startProxy(port: number): Promise<net.Server> {
