@@ -44,6 +44,20 @@ export async function terminateBackends(admin: pg.Pool, applicationName: string)
   return rows.filter((row) => row.terminated).length;
 }
 
+/** Waits until the service holds at least one connection again (it reconnects by itself); false on timeout. */
+export async function waitForBackends(admin: pg.Pool, applicationName: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await admin.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
+      [applicationName],
+    );
+    if ((rows[0]?.n ?? 0) > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
 export async function dropSchema(admin: pg.Pool, schema: string): Promise<void> {
   if (!/^kmcp_reliability_[a-z0-9_]+$/.test(schema)) throw new Error(`refusing to drop ${schema}`);
   await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
