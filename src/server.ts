@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type Koa from 'koa';
+import type { App } from './app.js';
 import type { AppConfig } from './config/load-config.js';
 import type { Logger } from './logger.js';
 
@@ -29,11 +29,11 @@ export interface HttpTimeouts {
 export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 };
 
 export async function startServer(
-  app: Koa,
+  app: Pick<App, 'handleRequest'>,
   config: Pick<AppConfig, 'host' | 'port' | 'tls' | 'shutdownTimeoutMs'> & { httpTimeouts?: HttpTimeouts },
   logger: Logger,
 ): Promise<RunningServer> {
-  const handler = app.callback();
+  const handler = app.handleRequest;
   const timeouts = config.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const options: http.ServerOptions = {
     maxHeaderSize: 16 * 1024,

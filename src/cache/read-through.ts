@@ -1,9 +1,9 @@
 // The read-through cache behind the federation's SearchCache port: fresh hits, stale-while-
 // revalidate with one background refresh, single-flight within the process and (through a short
 // store lock) across instances, generations folded into keys, and fail-open when the store fails.
-import { createHash } from 'node:crypto';
 import type { CacheComputeOptions, CacheLookup, SearchCache } from '../federation/cache-port.js';
 import { sleep } from '../abort.js';
+import { sha256Base64url } from '../digest.js';
 import type { StateLogger } from '../shared-state/logger.js';
 import type { RedisLinkStatus } from '../shared-state/redis-link.js';
 import { classifyEntry, makeEntry, type CacheEntry } from './entry.js';
@@ -70,7 +70,7 @@ function labelOf(key: string): string {
 export function foldGenerations(generations: ReadonlyMap<string, number>): string {
   if (generations.size === 0) return 'g0';
   const pairs = [...generations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify(pairs)).digest('base64url').slice(0, 16);
+  return sha256Base64url(JSON.stringify(pairs)).slice(0, 16);
 }
 
 export class ReadThroughCache implements SearchCache {

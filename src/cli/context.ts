@@ -1,17 +1,25 @@
 // What every CLI command starts from: parsed config (or one line per problem and exit 1) and a logger.
 import { CONNECTOR_FACTORIES } from '../../connectors/registry.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/load-config.js';
-import { createLogger, type Logger } from '../logger.js';
+import { asyncStdout, createLogger, type Logger } from '../logger.js';
 
 export interface CliContext {
   config: AppConfig;
   logger: Logger;
 }
 
-export function loadCliContext(configPath: string | undefined, options: { logLevel?: string } = {}): CliContext {
+export interface CliContextOptions {
+  logLevel?: string;
+  /** Write logs to stdout asynchronously (the server: a log line per search must not cost a
+   *  blocking write on the request path; pino flushes what is pending at exit). */
+  asyncLogs?: boolean;
+}
+
+export function loadCliContext(configPath: string | undefined, options: CliContextOptions = {}): CliContext {
   try {
     const config = loadConfig({ env: process.env, configPath, cwd: process.cwd(), factories: CONNECTOR_FACTORIES });
-    const logger = createLogger(options.logLevel ?? config.logLevel);
+    const level = options.logLevel ?? config.logLevel;
+    const logger = createLogger(level, options.asyncLogs ? asyncStdout() : undefined);
     return { config, logger };
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -8,7 +8,7 @@ import { loadCliContext } from './context.js';
 
 export async function runServe(configPath: string | undefined): Promise<void> {
   const startedAt = performance.now();
-  const { config, logger } = loadCliContext(configPath);
+  const { config, logger } = loadCliContext(configPath, { asyncLogs: true });
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, metrics);
   const app = buildApp({

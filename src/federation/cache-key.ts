@@ -1,6 +1,6 @@
 // The cache key of one search page: everything that shapes the answer, hashed.
 // The caller's scope is in it so that keys with different scopes never share an entry.
-import { createHash } from 'node:crypto';
+import { sha256Base64url } from '../digest.js';
 import type { FusionSettings } from './fuse.js';
 import type { SearchPlan } from './plan.js';
 import type { Caller } from './types.js';
@@ -17,10 +17,10 @@ export function searchCacheKey(plan: SearchPlan, offset: number, caller: Caller,
     scope,
     fusion,
   ]);
-  return `search:${createHash('sha256').update(basis).digest('base64url')}`;
+  return `search:${sha256Base64url(basis)}`;
 }
 
 /** Documents are the same for every caller allowed to read them; access is checked before the cache. */
 export function documentCacheKey(source: string, nativeId: string, namespace: string): string {
-  return `doc:${createHash('sha256').update(JSON.stringify([namespace, source, nativeId])).digest('base64url')}`;
+  return `doc:${sha256Base64url(JSON.stringify([namespace, source, nativeId]))}`;
 }

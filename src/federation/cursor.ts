@@ -1,6 +1,7 @@
 // Paging cursors: base64url(JSON {v, f: search fingerprint, o: offset}) "." base64url(HMAC-SHA256).
 // Opaque to agents, verifiable by every instance that shares the secret, bound to one search.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256Base64url } from '../digest.js';
 import { KnowledgeError } from '../errors.js';
 import type { SearchPlan } from './plan.js';
 import type { Caller } from './types.js';
@@ -22,7 +23,7 @@ export function searchFingerprint(plan: SearchPlan, caller: Caller, namespace: s
     caller.keyName,
     scope,
   ]);
-  return createHash('sha256').update(basis).digest('base64url').slice(0, 22);
+  return sha256Base64url(basis).slice(0, 22);
 }
 
 function sign(secret: string | Uint8Array, payload: string): Buffer {
@@ -32,6 +33,25 @@ function sign(secret: string | Uint8Array, payload: string): Buffer {
 export function encodeCursor(secret: string | Uint8Array, fingerprint: string, offset: number): string {
   const payload = Buffer.from(JSON.stringify({ v: VERSION, f: fingerprint, o: offset })).toString('base64url');
   return `${payload}.${sign(secret, payload).toString('base64url')}`;
+}
+
+/**
+ * encodeCursor for one secret, remembering what it issued: a cursor is a pure function of
+ * (fingerprint, offset), and a warm search would otherwise pay an HMAC per answer. Bounded: when
+ * full, it starts over.
+ */
+export function createCursorEncoder(secret: string | Uint8Array, maxRemembered = 4096): (fingerprint: string, offset: number) => string {
+  const issued = new Map<string, string>();
+  return (fingerprint, offset) => {
+    const key = `${offset}:${fingerprint}`;
+    let cursor = issued.get(key);
+    if (cursor === undefined) {
+      cursor = encodeCursor(secret, fingerprint, offset);
+      if (issued.size >= maxRemembered) issued.clear();
+      issued.set(key, cursor);
+    }
+    return cursor;
+  };
 }
 
 const FORGED =

@@ -4,7 +4,7 @@ import { KnowledgeError } from '../errors.js';
 import { AbortScope } from './abort.js';
 import { noCache, type SearchCache } from './cache-port.js';
 import { searchCacheKey } from './cache-key.js';
-import { decodeCursor, encodeCursor, searchFingerprint } from './cursor.js';
+import { createCursorEncoder, decodeCursor, searchFingerprint } from './cursor.js';
 import { dedupeHits, type UniqueHit } from './dedupe.js';
 import { fanOut, type FanOutTarget } from './fan-out.js';
 import { fuseRankings, fusionFetchLimit } from './fuse.js';
@@ -55,6 +55,7 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
   const { settings, now, logger, cache } = deps;
   const names = deps.targets.map((target) => target.connector.name);
   const byName = new Map(deps.targets.map((target) => [target.connector.name, target]));
+  const encodeCursor = createCursorEncoder(settings.cursorSecret);
 
   async function computePage(plan: SearchPlan, offset: number, startedAt: number, signal: AbortSignal): Promise<PageValue> {
     const targets = plan.selected.map((name) => byName.get(name)!);
@@ -114,7 +115,7 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
         results: value.results,
         sources: value.sources,
         partial: value.partial,
-        next_cursor: value.hasMore ? encodeCursor(settings.cursorSecret, fingerprint, offset + planned.limit) : null,
+        next_cursor: value.hasMore ? encodeCursor(fingerprint, offset + planned.limit) : null,
         took_ms: Math.round(now() - startedAt),
         cached,
       };

@@ -1,12 +1,27 @@
 // Error bodies at the HTTP edge: JSON-RPC shaped on /mcp (clients parse them), plain JSON elsewhere.
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { errorResponse } from '../mcp/jsonrpc.js';
 
 /** JSON-RPC error codes used at the HTTP edge (MCP reserves -32000..-32099 for servers). */
 export const HTTP_EDGE_CODES = { unauthorized: -32001, forbidden: -32003, tooLarge: -32004, rateLimited: -32005, unsupportedMedia: -32006 } as const;
 
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export function sendJsonRpcError(ctx: Context, status: number, code: number, message: string): void {
   ctx.status = status;
   ctx.type = 'application/json';
   ctx.body = errorResponse(null, code, message);
+}
+
+/** Writes a whole JSON answer on a raw response (the fast path, which bypasses Koa). */
+export function writeJson(res: ServerResponse, status: number, body: Buffer): void {
+  res.statusCode = status;
+  res.setHeader('content-type', JSON_CONTENT_TYPE);
+  res.setHeader('content-length', body.length);
+  res.end(body);
+}
+
+export function writeJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  writeJson(res, status, errorResponse(null, code, message));
 }

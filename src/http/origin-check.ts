@@ -8,6 +8,8 @@ export interface OriginPolicy {
   originAllowed(origin: string, host: string | undefined): boolean;
 }
 
+const MAX_REMEMBERED_HOSTS = 64;
+
 function hostnameOf(hostHeader: string): string {
   if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
   const colon = hostHeader.lastIndexOf(':');
@@ -15,12 +17,20 @@ function hostnameOf(hostHeader: string): string {
 }
 
 export function createOriginPolicy(options: { boundToLoopback: boolean; allowedOrigins: readonly string[] }): OriginPolicy {
+  const hostVerdicts = new Map<string, boolean>();
   const allowed = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase().replace(/\/$/, '')));
   const policy: OriginPolicy = {
     hostAllowed(host) {
       if (!options.boundToLoopback) return true;
       if (!host) return false;
-      return isLoopbackHost(hostnameOf(host.toLowerCase()));
+      // Clients send the same few Host values over and over; remember the verdicts (bounded, so
+      // a client sending endless variants cannot grow it).
+      let verdict = hostVerdicts.get(host);
+      if (verdict === undefined) {
+        verdict = isLoopbackHost(hostnameOf(host.toLowerCase()));
+        if (hostVerdicts.size < MAX_REMEMBERED_HOSTS) hostVerdicts.set(host, verdict);
+      }
+      return verdict;
     },
     originAllowed(origin, host) {
       const normalised = origin.toLowerCase().replace(/\/$/, '');

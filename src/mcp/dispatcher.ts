@@ -2,7 +2,7 @@
 // one JSON answer out, for both eras (initialize-based 2025 and stateless 2026-07-28).
 // Results that never change (tools/list, server/discover) are serialised once at start.
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { memoizedLabels, type Metrics } from '../metrics.js';
 import type { Caller, SearchService } from '../federation/types.js';
 import { callTool, isToolName, serializeToolResult, type ToolResult } from '../tools/call-tool.js';
 import { TOOL_DEFINITIONS } from '../tools/definitions.js';
@@ -32,8 +32,8 @@ import {
 
 export interface McpHttpResponse {
   status: number;
-  /** Serialised JSON-RPC message, or null for 202 Accepted. */
-  body: string | null;
+  /** Serialised JSON-RPC message (UTF-8), or null for 202 Accepted. */
+  body: Buffer | null;
 }
 
 export interface McpDispatcherDeps {
@@ -54,6 +54,11 @@ const SERVER_INFO = { name: SERVER_NAME, version: SERVER_VERSION };
 // conformance suite see a consistent surface; documents are reached through the tools.
 const LEGACY_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {}, logging: {} };
 const MODERN_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {} };
+/** Static answers are encoded once, at start; each request only copies them behind its id. */
+function encodeJson(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value));
+}
+
 /** Tool list and discovery are static for the life of the process. */
 const CACHEABLE_TTL_MS = 300_000;
 const MODERN_META = { [META_SERVER_INFO]: SERVER_INFO };
@@ -61,15 +66,15 @@ const MODERN_META = { [META_SERVER_INFO]: SERVER_INFO };
 /** Fields a 2026-era tool result carries before its content. */
 const MODERN_RESULT_PREFIX = `"resultType":"complete","_meta":${JSON.stringify(MODERN_META)},`;
 
-const LEGACY_TOOLS_LIST = JSON.stringify({ tools: TOOL_DEFINITIONS });
-const MODERN_TOOLS_LIST = JSON.stringify({
+const LEGACY_TOOLS_LIST = encodeJson({ tools: TOOL_DEFINITIONS });
+const MODERN_TOOLS_LIST = encodeJson({
   resultType: 'complete',
   tools: TOOL_DEFINITIONS,
   ttlMs: CACHEABLE_TTL_MS,
   cacheScope: 'public',
   _meta: MODERN_META,
 });
-const MODERN_DISCOVER = JSON.stringify({
+const MODERN_DISCOVER = encodeJson({
   resultType: 'complete',
   supportedVersions: MODERN_PROTOCOL_VERSIONS,
   capabilities: MODERN_CAPABILITIES,
@@ -78,10 +83,10 @@ const MODERN_DISCOVER = JSON.stringify({
   cacheScope: 'public',
   _meta: MODERN_META,
 });
-const EMPTY_RESULT = '{}';
+const EMPTY_RESULT = Buffer.from('{}');
 
 /** Empty lists: `{prompts: []}` and friends, in each era's result shape. */
-const EMPTY_LISTS: Record<string, { legacy: string; modern: string }> = Object.fromEntries(
+const EMPTY_LISTS: Record<string, { legacy: Buffer; modern: Buffer }> = Object.fromEntries(
   [
     ['prompts/list', 'prompts'],
     ['resources/list', 'resources'],
@@ -89,8 +94,8 @@ const EMPTY_LISTS: Record<string, { legacy: string; modern: string }> = Object.f
   ].map(([method, field]) => [
     method as string,
     {
-      legacy: JSON.stringify({ [field as string]: [] }),
-      modern: JSON.stringify({ resultType: 'complete', [field as string]: [], ttlMs: CACHEABLE_TTL_MS, cacheScope: 'public', _meta: MODERN_META }),
+      legacy: encodeJson({ [field as string]: [] }),
+      modern: encodeJson({ resultType: 'complete', [field as string]: [], ttlMs: CACHEABLE_TTL_MS, cacheScope: 'public', _meta: MODERN_META }),
     },
   ]),
 );
@@ -113,6 +118,8 @@ function initializeResult(params: Record<string, unknown> | undefined): string {
 
 export function createMcpDispatcher(deps: McpDispatcherDeps) {
   const { service, logger, metrics } = deps;
+  const countMcp = memoizedLabels(metrics.mcpRequests);
+  const timeMcp = memoizedLabels(metrics.mcpLatency);
 
   async function runTool(request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal, modern: boolean): Promise<McpHttpResponse> {
     const name = request.params?.name;
@@ -120,7 +127,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
       return { status: 200, body: errorResponse(request.id, INVALID_PARAMS, 'Invalid params: params.name must be a tool name') };
     }
     if (!isToolName(name)) {
-      metrics.mcpRequests.inc({ method: 'tools/call', tool: 'unknown', outcome: 'rpc_error' });
+      countMcp('tools/call', 'unknown', 'rpc_error').inc();
       return { status: 200, body: errorResponse(request.id, INVALID_PARAMS, `Tool ${name} not found; available: ${TOOL_DEFINITIONS.map((t) => t.name).join(', ')}`) };
     }
     const started = performance.now();
@@ -132,28 +139,32 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     });
     const seconds = (performance.now() - started) / 1000;
     const outcome = result.isError ? 'tool_error' : 'ok';
-    metrics.mcpRequests.inc({ method: 'tools/call', tool: name, outcome });
-    metrics.mcpLatency.observe({ method: 'tools/call', tool: name }, seconds);
+    countMcp('tools/call', name, outcome).inc();
+    timeMcp('tools/call', name).observe(seconds);
     // The federation logs the info event of each call (timings, per-source outcomes); this line
-    // adds the protocol view for debugging.
-    const report = result.structuredContent?.sources;
-    logger.debug(
-      {
-        reqId: caller.requestId,
-        key: caller.keyName,
-        tool: name,
-        outcome,
-        took_ms: Math.round(seconds * 1000),
-        cached: result.structuredContent?.cached,
-        sources: Array.isArray(report) ? report.map((s: { name: string; status: string; took_ms: number }) => `${s.name}:${s.status}:${s.took_ms}`) : undefined,
-      },
-      'tool call',
-    );
+    // adds the protocol view for debugging (built only when someone reads it).
+    if (logger.isLevelEnabled('debug')) {
+      const content = result.isError ? undefined : result.structuredContent;
+      const report = content?.sources;
+      logger.debug(
+        {
+          reqId: caller.requestId,
+          key: caller.keyName,
+          tool: name,
+          outcome,
+          took_ms: Math.round(seconds * 1000),
+          cached: content?.cached,
+          sources: Array.isArray(report) ? report.map((s: { name: string; status: string; took_ms: number }) => `${s.name}:${s.status}:${s.took_ms}`) : undefined,
+        },
+        'tool call',
+      );
+    }
     return { status: 200, body: resultResponse(request.id, serializeToolResult(result, modern ? MODERN_RESULT_PREFIX : '')) };
   }
 
-  function simple(method: string, id: JsonRpcId, resultJson: string): McpHttpResponse {
-    metrics.mcpRequests.inc({ method, tool: '', outcome: 'ok' });
+
+  function simple(method: string, id: JsonRpcId, resultJson: string | Buffer): McpHttpResponse {
+    countMcp(method, '', 'ok').inc();
     return { status: 200, body: resultResponse(id, resultJson) };
   }
 
@@ -173,11 +184,11 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
       case 'prompts/list':
       case 'resources/list':
       case 'resources/templates/list':
-        return simple(request.method, request.id, (EMPTY_LISTS[request.method] as { legacy: string }).legacy);
+        return simple(request.method, request.id, (EMPTY_LISTS[request.method] as { legacy: Buffer }).legacy);
       case 'resources/read':
         return resourceNotFound(request);
       default:
-        metrics.mcpRequests.inc({ method: 'other', tool: '', outcome: 'rpc_error' });
+        countMcp('other', '', 'rpc_error').inc();
         return { status: 200, body: errorResponse(request.id, METHOD_NOT_FOUND, `Method not found: ${request.method}`) };
     }
   }
@@ -193,12 +204,12 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
       case 'prompts/list':
       case 'resources/list':
       case 'resources/templates/list':
-        return simple(request.method, request.id, (EMPTY_LISTS[request.method] as { modern: string }).modern);
+        return simple(request.method, request.id, (EMPTY_LISTS[request.method] as { modern: Buffer }).modern);
       case 'resources/read':
         return resourceNotFound(request);
       default:
         // initialize, ping and the other session-era methods do not exist in this revision.
-        metrics.mcpRequests.inc({ method: 'other', tool: '', outcome: 'rpc_error' });
+        countMcp('other', '', 'rpc_error').inc();
         return { status: 404, body: errorResponse(request.id, METHOD_NOT_FOUND, `Method not found: ${request.method}`) };
     }
   }

@@ -53,12 +53,21 @@ export function classifyMessage(value: unknown): ClassifiedMessage {
   return { kind: 'request', message: candidate as unknown as JsonRpcRequest };
 }
 
-/** Serialises a success response; `resultJson` may be a pre-serialised result (hot path). */
-export function resultResponse(id: JsonRpcId, resultJson: string): string {
-  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${resultJson}}`;
+const RESULT_END = Buffer.from('}');
+
+/**
+ * Serialises a success response as the bytes to send. `result` may be pre-serialised; pre-encoded
+ * bytes (tools/list and the other static answers, tool results in chunks) are copied once, not
+ * re-encoded.
+ */
+export function resultResponse(id: JsonRpcId, result: string | Buffer | readonly Buffer[]): Buffer {
+  const head = `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`;
+  if (typeof result === 'string') return Buffer.from(`${head}${result}}`);
+  if (Buffer.isBuffer(result)) return Buffer.concat([Buffer.from(head), result, RESULT_END]);
+  return Buffer.concat([Buffer.from(head), ...result, RESULT_END]);
 }
 
-export function errorResponse(id: JsonRpcId | null, code: number, message: string, data?: unknown): string {
+export function errorResponse(id: JsonRpcId | null, code: number, message: string, data?: unknown): Buffer {
   const error = data === undefined ? { code, message } : { code, message, data };
-  return JSON.stringify({ jsonrpc: '2.0', id, error });
+  return Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, error }));
 }

@@ -1,33 +1,13 @@
 // Runs one tools/call: validates arguments with the tool's zod schema, calls the search service,
-// and shapes the MCP result (structuredContent plus the same JSON as one text block).
+// and returns its outcome; result-wire.ts turns that into the MCP result.
 import type { z } from 'zod';
 import { describeForCaller, KnowledgeError } from '../errors.js';
 import { formatIssues } from '../format-issues.js';
 import type { Caller, SearchService } from '../federation/types.js';
+import type { ToolResult } from './result-wire.js';
 import { getDocumentInput, listSourcesInput, searchDocumentsInput } from './schemas.js';
 
-export interface ToolResult {
-  content: Array<{ type: 'text'; text: string }>;
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-}
-
-/** The wire form of a result, serialised once: `structuredContent` and the text block share one JSON string. */
-export function serializeToolResult(result: ToolResult, extraFields = ''): string {
-  const isError = result.isError ?? false;
-  if (result.structuredContent === undefined) {
-    return `{${extraFields}"content":${JSON.stringify(result.content)},"isError":${isError}}`;
-  }
-  const json = result.content[0]?.text ?? JSON.stringify(result.structuredContent);
-  return `{${extraFields}"content":[{"type":"text","text":${JSON.stringify(json)}}],"structuredContent":${json},"isError":${isError}}`;
-}
-
-/** Thrown for a tool name that does not exist: a JSON-RPC error, not a tool result. */
-export class UnknownToolError extends Error {
-  constructor(readonly toolName: string) {
-    super(`Unknown tool: ${toolName}`);
-  }
-}
+export { serializeToolResult, type ToolResult } from './result-wire.js';
 
 export const TOOL_NAMES = ['search_documents', 'get_document', 'list_sources'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
@@ -37,11 +17,11 @@ export function isToolName(name: unknown): name is ToolName {
 }
 
 function success(value: Record<string, unknown>): ToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
+  return { isError: false, structuredContent: value };
 }
 
 export function toolError(message: string): ToolResult {
-  return { content: [{ type: 'text', text: message }], isError: true };
+  return { isError: true, message };
 }
 
 function parseArguments<S extends z.ZodType>(schema: S, args: unknown): z.infer<S> {

@@ -26,9 +26,10 @@ export function expectWellFormed(response: McpHttpResponse): JsonRpcAnswer | nul
     expect(response.body).toBeNull();
     return null;
   }
-  expect(typeof response.body).toBe('string');
-  expectNoInternals(response.body!);
-  const message = JSON.parse(response.body!) as JsonRpcAnswer;
+  expect(Buffer.isBuffer(response.body)).toBe(true);
+  const text = response.body!.toString('utf8');
+  expectNoInternals(text);
+  const message = JSON.parse(text) as JsonRpcAnswer;
   expect(message.jsonrpc).toBe('2.0');
   expect('result' in message !== 'error' in message).toBe(true);
   if (message.error) {

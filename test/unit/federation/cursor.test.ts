@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../../../src/errors.js';
-import { decodeCursor, encodeCursor, searchFingerprint } from '../../../src/federation/cursor.js';
+import { createCursorEncoder, decodeCursor, encodeCursor, searchFingerprint } from '../../../src/federation/cursor.js';
 import { planSearch } from '../../../src/federation/plan.js';
 import { caller } from './helpers.js';
 
@@ -21,6 +21,18 @@ function cursorError(fn: () => unknown): KnowledgeError {
 describe('paging cursors', () => {
   const secret = 'cursor-secret';
   const fingerprint = searchFingerprint(plan('deploy rollback'), caller(), 'ns');
+
+  it('issues the same cursors through the remembering encoder, for each offset and search, past its bound', () => {
+    const encode = createCursorEncoder(secret, 3);
+    const other = searchFingerprint(plan('incident template'), caller(), 'ns');
+    for (let round = 0; round < 3; round += 1) {
+      for (const [print, offset] of [[fingerprint, 10], [fingerprint, 20], [other, 10], [other, 30]] as const) {
+        const cursor = encode(print, offset);
+        expect(cursor).toBe(encodeCursor(secret, print, offset));
+        expect(decodeCursor(secret, cursor, print, 1000)).toBe(offset);
+      }
+    }
+  });
 
   it('round-trips the offset', () => {
     const cursor = encodeCursor(secret, fingerprint, 30);
