@@ -12,7 +12,7 @@ import { sendJsonRpcError } from './http/json-errors.js';
 import { createMcpEndpoint, isMcpPost, MCP_PATH } from './http/mcp-endpoint.js';
 import type { Logger } from './logger.js';
 import { createMcpDispatcher } from './mcp/dispatcher.js';
-import { memoizedLabels, type Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -52,7 +52,7 @@ export function buildApp(deps: AppDependencies): App {
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
   const policy = createEdgePolicy({ config, rateLimiter: deps.rateLimiter, metrics });
-  const countRequest = memoizedLabels(metrics.httpRequests);
+  const countRequest = (route: string, status: number) => metrics.httpRequestTally.of(route, status);
   const dispatcher = createMcpDispatcher({ service: deps.service, logger, metrics });
   const handleMcpPost = createMcpEndpoint({ policy, dispatcher, bodyLimitBytes: config.bodyLimitBytes, logger, countRequest });
   const router = new Router();

@@ -4,6 +4,7 @@
 // query mix. Per backend: Redis (REDIS_URL, default the local one) and the in-memory LRU.
 // Options: --rounds N (5) --seconds S (3) --connections N (64) --backends redis,memory
 //          --zipf-requests N (20000) --zipf-queries N (2000) --zipf-s S (1.0) --redis-url URL
+//          --log-level L (warn; at info every search also writes its JSON log line)
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'zipf-queries': { type: 'string', default: '2000' },
     'zipf-s': { type: 'string', default: '1.0' },
     'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+    'log-level': { type: 'string', default: 'warn' },
   },
 });
 const rounds = Number(values.rounds);
@@ -36,6 +38,7 @@ const zipfRequests = Number(values['zipf-requests']);
 const zipfQueries = Number(values['zipf-queries']);
 const zipfS = Number(values['zipf-s']);
 const redisUrl = values['redis-url'];
+const logLevel = values['log-level'];
 
 const HEADERS = { 'content-type': 'application/json' };
 const TARGET_RATIO = 0.4;
@@ -259,7 +262,7 @@ async function scrapeCacheEvents(server: ChildServer): Promise<Record<string, nu
 }
 
 async function benchBackend(backend: 'redis' | 'memory', vocabulary: string[], index: number): Promise<BackendFigures> {
-  const ours = await startOurServer({ REDIS_URL: backend === 'redis' ? redisUrl : '' });
+  const ours = await startOurServer({ REDIS_URL: backend === 'redis' ? redisUrl : '', LOG_LEVEL: logLevel });
   try {
     const warmBody = searchBody('rotate credentials after an incident');
     await callTool(ours, warmBody);
@@ -279,7 +282,7 @@ async function benchBackend(backend: 'redis' | 'memory', vocabulary: string[], i
 function printResults(figures: BackendFigures[]): void {
   for (const { backend, warm } of figures) {
     printComparison(
-      `warm cache (${backend}): search_documents, ${warm.answerBytes} B answer, ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}`,
+      `warm cache (${backend}): search_documents, ${warm.answerBytes} B answer, ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, LOG_LEVEL=${logLevel}`,
       warm,
     );
   }
@@ -337,6 +340,7 @@ async function main(): Promise<void> {
   }
   printResults(figures);
   const file = writeResults('cache', {
+    logLevel,
     connections,
     rounds,
     seconds,

@@ -2,7 +2,7 @@
 // the same bytes, in the same run, both pinned to the same core. Load alternates between the two
 // in short rounds so that background load on the machine hits both alike; the ratio is the median
 // of the per-round ratios. Options: --rounds N (default 5), --seconds S per round (default 3),
-// --connections N (default 64).
+// --connections N (default 64), --log-level L (default warn).
 import { parseArgs } from 'node:util';
 import type { ChildServer } from '../lib/processes.js';
 import { SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
@@ -12,7 +12,12 @@ import { writeResults } from '../lib/results.js';
 import { measureSequential } from '../lib/sequential.js';
 
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '5' }, seconds: { type: 'string', default: '3' }, connections: { type: 'string', default: '64' } },
+  options: {
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '64' },
+    'log-level': { type: 'string', default: 'warn' },
+  },
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
@@ -42,16 +47,16 @@ export async function compareServers(bare: ChildServer, ours: ChildServer, reque
 }
 
 async function main(): Promise<void> {
-  const ours = await startOurServer();
+  const ours = await startOurServer({ LOG_LEVEL: values['log-level'] });
   let bare: ChildServer | null = null;
   try {
     const sample = await (await fetch(`${ours.url}/mcp`, { method: 'POST', headers: HEADERS, body: TOOLS_LIST })).text();
     bare = await startBareServer(sample);
     const comparison = await compareServers(bare, ours, { body: TOOLS_LIST });
-    printComparison(`tools/list (${Buffer.byteLength(sample)} B answer), ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}`, comparison);
+    printComparison(`tools/list (${Buffer.byteLength(sample)} B answer), ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, LOG_LEVEL=${values['log-level']}`, comparison);
     const target = 0.5;
     process.stdout.write(`ratio ${comparison.medianRatio.toFixed(2)}× (target ≥ ${target}×): ${comparison.medianRatio >= target ? 'met' : 'NOT met'}\n`);
-    process.stdout.write(`written ${writeResults('http', { workload: 'tools/list', connections, roundCount: rounds, seconds, ...comparison, target })}\n`);
+    process.stdout.write(`written ${writeResults('http', { workload: 'tools/list', logLevel: values['log-level'], connections, roundCount: rounds, seconds, ...comparison, target })}\n`);
   } finally {
     await ours.stop();
     await bare?.stop();

@@ -118,7 +118,7 @@ function initializeResult(params: Record<string, unknown> | undefined): string {
 
 export function createMcpDispatcher(deps: McpDispatcherDeps) {
   const { service, logger, metrics } = deps;
-  const countMcp = memoizedLabels(metrics.mcpRequests);
+  const countMcp = (method: string, tool: string, outcome: string) => metrics.mcpRequestTally.of(method, tool, outcome);
   const timeMcp = memoizedLabels(metrics.mcpLatency);
 
   async function runTool(request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal, modern: boolean): Promise<McpHttpResponse> {
