@@ -228,3 +228,61 @@ describe('POST /mcp with API keys', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('per-key rate limits at the edge', () => {
+  let server: RunningServer;
+  let failing = false;
+  const budgets = new Map<string, number>();
+  const asked: Array<[string, number]> = [];
+  const rateLimiter = {
+    async consume(keyName: string, limit: number) {
+      asked.push([keyName, limit]);
+      if (failing) throw new Error('redis: connection reset by 10.0.0.7');
+      const used = (budgets.get(keyName) ?? 0) + 1;
+      budgets.set(keyName, used);
+      return used <= limit ? ({ allowed: true } as const) : ({ allowed: false, retryAfterSeconds: 7 } as const);
+    },
+  };
+  const keys = [
+    { name: 'default-limit', key: 'key-default-0123456789', sources: null, rateLimitPerMinute: 0 },
+    { name: 'own-limit', key: 'key-own-0123456789abc', sources: null, rateLimitPerMinute: 5 },
+  ];
+  beforeAll(async () => {
+    server = await startTestApp({ service: createFakeSearchService(), keys, rateLimiter, rateLimitPerMinute: 2 });
+  });
+  afterAll(() => server.close());
+  const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
+
+  it("answers 429 with Retry-After and a JSON-RPC body once a key's budget is spent, on /mcp and /metrics alike", async () => {
+    const headers = { 'x-api-key': keys[0]!.key };
+    expect((await postJson(server.url, ping, headers)).status).toBe(200);
+    expect((await postJson(server.url, ping, headers)).status).toBe(200);
+    const refused = await postJson(server.url, ping, headers);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('7');
+    expect(refused.json.error).toMatchObject({ code: -32005, message: 'Too Many Requests: retry after 7 s' });
+    const metrics = await fetch(`${server.url}/metrics`, { headers });
+    expect(metrics.status).toBe(429);
+    expect(metrics.headers.get('retry-after')).toBe('7');
+  });
+
+  it("uses a key's own limit over the server default, and counts each key apart", async () => {
+    const headers = { authorization: `Bearer ${keys[1]!.key}` };
+    for (let i = 0; i < 5; i += 1) expect((await postJson(server.url, ping, headers)).status).toBe(200);
+    expect((await postJson(server.url, ping, headers)).status).toBe(429);
+    expect(asked.filter(([name]) => name === 'own-limit').every(([, limit]) => limit === 5)).toBe(true);
+    expect(asked.filter(([name]) => name === 'default-limit').every(([, limit]) => limit === 2)).toBe(true);
+  });
+
+  it('answers 503 naming only the request id when the limiter itself fails, never its error', async () => {
+    failing = true;
+    try {
+      const answer = await postJson(server.url, ping, { 'x-api-key': keys[1]!.key, 'x-request-id': 'limiter-down-1' });
+      expect(answer.status).toBe(503);
+      expect(answer.json.error.message).toBe('internal error (request id limiter-down-1)');
+      expect(answer.text).not.toContain('10.0.0.7');
+    } finally {
+      failing = false;
+    }
+  });
+});
