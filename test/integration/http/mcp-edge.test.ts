@@ -142,11 +142,23 @@ describe('POST /mcp without keys (loopback)', () => {
     expect(rebound).toBe(403);
   });
 
-  it('answers GET and DELETE /mcp with 405 (stateless server)', async () => {
+  it('answers every method but POST on /mcp with 405 and Allow: POST (stateless server)', async () => {
     const get = await fetch(`${server.url}/mcp`, { headers: { accept: 'text/event-stream' } });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
-    expect((await fetch(`${server.url}/mcp`, { method: 'DELETE' })).status).toBe(405);
+    for (const method of ['DELETE', 'PUT', 'PATCH']) {
+      const answer = await fetch(`${server.url}/mcp`, { method, headers: { 'content-type': 'application/json' }, body: method === 'DELETE' ? undefined : '{}' });
+      expect(answer.status).toBe(405);
+      expect(answer.headers.get('allow')).toBe('POST');
+    }
+  });
+
+  it('takes POST /mcp with a trailing slash or a query string like /mcp', async () => {
+    for (const path of ['/mcp/', '/mcp?client=test']) {
+      const answer = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping' }) });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ jsonrpc: '2.0', id: 3, result: {} });
+    }
   });
 
   describe('stateless 2026-07-28 era', () => {
