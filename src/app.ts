@@ -7,8 +7,8 @@ import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import type { ApiKey, AppConfig } from './config/load-config.js';
 import type { SearchService } from './federation/types.js';
-import { createEdgePolicy, refusalForError, requestIdFor, type EdgeRefusal, type RateLimiter } from './http/edge-policy.js';
-import { sendJsonRpcError } from './http/json-errors.js';
+import { createEdgePolicy, refusalForError, requestIdFor, type RateLimiter } from './http/edge-policy.js';
+import { sendJsonRpcError, sendRefusal } from './http/json-errors.js';
 import { createMcpEndpoint, isMcpPost, MCP_PATH } from './http/mcp-endpoint.js';
 import type { Logger } from './logger.js';
 import { createMcpDispatcher } from './mcp/dispatcher.js';
@@ -44,7 +44,6 @@ declare module 'koa' {
 export interface App {
   /** POST /mcp on the fast path; everything else through Koa. */
   handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
-  koa: Koa;
 }
 
 export function buildApp(deps: AppDependencies): App {
@@ -57,14 +56,9 @@ export function buildApp(deps: AppDependencies): App {
   const handleMcpPost = createMcpEndpoint({ policy, dispatcher, bodyLimitBytes: config.bodyLimitBytes, logger, countRequest });
   const router = new Router();
 
-  const refuse = (ctx: Context, refusal: EdgeRefusal) => {
-    if (refusal.header) ctx.set(refusal.header[0], refusal.header[1]);
-    sendJsonRpcError(ctx, refusal.status, refusal.code, refusal.message);
-  };
-
   async function requireKey(ctx: Context, next: Next): Promise<void> {
     const admission = await policy.admit(ctx.req.headers);
-    if (!admission.admitted) return refuse(ctx, admission.refusal);
+    if (!admission.admitted) return sendRefusal(ctx, admission.refusal);
     ctx.state.apiKey = admission.key;
     await next();
   }
@@ -77,12 +71,12 @@ export function buildApp(deps: AppDependencies): App {
     ctx.set('x-request-id', requestId);
     try {
       const forbidden = policy.hostOrOriginRefusal(ctx.req.headers);
-      if (forbidden) refuse(ctx, forbidden);
+      if (forbidden) sendRefusal(ctx, forbidden);
       else await next();
     } catch (error) {
       const { refusal, internal } = refusalForError(error, requestId);
       if (internal) logger.error({ err: error, reqId: requestId, path: ctx.path }, 'request failed');
-      refuse(ctx, refusal);
+      sendRefusal(ctx, refusal);
     }
     countRequest(ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched', ctx.status).inc();
   });
@@ -122,7 +116,6 @@ export function buildApp(deps: AppDependencies): App {
   });
   const koaHandler = app.callback();
   return {
-    koa: app,
     handleRequest(req, res) {
       if (isMcpPost(req)) handleMcpPost(req, res);
       else void koaHandler(req, res);

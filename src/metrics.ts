@@ -75,24 +75,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   };
 }
 
-/**
- * A metric's labelled children, looked up once per label combination: prom-client hashes the
- * label object on every `inc({...})`, which is measurable on a path that runs for every request.
- * Label values are positional, in the order of the metric's `labelNames`.
- */
-export function memoizedLabels<Child>(metric: { labels(...values: string[]): Child }): (...values: Array<string | number>) => Child {
-  const children = new Map<string, Child>();
-  return (...values) => {
-    const key = values.join('\u0000');
-    let child = children.get(key);
-    if (child === undefined) {
-      child = metric.labels(...values.map(String));
-      children.set(key, child);
-    }
-    return child;
-  };
-}
-
 class Tally {
   count = 0;
   reported = 0;

@@ -1,6 +1,7 @@
 // Paging cursors: base64url(JSON {v, f: search fingerprint, o: offset}) "." base64url(HMAC-SHA256).
 // Opaque to agents, verifiable by every instance that shares the secret, bound to one search.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { BoundedMemo } from '../bounded-memo.js';
 import { sha256Base64url } from '../digest.js';
 import { KnowledgeError } from '../errors.js';
 import type { SearchPlan } from './plan.js';
@@ -37,21 +38,11 @@ export function encodeCursor(secret: string | Uint8Array, fingerprint: string, o
 
 /**
  * encodeCursor for one secret, remembering what it issued: a cursor is a pure function of
- * (fingerprint, offset), and a warm search would otherwise pay an HMAC per answer. Bounded: when
- * full, it starts over.
+ * (fingerprint, offset), and a warm search would otherwise pay an HMAC per answer.
  */
 export function createCursorEncoder(secret: string | Uint8Array, maxRemembered = 4096): (fingerprint: string, offset: number) => string {
-  const issued = new Map<string, string>();
-  return (fingerprint, offset) => {
-    const key = `${offset}:${fingerprint}`;
-    let cursor = issued.get(key);
-    if (cursor === undefined) {
-      cursor = encodeCursor(secret, fingerprint, offset);
-      if (issued.size >= maxRemembered) issued.clear();
-      issued.set(key, cursor);
-    }
-    return cursor;
-  };
+  const issued = new BoundedMemo<string>(maxRemembered);
+  return (fingerprint, offset) => issued.get(`${offset}:${fingerprint}`, () => encodeCursor(secret, fingerprint, offset));
 }
 
 const FORGED =

@@ -2,11 +2,12 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { errorResponse } from '../mcp/jsonrpc.js';
+import type { EdgeRefusal } from './edge-policy.js';
 
 /** JSON-RPC error codes used at the HTTP edge (MCP reserves -32000..-32099 for servers). */
 export const HTTP_EDGE_CODES = { unauthorized: -32001, forbidden: -32003, tooLarge: -32004, rateLimited: -32005, unsupportedMedia: -32006 } as const;
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export function sendJsonRpcError(ctx: Context, status: number, code: number, message: string): void {
   ctx.status = status;
@@ -24,4 +25,16 @@ export function writeJson(res: ServerResponse, status: number, body: Buffer): vo
 
 export function writeJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
   writeJson(res, status, errorResponse(null, code, message));
+}
+
+/** An edge refusal (401, 403, 429, …) as a Koa answer, its extra header included. */
+export function sendRefusal(ctx: Context, refusal: EdgeRefusal): void {
+  if (refusal.header) ctx.set(refusal.header[0], refusal.header[1]);
+  sendJsonRpcError(ctx, refusal.status, refusal.code, refusal.message);
+}
+
+/** The same refusal on a raw response (the fast path). */
+export function writeRefusal(res: ServerResponse, refusal: EdgeRefusal): void {
+  if (refusal.header) res.setHeader(refusal.header[0], refusal.header[1]);
+  writeJsonRpcError(res, refusal.status, refusal.code, refusal.message);
 }

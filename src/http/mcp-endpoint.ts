@@ -5,9 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { McpDispatcher } from '../mcp/dispatcher.js';
-import type { Admission, EdgePolicy, EdgeRefusal } from './edge-policy.js';
+import type { Admission, EdgePolicy } from './edge-policy.js';
 import { refusalForError, requestIdFor } from './edge-policy.js';
-import { HTTP_EDGE_CODES, writeJson, writeJsonRpcError } from './json-errors.js';
+import { HTTP_EDGE_CODES, writeJson, writeJsonRpcError, writeRefusal } from './json-errors.js';
 import { readBody } from './read-body.js';
 import { connectionSignal, releaseConnectionSignal } from './connection-signal.js';
 
@@ -36,17 +36,12 @@ export interface McpEndpointDeps {
 export function createMcpEndpoint(deps: McpEndpointDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { policy, dispatcher, bodyLimitBytes, logger, countRequest } = deps;
 
-  function refuse(res: ServerResponse, refusal: EdgeRefusal): void {
-    if (refusal.header) res.setHeader(refusal.header[0], refusal.header[1]);
-    writeJsonRpcError(res, refusal.status, refusal.code, refusal.message);
-  }
-
   async function answer(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const forbidden = policy.hostOrOriginRefusal(req.headers);
-    if (forbidden) return refuse(res, forbidden);
+    if (forbidden) return writeRefusal(res, forbidden);
     const pending = policy.admit(req.headers);
     const admission: Admission = pending instanceof Promise ? await pending : pending;
-    if (!admission.admitted) return refuse(res, admission.refusal);
+    if (!admission.admitted) return writeRefusal(res, admission.refusal);
     const contentType = req.headers['content-type'];
     if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType)) {
       return writeJsonRpcError(res, 415, HTTP_EDGE_CODES.unsupportedMedia, 'Unsupported Media Type: send Content-Type: application/json');
@@ -78,7 +73,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: IncomingMessage,
     const { refusal, internal } = refusalForError(error, requestId);
     if (internal) logger.error({ err: error, reqId: requestId, path: MCP_PATH }, 'request failed');
     if (res.headersSent) res.destroy();
-    else refuse(res, refusal);
+    else writeRefusal(res, refusal);
   }
 
   return function handleMcpPost(req: IncomingMessage, res: ServerResponse): void {

@@ -1,4 +1,5 @@
 // DNS-rebinding protection (DESIGN §7): Host and Origin checks for browser-reachable servers.
+import { BoundedMemo } from '../bounded-memo.js';
 import { isLoopbackHost } from '../config/load-config.js';
 
 export interface OriginPolicy {
@@ -16,21 +17,19 @@ function hostnameOf(hostHeader: string): string {
   return colon === -1 ? hostHeader : hostHeader.slice(0, colon);
 }
 
+function isLoopbackHostHeader(hostHeader: string): boolean {
+  return isLoopbackHost(hostnameOf(hostHeader.toLowerCase()));
+}
+
 export function createOriginPolicy(options: { boundToLoopback: boolean; allowedOrigins: readonly string[] }): OriginPolicy {
-  const hostVerdicts = new Map<string, boolean>();
+  const hostVerdicts = new BoundedMemo<boolean>(MAX_REMEMBERED_HOSTS);
   const allowed = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase().replace(/\/$/, '')));
   const policy: OriginPolicy = {
     hostAllowed(host) {
       if (!options.boundToLoopback) return true;
       if (!host) return false;
-      // Clients send the same few Host values over and over; remember the verdicts (bounded, so
-      // a client sending endless variants cannot grow it).
-      let verdict = hostVerdicts.get(host);
-      if (verdict === undefined) {
-        verdict = isLoopbackHost(hostnameOf(host.toLowerCase()));
-        if (hostVerdicts.size < MAX_REMEMBERED_HOSTS) hostVerdicts.set(host, verdict);
-      }
-      return verdict;
+      // Clients send the same few Host values over and over: remember the verdicts.
+      return hostVerdicts.get(host, isLoopbackHostHeader);
     },
     originAllowed(origin, host) {
       const normalised = origin.toLowerCase().replace(/\/$/, '');

@@ -2,9 +2,10 @@
 // one JSON answer out, for both eras (initialize-based 2025 and stateless 2026-07-28).
 // Results that never change (tools/list, server/discover) are serialised once at start.
 import type { Logger } from '../logger.js';
-import { memoizedLabels, type Metrics } from '../metrics.js';
+import type { Metrics } from '../metrics.js';
 import type { Caller, SearchService } from '../federation/types.js';
-import { callTool, isToolName, serializeToolResult, type ToolResult } from '../tools/call-tool.js';
+import { callTool, isToolName } from '../tools/call-tool.js';
+import { serializeToolResult, type ToolResult } from '../tools/result-wire.js';
 import { TOOL_DEFINITIONS } from '../tools/definitions.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 import {
@@ -50,15 +51,15 @@ export const SERVER_INSTRUCTIONS =
   'list_sources shows what is searchable.';
 
 const SERVER_INFO = { name: SERVER_NAME, version: SERVER_VERSION };
-// Empty prompt and resource lists are served (and declared) so that generic clients and the
-// conformance suite see a consistent surface; documents are reached through the tools.
-const LEGACY_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {}, logging: {} };
-const MODERN_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {} };
+
 /** Static answers are encoded once, at start; each request only copies them behind its id. */
 function encodeJson(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
 }
-
+// Empty prompt and resource lists are served (and declared) so that generic clients and the
+// conformance suite see a consistent surface; documents are reached through the tools.
+const LEGACY_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {}, logging: {} };
+const MODERN_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {} };
 /** Tool list and discovery are static for the life of the process. */
 const CACHEABLE_TTL_MS = 300_000;
 const MODERN_META = { [META_SERVER_INFO]: SERVER_INFO };
@@ -119,7 +120,6 @@ function initializeResult(params: Record<string, unknown> | undefined): string {
 export function createMcpDispatcher(deps: McpDispatcherDeps) {
   const { service, logger, metrics } = deps;
   const countMcp = (method: string, tool: string, outcome: string) => metrics.mcpRequestTally.of(method, tool, outcome);
-  const timeMcp = memoizedLabels(metrics.mcpLatency);
 
   async function runTool(request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal, modern: boolean): Promise<McpHttpResponse> {
     const name = request.params?.name;
@@ -140,7 +140,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     const seconds = (performance.now() - started) / 1000;
     const outcome = result.isError ? 'tool_error' : 'ok';
     countMcp('tools/call', name, outcome).inc();
-    timeMcp('tools/call', name).observe(seconds);
+    metrics.mcpLatency.observe({ method: 'tools/call', tool: name }, seconds);
     // The federation logs the info event of each call (timings, per-source outcomes); this line
     // adds the protocol view for debugging (built only when someone reads it).
     if (logger.isLevelEnabled('debug')) {
@@ -161,7 +161,6 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     }
     return { status: 200, body: resultResponse(request.id, serializeToolResult(result, modern ? MODERN_RESULT_PREFIX : '')) };
   }
-
 
   function simple(method: string, id: JsonRpcId, resultJson: string | Buffer): McpHttpResponse {
     countMcp(method, '', 'ok').inc();

@@ -63,8 +63,8 @@ const RESULT_END = Buffer.from('}');
 export function resultResponse(id: JsonRpcId, result: string | Buffer | readonly Buffer[]): Buffer {
   const head = `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`;
   if (typeof result === 'string') return Buffer.from(`${head}${result}}`);
-  if (Buffer.isBuffer(result)) return Buffer.concat([Buffer.from(head), result, RESULT_END]);
-  return Buffer.concat([Buffer.from(head), ...result, RESULT_END]);
+  const parts = Buffer.isBuffer(result) ? [result] : result;
+  return Buffer.concat([Buffer.from(head), ...parts, RESULT_END]);
 }
 
 export function errorResponse(id: JsonRpcId | null, code: number, message: string, data?: unknown): Buffer {

@@ -7,8 +7,6 @@ import type { Caller, SearchService } from '../federation/types.js';
 import type { ToolResult } from './result-wire.js';
 import { getDocumentInput, listSourcesInput, searchDocumentsInput } from './schemas.js';
 
-export { serializeToolResult, type ToolResult } from './result-wire.js';
-
 export const TOOL_NAMES = ['search_documents', 'get_document', 'list_sources'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
