@@ -15,6 +15,7 @@ import type { ChildServer } from '../lib/processes.js';
 import { SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
 import { writeResults } from '../lib/results.js';
 import { measureSequential } from '../lib/sequential.js';
+import { sharedRedisReachable } from '../../test/integration/cache/redis-probe.js';
 import { createZipfSampler } from './zipf.js';
 
 const { values } = parseArgs({
@@ -228,20 +229,6 @@ async function measureZipf(ours: ChildServer, vocabulary: string[], offset: numb
   };
 }
 
-async function redisReachable(url: string): Promise<boolean> {
-  const { Redis } = await import('ioredis');
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
 interface BackendFigures {
   backend: 'redis' | 'memory';
   warm: WarmFigures;
@@ -332,7 +319,7 @@ async function main(): Promise<void> {
   const vocabulary = demoVocabulary(400);
   const figures: BackendFigures[] = [];
   for (const [index, backend] of backends.entries()) {
-    if (backend === 'redis' && !(await redisReachable(redisUrl))) {
+    if (backend === 'redis' && !(await sharedRedisReachable(redisUrl))) {
       process.stdout.write(`skipping the redis backend: nothing answers at ${redisUrl}\n`);
       continue;
     }

@@ -1,19 +1,9 @@
 // Starting servers for benchmarks as child processes, pinned to one core, on free loopback ports.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+// The tests' helper: one way to find a free port for both.
+export { freePort } from '../../test/helpers/free-port.js';
 
 export interface ChildServer {
   url: string;
@@ -30,12 +20,17 @@ export function pinnedCommand(core: number | null, command: string, args: string
 export async function startChildServer(options: { core: number | null; args: string[]; env: Record<string, string>; readyPath?: string; port: number }): Promise<ChildServer> {
   const [command, args] = pinnedCommand(options.core, process.execPath, options.args);
   const child: ChildProcess = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${options.port}`;
+  return whenServing(child, options.port, options.readyPath);
+}
+
+/** Waits (up to 60 s) until a spawned server answers `readyPath` on loopback `port`. */
+export async function whenServing(child: ChildProcess, port: number, readyPath = '/healthz'): Promise<ChildServer> {
+  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     try {
-      const response = await fetch(`${url}${options.readyPath ?? '/healthz'}`);
+      const response = await fetch(`${url}${readyPath}`);
       if (response.ok) break;
     } catch {
       /* not listening yet */

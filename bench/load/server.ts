@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort, pinnedCommand, type ChildServer } from '../lib/processes.js';
+import { freePort, pinnedCommand, whenServing, type ChildServer } from '../lib/processes.js';
 import { SERVER_CORE } from '../lib/servers.js';
 
 export interface FullGc {
@@ -38,30 +38,7 @@ export async function startTracedServer(env: Record<string, string>): Promise<Tr
     if (match) fullGcs.push({ at: performance.now(), liveMiB: Number(match[1]) });
     else if (line.startsWith('{')) logLines.push(line);
   });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error('server did not start within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    pid: child.pid ?? 0,
-    fullGcs,
-    logLines,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { ...(await whenServing(child, port)), fullGcs, logLines };
 }
 
 /** "level msg" → count, e.g. `50 tool failed unexpectedly: client disconnected` → 64. */
