@@ -48,7 +48,8 @@ if (values.child) {
       { start: 'restart', ...again },
     ];
     process.stdout.write('| start | ms | RSS MB | documents | first query ms |\n|---|---|---|---|---|\n');
-    for (const row of rows) process.stdout.write(`| ${row.start} | ${row.startMs.toFixed(0)} | ${row.rssMb.toFixed(0)} | ${row.documents} | ${row.firstQueryMs.toFixed(1)} |\n`);
+    for (const row of rows)
+      process.stdout.write(`| ${row.start} | ${row.startMs.toFixed(0)} | ${row.rssMb.toFixed(0)} | ${row.documents} | ${row.firstQueryMs.toFixed(1)} |\n`);
     process.stderr.write(`written ${await writeResults('postgres-embedded', { measured_at: new Date().toISOString(), rows })}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });

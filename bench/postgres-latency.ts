@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { Connector, IngestDocument } from '../connectors/types.js';
+import type { Connector, IngestDocument } from '../connectors/contract/types.js';
 import { dropSchema, ingestTimed, startPostgresSource } from './relevance/postgres-rows.js';
 import { percentile } from './relevance/metrics.js';
 import { writeResults } from './relevance/report.js';
@@ -102,12 +102,19 @@ const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 await dropSchema(url, schema);
 const bm25 = await startPostgresSource({ name: 'scifact', url, schema }, tmpdir());
-const baselineSource = { name: 'baseline', url, table: { schema, name: 'baseline', columns: { id: 'id', title: 'title', body: 'body', url: 'url', updated_at: 'updated_at', tsvector: 'tsv' } } };
+const baselineSource = {
+  name: 'baseline',
+  url,
+  table: { schema, name: 'baseline', columns: { id: 'id', title: 'title', body: 'body', url: 'url', updated_at: 'updated_at', tsvector: 'tsv' } },
+};
 try {
   const ingestMs = await ingestTimed(bm25, data.corpus);
   ingests.push({ setup: 'pg', docs: data.corpus.length, seconds: ingestMs / 1000 });
   log(`pg: ingested ${data.corpus.length} in ${(ingestMs / 1000).toFixed(1)} s`);
-  const sets = await buildQuerySets(admin, data.queries.map((q) => q.text));
+  const sets = await buildQuerySets(
+    admin,
+    data.queries.map((q) => q.text),
+  );
   await createBaselineTable(admin);
   const baseline = await startPostgresSource(baselineSource, tmpdir());
   await measure('pg · BM25', data.corpus.length, bm25, sets);

@@ -7,7 +7,10 @@
 const url = process.env.MCP_URL || 'http://127.0.0.1:3000/mcp';
 const apiKey = process.env.SMOKE_API_KEY || '';
 const query = process.env.SMOKE_QUERY || 'security incident';
-const expected = (process.env.SMOKE_SOURCES || '').split(',').map((s) => s.trim()).filter(Boolean);
+const expected = (process.env.SMOKE_SOURCES || '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const deadline = Date.now() + Number(process.env.SMOKE_TIMEOUT_MS || 60_000);
 
 let nextId = 1;
@@ -49,7 +52,7 @@ async function attempt(round) {
   const bySource = new Map((answer.sources ?? []).map((s) => [s.name, s]));
   const missing = names.filter((name) => {
     const report = bySource.get(name);
-    return !report || report.status !== 'ok' || !(report.count > 0);
+    return report?.status !== 'ok' || !(report.count > 0);
   });
   return { names, answer, bySource, missing };
 }

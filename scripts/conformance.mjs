@@ -346,9 +346,7 @@ async function requiredScenarios(era) {
   const file = join(TOOLS, 'node_modules', '@modelcontextprotocol', 'conformance', 'requirements', `${era}.yaml`);
   const doc = parse(readFileSync(file, 'utf8'));
   const scored = new Set(doc.server ?? []);
-  const notScored = new Map(
-    (doc.not_scored ?? []).filter((e) => e.leg === 'server').map((e) => [e.scenario, e.reason]),
-  );
+  const notScored = new Map((doc.not_scored ?? []).filter((e) => e.leg === 'server').map((e) => [e.scenario, e.reason]));
   return { scored, notScored };
 }
 
@@ -363,7 +361,7 @@ function classify(scenario, result) {
     return { verdict: 'failed', note: result ? 'no checks.json (crashed or timed out)' : 'did not run', counts: '-' };
   }
   const count = (s) => checks.filter((c) => c.status === s).length;
-  const counts = `${count('SUCCESS')}/${count('SUCCESS') + count('FAILURE')}` + (count('WARNING') ? ` ${count('WARNING')}w` : '');
+  const counts = `${count('SUCCESS')}/${count('SUCCESS') + count('FAILURE')}${count('WARNING') ? ` ${count('WARNING')}w` : ''}`;
   const failures = checks.filter((c) => c.status === 'FAILURE' && !HARNESS_CHECKS.has(c.id));
   const ours = failures.filter((c) => c.id === 'wire-schema-valid');
   if (ours.length > 0) return { verdict: 'failed', note: `wire-schema-valid: ${firstLine(ours[0].errorMessage)}`, counts };
@@ -382,7 +380,9 @@ function classify(scenario, result) {
 }
 
 function firstLine(text) {
-  return String(text ?? '').split('\n')[0].slice(0, 160);
+  return String(text ?? '')
+    .split('\n')[0]
+    .slice(0, 160);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,7 +413,11 @@ function printTable(rows) {
   const headers = ['era', 'scenario', 'scored', 'result', 'checks', 'note'];
   const cells = rows.map((r) => [r.era, r.scenario, r.scored, r.verdict, r.counts, r.note]);
   const widths = headers.map((h, i) => Math.min(i === 5 ? 90 : 60, Math.max(h.length, ...cells.map((c) => String(c[i]).length))));
-  const line = (c) => c.map((v, i) => String(v).slice(0, widths[i]).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (c) =>
+    c
+      .map((v, i) => String(v).slice(0, widths[i]).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   log(line(headers));
   log(line(widths.map((w) => '-'.repeat(w))));
   for (const c of cells) log(line(c));
@@ -478,7 +482,10 @@ async function main() {
   for (const era of opts.suite ? opts.eras : []) {
     const of = rows.filter((r) => r.era === era);
     const n = (v) => of.filter((r) => r.verdict === v).length;
-    log(`${era}: ${n('passed')} passed, ${n('failed')} failed, ${n('fixture-only')} fixture-only` + (n('out-of-scope') ? `, ${n('out-of-scope')} out-of-scope` : ''));
+    log(
+      `${era}: ${n('passed')} passed, ${n('failed')} failed, ${n('fixture-only')} fixture-only` +
+        (n('out-of-scope') ? `, ${n('out-of-scope')} out-of-scope` : ''),
+    );
   }
   if (inspector) log(`Inspector tools/list: ${inspector.ok ? 'ok' : 'FAILED'} — ${inspector.note}`);
   writeFileSync(

@@ -51,7 +51,15 @@ async function main(argv: string[]): Promise<number> {
       if (!query) throw new UsageError('search needs a query, e.g. knowledge-mcp search "remote work"');
       const limit = values.limit === undefined ? 10 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit: expected a whole number from 1 to 50');
-      return runSearch(query, { configPath: values.config, limit, sources: values.sources?.split(',').map((s) => s.trim()).filter(Boolean), json: values.json ?? false });
+      return runSearch(query, {
+        configPath: values.config,
+        limit,
+        sources: values.sources
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        json: values.json ?? false,
+      });
     }
     case 'sources':
       return runSources({ configPath: values.config, json: values.json ?? false });

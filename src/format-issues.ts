@@ -10,9 +10,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: string
 }
 
 function formatPath(segments: readonly PropertyKey[]): string {
-  return segments
-    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`))
-    .join('');
+  return segments.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`)).join('');
 }
 
 function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {

@@ -68,9 +68,23 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    cacheEvents: new Counter({ name: 'knowledge_mcp_cache_events_total', help: 'Cache hits, misses, stale serves and errors', labelNames: ['cache', 'event'], registers }),
-    cacheDegraded: new Gauge({ name: 'knowledge_mcp_cache_degraded', help: '1 while the shared cache (Redis) is unreachable and answers bypass it', registers }),
-    breakerOpen: new Gauge({ name: 'knowledge_mcp_source_suspended', help: '1 while the circuit breaker of a source is open', labelNames: ['source'], registers }),
+    cacheEvents: new Counter({
+      name: 'knowledge_mcp_cache_events_total',
+      help: 'Cache hits, misses, stale serves and errors',
+      labelNames: ['cache', 'event'],
+      registers,
+    }),
+    cacheDegraded: new Gauge({
+      name: 'knowledge_mcp_cache_degraded',
+      help: '1 while the shared cache (Redis) is unreachable and answers bypass it',
+      registers,
+    }),
+    breakerOpen: new Gauge({
+      name: 'knowledge_mcp_source_suspended',
+      help: '1 while the circuit breaker of a source is open',
+      labelNames: ['source'],
+      registers,
+    }),
     rateLimited: new Counter({ name: 'knowledge_mcp_rate_limited_total', help: 'Requests refused by the per-key rate limit', labelNames: ['key'], registers }),
   };
 }

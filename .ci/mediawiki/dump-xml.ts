@@ -18,7 +18,11 @@ function escapeXml(text: string): string {
 
 /** Page titles may not contain these characters; a BEIR title is a sentence and may. */
 export function toPageTitle(raw: string): string {
-  const cleaned = raw.replace(/[#<>[\]|{}_]/g, ' ').replace(/\s+/g, ' ').trim().replace(/^[:\s]+/, '');
+  const cleaned = raw
+    .replace(/[#<>[\]|{}_]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[:\s]+/, '');
   const title = cleaned.length > 200 ? `${cleaned.slice(0, 200).replace(/\s+\S*$/, '')}…` : cleaned;
   return title.charAt(0).toUpperCase() + title.slice(1);
 }
@@ -50,9 +54,7 @@ export function beirPageTitles(docs: ReadonlyArray<{ _id: string; title?: string
 }
 
 export function renderDump(pages: WikiPage[]): string {
-  const parts = [
-    '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">',
-  ];
+  const parts = ['<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">'];
   for (const page of pages) {
     const prefix = page.title.split(':', 1)[0] ?? '';
     const ns = page.title.includes(':') ? (NAMESPACES[prefix] ?? 0) : 0;
@@ -73,4 +75,3 @@ export function renderDump(pages: WikiPage[]): string {
   parts.push('</mediawiki>', '');
   return parts.join('\n');
 }
-

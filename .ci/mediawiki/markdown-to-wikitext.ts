@@ -12,7 +12,11 @@ function convertInline(line: string): string {
 
 function convertTable(rows: string[]): string[] {
   const cells = (row: string): string[] =>
-    row.replace(/^\s*\|/, '').replace(/\|\s*$/, '').split('|').map((cell) => convertInline(cell.trim()));
+    row
+      .replace(/^\s*\|/, '')
+      .replace(/\|\s*$/, '')
+      .split('|')
+      .map((cell) => convertInline(cell.trim()));
   const [header, , ...body] = rows;
   const out = ['{| class="wikitable"'];
   if (header !== undefined) out.push(`! ${cells(header).join(' !! ')}`);

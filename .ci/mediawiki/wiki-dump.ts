@@ -32,7 +32,7 @@ function pagesFromFolder(dir: string): WikiPage[] {
       const body = isWikitext ? parsed.content : markdownToWikitext(parsed.content.replace(/^#\s+.+\n+/, ''));
       return {
         title: isWikitext ? title : toPageTitle(title),
-        text: body.trim() + '\n',
+        text: `${body.trim()}\n`,
         timestamp: toTimestamp(data.updated ?? data.timestamp),
         probe: pickProbe(body),
       };
@@ -101,8 +101,15 @@ async function verify(args: string[]): Promise<void> {
   const missing: string[] = [];
   for (const { title, probe } of manifest.samples) {
     const params = new URLSearchParams({
-      action: 'query', list: 'search', srsearch: probe, srwhat: 'text', srnamespace: '*', srlimit: '500',
-      srprop: '', format: 'json', formatversion: '2',
+      action: 'query',
+      list: 'search',
+      srsearch: probe,
+      srwhat: 'text',
+      srnamespace: '*',
+      srlimit: '500',
+      srprop: '',
+      format: 'json',
+      formatversion: '2',
     });
     const response = await fetch(`${apiUrl}?${params}`, { signal: AbortSignal.timeout(10_000) });
     const body = (await response.json()) as { query?: { search?: Array<{ title: string }> } };

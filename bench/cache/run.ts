@@ -61,12 +61,18 @@ function demoVocabulary(limit: number): string[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith('.md')) {
-        for (const word of readFileSync(full, 'utf8').toLowerCase().match(/[a-z]{5,}/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+        for (const word of readFileSync(full, 'utf8')
+          .toLowerCase()
+          .match(/[a-z]{5,}/g) ?? [])
+          counts.set(word, (counts.get(word) ?? 0) + 1);
       }
     }
   };
   walk('demo/runbooks');
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([word]) => word);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, limit)
+    .map(([word]) => word);
 }
 
 /** The i-th distinct two-word query (distinct for i < V·(V−1)). */
@@ -94,7 +100,8 @@ interface WarmFigures extends Comparison {
 async function measureWarm(ours: ChildServer, body: string, answer: string): Promise<WarmFigures> {
   const bare = await startBareServer(answer);
   try {
-    const load = (server: ChildServer, duration: number) => runLoad({ url: `${server.url}/mcp`, connections, durationSeconds: duration, headers: HEADERS, body });
+    const load = (server: ChildServer, duration: number) =>
+      runLoad({ url: `${server.url}/mcp`, connections, durationSeconds: duration, headers: HEADERS, body });
     await load(bare, 1);
     await load(ours, 1);
     const results: WarmFigures['rounds'] = [];
@@ -303,7 +310,9 @@ function printResults(figures: BackendFigures[]): void {
     ]),
   );
   for (const { backend, serverCacheEvents } of figures) {
-    const counts = Object.entries(serverCacheEvents).map(([name, count]) => `${name}=${count}`).join(' ');
+    const counts = Object.entries(serverCacheEvents)
+      .map(([name, count]) => `${name}=${count}`)
+      .join(' ');
     process.stdout.write(`${backend}: server cache events over the run: ${counts || '(none: metrics not wired)'}\n`);
   }
   for (const { backend, warm } of figures) {

@@ -1,6 +1,6 @@
 // An in-memory BM25 source over a slice of a corpus (k1 0.9, b 0.4, lower-cased alphanumeric
 // tokens, no stemming), with its own statistics like a real independent engine.
-import type { Connector, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../../connectors/types.js';
+import type { Connector, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../../connectors/contract/types.js';
 import type { CorpusDoc } from './scifact.js';
 
 const K1 = 0.9;

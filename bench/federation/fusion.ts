@@ -1,7 +1,7 @@
 // Fusion comparison on SciFact split across three BM25 sources (each with its own statistics):
 // plain weighted RRF (k = 60) against other k and score-aware variants, through the real search
 // pipeline, next to the same BM25 on the whole corpus (the baseline, measured in the same run).
-import type { Connector, SearchRequest, SourceHit } from '../../connectors/types.js';
+import type { Connector, SearchRequest, SourceHit } from '../../connectors/contract/types.js';
 import { createFederation } from '../../src/federation/federation.js';
 import type { FusionSettings } from '../../src/federation/fuse.js';
 import type { SearchService } from '../../src/federation/types.js';
@@ -98,7 +98,13 @@ export async function evaluate(service: SearchService, data: SciFact): Promise<P
     const relevant = data.qrels.get(query.id)!;
     // nDCG@10 as an agent sees it (limit 10: sources asked for 11); Recall@100 through two pages of 50.
     const top = await service.search({ query: query.text, limit: 10 }, anyone, never);
-    ndcg10.push(ndcgAt(top.results.map((result) => stripPrefix(result.id)), relevant, 10));
+    ndcg10.push(
+      ndcgAt(
+        top.results.map((result) => stripPrefix(result.id)),
+        relevant,
+        10,
+      ),
+    );
     const first = await service.search({ query: query.text, limit: 50 }, anyone, never);
     const ids = first.results.map((result) => stripPrefix(result.id));
     if (first.next_cursor) {
@@ -116,7 +122,10 @@ async function evaluateRawMerge(sources: Connector[], data: SciFact): Promise<Pe
   const recall100: number[] = [];
   for (const query of data.queries) {
     const lists = await Promise.all(sources.map((source) => source.search({ query: query.text, limit: 100, updatedAfter: null, signal: never })));
-    const merged = lists.flat().sort((a, b) => b.score - a.score).map((hit) => hit.nativeId);
+    const merged = lists
+      .flat()
+      .sort((a, b) => b.score - a.score)
+      .map((hit) => hit.nativeId);
     const relevant = data.qrels.get(query.id)!;
     ndcg10.push(ndcgAt(merged, relevant, 10));
     recall100.push(recallAt(merged, relevant, 100));
@@ -129,7 +138,7 @@ export const mean = (values: readonly number[]) => values.reduce((sum, value) =>
 /** 95% paired bootstrap interval of mean(a − b), seeded so that reruns agree. */
 export function pairedInterval(a: readonly number[], b: readonly number[], rounds = 2000): [number, number] {
   let seed = 42;
-  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const diffs = a.map((value, index) => value - b[index]!);
   const means: number[] = [];
   for (let round = 0; round < rounds; round += 1) {

@@ -2,7 +2,7 @@
 // through createFederation and through a naive Promise.all merge (the baseline, same run).
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import type { Connector, SearchRequest, SourceHit } from '../../connectors/types.js';
+import type { Connector, SearchRequest, SourceHit } from '../../connectors/contract/types.js';
 import { createFederation } from '../../src/federation/federation.js';
 import type { SearchService } from '../../src/federation/types.js';
 
@@ -92,7 +92,12 @@ async function allocation(call: () => Promise<unknown>, gc: () => void): Promise
  * Latency of two paths measured in alternating blocks, so that load from elsewhere on the
  * machine falls on both alike; then allocations of each.
  */
-async function measurePair(first: () => Promise<unknown>, second: () => Promise<unknown>, iterations: number, gc: () => void): Promise<[CallFigures, CallFigures]> {
+async function measurePair(
+  first: () => Promise<unknown>,
+  second: () => Promise<unknown>,
+  iterations: number,
+  gc: () => void,
+): Promise<[CallFigures, CallFigures]> {
   for (let index = 0; index < 2000; index += 1) {
     await first();
     await second();

@@ -3,7 +3,7 @@
 // postgres sources and fused by the federation — RRF and the score-aware default.
 import { tmpdir } from 'node:os';
 import pg from 'pg';
-import type { Connector } from '../../connectors/types.js';
+import type { Connector } from '../../connectors/contract/types.js';
 import { dropSchema, startPostgresSource } from '../relevance/postgres-rows.js';
 import { evaluate, federationOver, mean, MemoConnector, pairedInterval, splitCorpus, SPLITS, type FusionRow } from './fusion.js';
 import { loadSciFact } from './scifact.js';
@@ -22,7 +22,11 @@ async function reachable(url: string): Promise<string | null> {
   }
 }
 
-export async function comparePostgresSplit(options: { databaseUrl: string; scifactDir?: string | undefined; log: (line: string) => void }): Promise<{ rows: FusionRow[] } | { skipped: string }> {
+export async function comparePostgresSplit(options: {
+  databaseUrl: string;
+  scifactDir?: string | undefined;
+  log: (line: string) => void;
+}): Promise<{ rows: FusionRow[] } | { skipped: string }> {
   const unreachable = await reachable(options.databaseUrl);
   if (unreachable) return { skipped: unreachable };
   const data = loadSciFact(options.scifactDir);

@@ -49,7 +49,14 @@ printTable(
   [
     row('naive Promise.all + sort (baseline)', overhead.baseline),
     row('createFederation().search', overhead.federation),
-    ['federation overhead', overhead.overheadP50Us, overhead.overheadP99Us, overhead.overheadCpuUs, kib(overhead.federation.allocatedBytesPerCall - overhead.baseline.allocatedBytesPerCall), ''],
+    [
+      'federation overhead',
+      overhead.overheadP50Us,
+      overhead.overheadP99Us,
+      overhead.overheadCpuUs,
+      kib(overhead.federation.allocatedBytesPerCall - overhead.baseline.allocatedBytesPerCall),
+      '',
+    ],
   ],
 );
 
@@ -57,15 +64,26 @@ const timeouts = await measureTimeouts();
 printTable(
   'One of three sources delayed 5 s past its 250 ms timeout (20 searches each)',
   ['scenario', 'p50 ms', 'max ms', 'p50 − timeout ms', 'slow source statuses'],
-  timeouts.map((row) => [row.scenario, row.p50Ms, row.maxMs, row.excessP50Ms, Object.entries(row.statuses).map(([status, count]) => `${status} ×${count}`).join(', ')]),
+  timeouts.map((row) => [
+    row.scenario,
+    row.p50Ms,
+    row.maxMs,
+    row.excessP50Ms,
+    Object.entries(row.statuses)
+      .map(([status, count]) => `${status} ×${count}`)
+      .join(', '),
+  ]),
 );
 
 let fusion: Awaited<ReturnType<typeof compareFusion>> | null = null;
 if (!values['skip-fusion']) {
   fusion = await compareFusion(values.scifact);
-  printTable(`Fusion on SciFact (${fusion.documents} abstracts, ${fusion.queries} training queries), in-memory BM25 sources`, FUSION_HEADER, fusion.rows.map(fusionCells));
+  printTable(
+    `Fusion on SciFact (${fusion.documents} abstracts, ${fusion.queries} training queries), in-memory BM25 sources`,
+    FUSION_HEADER,
+    fusion.rows.map(fusionCells),
+  );
 }
-
 
 let postgres: Awaited<ReturnType<typeof comparePostgresSplit>> | null = null;
 if (!values['skip-fusion'] && !values['no-pg']) {

@@ -44,7 +44,15 @@ async function run(label: string, options: { ignoreAbort: boolean; breakerThresh
   }
   const sorted = [...durations].sort((a, b) => a - b);
   const p50 = sorted[Math.floor(sorted.length / 2)]!;
-  return { scenario: label, timeoutMs: options.timeoutMs, calls: options.calls, p50Ms: p50, maxMs: sorted.at(-1)!, excessP50Ms: p50 - options.timeoutMs, statuses };
+  return {
+    scenario: label,
+    timeoutMs: options.timeoutMs,
+    calls: options.calls,
+    p50Ms: p50,
+    maxMs: sorted.at(-1)!,
+    excessP50Ms: p50 - options.timeoutMs,
+    statuses,
+  };
 }
 
 export async function measureTimeouts(): Promise<TimeoutScenario[]> {

@@ -26,7 +26,11 @@ const HEADERS = { 'content-type': 'application/json' };
 const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
 
 /** Alternating rounds against two running servers with the same request. */
-export async function compareServers(bare: ChildServer, ours: ChildServer, request: { body: string; headers?: Record<string, string>; path?: string }): Promise<Comparison> {
+export async function compareServers(
+  bare: ChildServer,
+  ours: ChildServer,
+  request: { body: string; headers?: Record<string, string>; path?: string },
+): Promise<Comparison> {
   const headers = { ...HEADERS, ...request.headers };
   const target = (server: ChildServer) => `${server.url}${request.path ?? '/mcp'}`;
   for (const server of [bare, ours]) await runLoad({ url: target(server), connections, durationSeconds: 1, headers, body: request.body });
@@ -53,10 +57,15 @@ async function main(): Promise<void> {
     const sample = await (await fetch(`${ours.url}/mcp`, { method: 'POST', headers: HEADERS, body: TOOLS_LIST })).text();
     bare = await startBareServer(sample);
     const comparison = await compareServers(bare, ours, { body: TOOLS_LIST });
-    printComparison(`tools/list (${Buffer.byteLength(sample)} B answer), ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, LOG_LEVEL=${values['log-level']}`, comparison);
+    printComparison(
+      `tools/list (${Buffer.byteLength(sample)} B answer), ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, LOG_LEVEL=${values['log-level']}`,
+      comparison,
+    );
     const target = 0.5;
     process.stdout.write(`ratio ${comparison.medianRatio.toFixed(2)}× (target ≥ ${target}×): ${comparison.medianRatio >= target ? 'met' : 'NOT met'}\n`);
-    process.stdout.write(`written ${writeResults('http', { workload: 'tools/list', logLevel: values['log-level'], connections, roundCount: rounds, seconds, ...comparison, target })}\n`);
+    process.stdout.write(
+      `written ${writeResults('http', { workload: 'tools/list', logLevel: values['log-level'], connections, roundCount: rounds, seconds, ...comparison, target })}\n`,
+    );
   } finally {
     await ours.stop();
     await bare?.stop();

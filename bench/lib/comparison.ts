@@ -30,9 +30,10 @@ export function printComparison(title: string, comparison: Comparison): void {
     figures.c64.errors + figures.c64.non2xx,
     ratio,
   ];
-  printTable(title, ['server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1 conn', 'errors', 'ratio'], [
-    row('bare node:http (ceiling)', comparison.bare, '1.00×'),
-    row('knowledge-mcp', comparison.ours, `${comparison.medianRatio.toFixed(2)}×`),
-  ]);
+  printTable(
+    title,
+    ['server', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1 conn', 'errors', 'ratio'],
+    [row('bare node:http (ceiling)', comparison.bare, '1.00×'), row('knowledge-mcp', comparison.ours, `${comparison.medianRatio.toFixed(2)}×`)],
+  );
   process.stdout.write(`per-round ratios: ${comparison.rounds.map((r) => r.ratio.toFixed(2)).join(', ')}\n`);
 }

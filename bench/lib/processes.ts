@@ -17,7 +17,13 @@ export function pinnedCommand(core: number | null, command: string, args: string
   return ['/usr/bin/taskset', ['-c', String(core), command, ...args]];
 }
 
-export async function startChildServer(options: { core: number | null; args: string[]; env: Record<string, string>; readyPath?: string; port: number }): Promise<ChildServer> {
+export async function startChildServer(options: {
+  core: number | null;
+  args: string[];
+  env: Record<string, string>;
+  readyPath?: string;
+  port: number;
+}): Promise<ChildServer> {
   const [command, args] = pinnedCommand(options.core, process.execPath, options.args);
   const child: ChildProcess = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return whenServing(child, options.port, options.readyPath);

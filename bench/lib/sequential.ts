@@ -9,16 +9,22 @@ export interface SequentialFigures {
   meanMs: number;
 }
 
-export async function measureSequential(url: string, options: { body: string; headers?: Record<string, string>; requests: number; path?: string }): Promise<SequentialFigures> {
+export async function measureSequential(
+  url: string,
+  options: { body: string; headers?: Record<string, string>; requests: number; path?: string },
+): Promise<SequentialFigures> {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const headers = { 'content-type': 'application/json', ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) };
   const send = () =>
     new Promise<void>((resolve, reject) => {
-      const request = http.request({ host: target.hostname, port: target.port, path: options.path ?? target.pathname, method: 'POST', agent, headers }, (response) => {
-        response.resume();
-        response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`status ${response.statusCode}`))));
-      });
+      const request = http.request(
+        { host: target.hostname, port: target.port, path: options.path ?? target.pathname, method: 'POST', agent, headers },
+        (response) => {
+          response.resume();
+          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`status ${response.statusCode}`))));
+        },
+      );
       request.on('error', reject);
       request.end(options.body);
     });

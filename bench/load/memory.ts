@@ -65,7 +65,11 @@ function slope(points: Array<{ x: number; y: number }>): number | null {
 
 const extreme = (values: number[], pick: (...v: number[]) => number): number | null => (values.length === 0 ? null : pick(...values));
 
-export function reportMemory(rss: { before: number | null; after: number | null; samples: RssSample[] }, gcs: FullGc[], window: { from: number; to: number }): MemoryReport {
+export function reportMemory(
+  rss: { before: number | null; after: number | null; samples: RssSample[] },
+  gcs: FullGc[],
+  window: { from: number; to: number },
+): MemoryReport {
   const span = window.to - window.from;
   const third = (at: number): 0 | 1 | 2 => (at < window.from + span / 3 ? 0 : at < window.from + (2 * span) / 3 ? 1 : 2);
   const inRun = gcs.filter((gc) => gc.at >= window.from && gc.at <= window.to);
@@ -76,11 +80,23 @@ export function reportMemory(rss: { before: number | null; after: number | null;
     rssBeforeMiB: rss.before,
     rssAfterMiB: rss.after,
     rssPeakMiB: extreme([...samples.map((s) => s.rssMiB), ...(rss.after === null ? [] : [rss.after])], Math.max),
-    rssMiddleMiB: extreme(samples.filter((s) => third(s.at) === 1).map((s) => s.rssMiB), Math.max),
-    rssLateMiB: extreme(samples.filter((s) => third(s.at) === 2).map((s) => s.rssMiB), Math.max),
+    rssMiddleMiB: extreme(
+      samples.filter((s) => third(s.at) === 1).map((s) => s.rssMiB),
+      Math.max,
+    ),
+    rssLateMiB: extreme(
+      samples.filter((s) => third(s.at) === 2).map((s) => s.rssMiB),
+      Math.max,
+    ),
     fullGcs: inRun.length,
-    liveMiddleMiB: extreme(inRun.filter((gc) => third(gc.at) === 1).map((gc) => gc.liveMiB), Math.min),
-    liveLateMiB: extreme(inRun.filter((gc) => third(gc.at) === 2).map((gc) => gc.liveMiB), Math.min),
+    liveMiddleMiB: extreme(
+      inRun.filter((gc) => third(gc.at) === 1).map((gc) => gc.liveMiB),
+      Math.min,
+    ),
+    liveLateMiB: extreme(
+      inRun.filter((gc) => third(gc.at) === 2).map((gc) => gc.liveMiB),
+      Math.min,
+    ),
     liveSlopeMiBPerMin: slope(inRun.filter((gc) => secondHalf(gc.at)).map((gc) => ({ x: minutes(gc.at), y: gc.liveMiB }))),
     rssSlopeMiBPerMin: slope(samples.filter((s) => secondHalf(s.at)).map((s) => ({ x: minutes(s.at), y: s.rssMiB }))),
     liveSeries: inRun.map((gc) => [Math.round((gc.at - window.from) / 100) / 10, gc.liveMiB]),

@@ -75,7 +75,9 @@ const fmt = (value: number | null, digits = 1) => (value === null ? 'n/a' : valu
 const newCounters = (): WorkloadCounters => ({ rpcErrors: 0, partial: 0, byKind: {} });
 
 async function main(): Promise<void> {
-  process.stdout.write(`bench:load — ${connections} connections for ${duration} s${soak ? ' (soak)' : ''} after a ${warmup} s warm-up; cache: ${cacheKind}; servers pinned to core ${SERVER_CORE}\n`);
+  process.stdout.write(
+    `bench:load — ${connections} connections for ${duration} s${soak ? ' (soak)' : ''} after a ${warmup} s warm-up; cache: ${cacheKind}; servers pinned to core ${SERVER_CORE}\n`,
+  );
   let redis: PrivateRedis | null = null;
   let bare: ChildServer | null = null;
   let ours: Awaited<ReturnType<typeof startTracedServer>> | null = null;
@@ -83,7 +85,13 @@ async function main(): Promise<void> {
     if (cacheKind === 'redis') redis = await startPrivateRedis();
     ours = await startTracedServer(redis ? { REDIS_URL: redis.url } : {});
     const ids = await discoverDocumentIds(ours.url);
-    const toolsList = await (await fetch(`${ours.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}' })).text();
+    const toolsList = await (
+      await fetch(`${ours.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}',
+      })
+    ).text();
 
     // The ceiling: the same connections and request bodies, answered with fixed bytes.
     bare = await startBareServer(toolsList);
@@ -100,7 +108,9 @@ async function main(): Promise<void> {
       if (soak && sample.at - lastProgress > 60_000) {
         lastProgress = sample.at;
         const live = ours!.fullGcs.at(-1)?.liveMiB ?? null;
-        process.stdout.write(`  ${Math.round((sample.at - started) / 1000)} s: RSS ${fmt(sample.rssMiB)} MiB, live heap ${fmt(live)} MiB, errors so far ${counters.rpcErrors + counters.partial}\n`);
+        process.stdout.write(
+          `  ${Math.round((sample.at - started) / 1000)} s: RSS ${fmt(sample.rssMiB)} MiB, live heap ${fmt(live)} MiB, errors so far ${counters.rpcErrors + counters.partial}\n`,
+        );
       }
     });
     const from = performance.now();
@@ -110,34 +120,90 @@ async function main(): Promise<void> {
     const memory: MemoryReport = reportMemory({ before: rssBefore, after: await rssMiB(ours.pid), samples: sampler.samples }, ours.fullGcs, { from, to });
 
     const errors = figures.socketErrors + figures.timeouts + figures.non2xx + counters.rpcErrors + counters.partial;
-    printTable(`mixed workload, ${connections} connections (${Object.entries(counters.byKind).map(([k, n]) => `${k} ${n}`).join(', ')})`, ['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'ratio'], [
-      ['bare node:http (ceiling)', ceiling.requestsPerSecond, ceiling.p50Ms, ceiling.p99Ms, ceiling.maxMs, ceiling.socketErrors + ceiling.timeouts + ceiling.non2xx, '1.00×'],
-      ['knowledge-mcp', figures.requestsPerSecond, figures.p50Ms, figures.p99Ms, figures.maxMs, errors, `${(figures.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2)}×`],
-    ]);
-    printTable(`memory of knowledge-mcp (${memory.fullGcs} full GCs during the run)`, ['', 'before', 'middle third', 'last third', 'after', 'peak'], [
-      ['RSS MiB (highest)', fmt(memory.rssBeforeMiB), fmt(memory.rssMiddleMiB), fmt(memory.rssLateMiB), fmt(memory.rssAfterMiB), fmt(memory.rssPeakMiB)],
-      ['live heap after full GC, MiB (lowest)', '', fmt(memory.liveMiddleMiB), fmt(memory.liveLateMiB), '', ''],
-    ]);
+    printTable(
+      `mixed workload, ${connections} connections (${Object.entries(counters.byKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')})`,
+      ['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'ratio'],
+      [
+        [
+          'bare node:http (ceiling)',
+          ceiling.requestsPerSecond,
+          ceiling.p50Ms,
+          ceiling.p99Ms,
+          ceiling.maxMs,
+          ceiling.socketErrors + ceiling.timeouts + ceiling.non2xx,
+          '1.00×',
+        ],
+        [
+          'knowledge-mcp',
+          figures.requestsPerSecond,
+          figures.p50Ms,
+          figures.p99Ms,
+          figures.maxMs,
+          errors,
+          `${(figures.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2)}×`,
+        ],
+      ],
+    );
+    printTable(
+      `memory of knowledge-mcp (${memory.fullGcs} full GCs during the run)`,
+      ['', 'before', 'middle third', 'last third', 'after', 'peak'],
+      [
+        ['RSS MiB (highest)', fmt(memory.rssBeforeMiB), fmt(memory.rssMiddleMiB), fmt(memory.rssLateMiB), fmt(memory.rssAfterMiB), fmt(memory.rssPeakMiB)],
+        ['live heap after full GC, MiB (lowest)', '', fmt(memory.liveMiddleMiB), fmt(memory.liveLateMiB), '', ''],
+      ],
+    );
     const logged = summarizeLogs(ours.logLines);
     if (logged.size > 0) process.stdout.write(`server log (warn and above): ${[...logged].map(([line, n]) => `${n}× ${line}`).join('; ')}\n`);
-    process.stdout.write(`errors: ${figures.socketErrors} socket, ${figures.timeouts} timeouts, ${figures.non2xx} non-2xx, ${counters.rpcErrors} JSON-RPC/tool errors, ${counters.partial} partial answers (a source failed or timed out)\n`);
+    process.stdout.write(
+      `errors: ${figures.socketErrors} socket, ${figures.timeouts} timeouts, ${figures.non2xx} non-2xx, ${counters.rpcErrors} JSON-RPC/tool errors, ${counters.partial} partial answers (a source failed or timed out)\n`,
+    );
 
     const growth = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
     const rssGrowth = growth(memory.rssMiddleMiB, memory.rssLateMiB);
     const liveGrowth = growth(memory.liveMiddleMiB, memory.liveLateMiB);
     const verdicts: Array<[boolean, string]> = [
       [errors === 0, `zero errors (${errors})`],
-      [rssGrowth !== null && rssGrowth <= Math.max(FLAT.rssMiB, FLAT.rssShare * memory.rssMiddleMiB!), `flat RSS (middle → last third ${fmt(rssGrowth)} MiB; limit max(${FLAT.rssMiB} MiB, ${FLAT.rssShare * 100}%); before → after ${fmt(growth(memory.rssBeforeMiB, memory.rssAfterMiB))} MiB)`],
-      [liveGrowth === null || liveGrowth <= Math.max(FLAT.liveMiB, FLAT.liveShare * memory.liveMiddleMiB!), `flat live heap (middle → last third ${liveGrowth === null ? 'n/a: too few full GCs' : `${fmt(liveGrowth)} MiB`}; limit max(${FLAT.liveMiB} MiB, ${FLAT.liveShare * 100}%))`],
+      [
+        rssGrowth !== null && rssGrowth <= Math.max(FLAT.rssMiB, FLAT.rssShare * memory.rssMiddleMiB!),
+        `flat RSS (middle → last third ${fmt(rssGrowth)} MiB; limit max(${FLAT.rssMiB} MiB, ${FLAT.rssShare * 100}%); before → after ${fmt(growth(memory.rssBeforeMiB, memory.rssAfterMiB))} MiB)`,
+      ],
+      [
+        liveGrowth === null || liveGrowth <= Math.max(FLAT.liveMiB, FLAT.liveShare * memory.liveMiddleMiB!),
+        `flat live heap (middle → last third ${liveGrowth === null ? 'n/a: too few full GCs' : `${fmt(liveGrowth)} MiB`}; limit max(${FLAT.liveMiB} MiB, ${FLAT.liveShare * 100}%))`,
+      ],
     ];
     if (soak) {
-      verdicts.push([memory.liveSlopeMiBPerMin === null || memory.liveSlopeMiBPerMin <= FLAT.slopeMiBPerMin, `no live-heap trend in the second half (${fmt(memory.liveSlopeMiBPerMin, 2)} MiB/min; limit ${FLAT.slopeMiBPerMin})`]);
-      verdicts.push([memory.rssSlopeMiBPerMin === null || memory.rssSlopeMiBPerMin <= 2 * FLAT.slopeMiBPerMin, `no RSS trend in the second half (${fmt(memory.rssSlopeMiBPerMin, 2)} MiB/min; limit ${2 * FLAT.slopeMiBPerMin})`]);
+      verdicts.push([
+        memory.liveSlopeMiBPerMin === null || memory.liveSlopeMiBPerMin <= FLAT.slopeMiBPerMin,
+        `no live-heap trend in the second half (${fmt(memory.liveSlopeMiBPerMin, 2)} MiB/min; limit ${FLAT.slopeMiBPerMin})`,
+      ]);
+      verdicts.push([
+        memory.rssSlopeMiBPerMin === null || memory.rssSlopeMiBPerMin <= 2 * FLAT.slopeMiBPerMin,
+        `no RSS trend in the second half (${fmt(memory.rssSlopeMiBPerMin, 2)} MiB/min; limit ${2 * FLAT.slopeMiBPerMin})`,
+      ]);
     }
-    if (cacheKind === 'memory') process.stdout.write(`note: in-memory cache; up to ${CACHE_ALLOWANCE_MIB} MiB of growth is its LRU filling to its bound (run with --cache redis or --soak for a sharper verdict)\n`);
+    if (cacheKind === 'memory')
+      process.stdout.write(
+        `note: in-memory cache; up to ${CACHE_ALLOWANCE_MIB} MiB of growth is its LRU filling to its bound (run with --cache redis or --soak for a sharper verdict)\n`,
+      );
     for (const [ok, line] of verdicts) process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${line}\n`);
     const passed = verdicts.every(([ok]) => ok);
-    const file = writeResults(soak ? 'load-soak' : 'load', { connections, durationSeconds: duration, warmupSeconds: warmup, cache: cacheKind, soak, ceiling, ours: figures, counters, memory, serverLog: Object.fromEntries(logged), rssSamples: sampler.samples.map((s) => [Math.round((s.at - started) / 100) / 10, s.rssMiB]), passed });
+    const file = writeResults(soak ? 'load-soak' : 'load', {
+      connections,
+      durationSeconds: duration,
+      warmupSeconds: warmup,
+      cache: cacheKind,
+      soak,
+      ceiling,
+      ours: figures,
+      counters,
+      memory,
+      serverLog: Object.fromEntries(logged),
+      rssSamples: sampler.samples.map((s) => [Math.round((s.at - started) / 100) / 10, s.rssMiB]),
+      passed,
+    });
     process.stdout.write(`written ${file}\n`);
     if (!passed) process.exitCode = 1;
   } finally {

@@ -17,7 +17,23 @@ export interface WorkloadCounters {
 }
 
 /** Words of the demo corpus that find documents; uncached queries pair them with a counter. */
-const WORDS = ['deploy', 'rollback', 'incident', 'vacation', 'password', 'database', 'failover', 'certificate', 'backup', 'expense', 'travel', 'laptop', 'oncall', 'release', 'feature'];
+const WORDS = [
+  'deploy',
+  'rollback',
+  'incident',
+  'vacation',
+  'password',
+  'database',
+  'failover',
+  'certificate',
+  'backup',
+  'expense',
+  'travel',
+  'laptop',
+  'oncall',
+  'release',
+  'feature',
+];
 
 export function buildWorkload(documentIds: string[], counters: WorkloadCounters): autocannon.Request[] {
   let uncached = 0;
@@ -42,7 +58,8 @@ export function buildWorkload(documentIds: string[], counters: WorkloadCounters)
     const b = WORDS[Math.floor(uncached / WORDS.length) % WORDS.length]!;
     return { ...req, body: search(`${a} ${b} n${uncached}`) };
   };
-  const get = (index: number) => rpc('tools/call', { name: 'get_document', arguments: { document_id: documentIds[index % documentIds.length], max_chars: 4000 } });
+  const get = (index: number) =>
+    rpc('tools/call', { name: 'get_document', arguments: { document_id: documentIds[index % documentIds.length], max_chars: 4000 } });
   return [
     request('tools/list', rpc('tools/list', {})),
     request('search (cached)', search('deploy rollback')),

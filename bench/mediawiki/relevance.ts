@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { IngestDocument } from '../../connectors/types.js';
-import { MediaWikiConnector, mediawikiSourceSchema } from '../../connectors/wiki/mediawiki/index.js';
-import { rankByBm25 } from '../../connectors/wiki/mediawiki/rerank.js';
-import { analyzeSearchQuery } from '../../connectors/wiki/mediawiki/query-terms.js';
+import type { IngestDocument } from '../../connectors/contract/types.js';
+import { MediaWikiConnector, mediawikiSourceSchema } from '../../connectors/mediawiki/index.js';
+import { rankByBm25 } from '../../connectors/mediawiki/rerank.js';
+import { analyzeSearchQuery } from '../../connectors/mediawiki/query-terms.js';
 import { beirPageTitles } from '../../.ci/mediawiki/dump-xml.js';
 import { evaluateRanker, type Ranker } from '../relevance/evaluate.js';
 import { dropSchema, ingestTimed, rankerOf, silentLogger, startPostgresSource } from '../relevance/postgres-rows.js';
@@ -25,7 +25,7 @@ const LIMIT = 100;
 const QUICK = process.argv.includes('--quick');
 const RERANK = Number(process.argv[process.argv.indexOf('--rerank') + 1]) || undefined;
 const BACKEND = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : undefined;
-const MODES = (process.argv.includes('--modes') ? process.argv[process.argv.indexOf('--modes') + 1] ?? '' : 'bot,anon,cold').split(',');
+const MODES = (process.argv.includes('--modes') ? (process.argv[process.argv.indexOf('--modes') + 1] ?? '') : 'bot,anon,cold').split(',');
 
 function readCredentials(): Record<string, string> {
   const file = path.join(DATA_DIR, 'credentials.env');
@@ -62,10 +62,18 @@ function wikiRanker(connector: MediaWikiConnector, titleToId: Map<string, string
 /** The wiki's own list=search for the whole claim (escaped), in the order the wiki returns. */
 function rawSearchRanker(apiUrl: string, titleToId: Map<string, string>): Ranker {
   return async (query, limit) => {
-    const text = analyzeSearchQuery(query, { prefixes: false }).map((term) => term.searchText).join(' ');
+    const text = analyzeSearchQuery(query, { prefixes: false })
+      .map((term) => term.searchText)
+      .join(' ');
     const params = new URLSearchParams({
-      action: 'query', list: 'search', srsearch: text, srwhat: 'text', srlimit: String(Math.min(limit, 50)),
-      srprop: '', format: 'json', formatversion: '2',
+      action: 'query',
+      list: 'search',
+      srsearch: text,
+      srwhat: 'text',
+      srlimit: String(Math.min(limit, 50)),
+      srprop: '',
+      format: 'json',
+      formatversion: '2',
     });
     const body = (await (await fetch(`${apiUrl}?${params}`)).json()) as { query?: { search?: Array<{ title: string }> } };
     return (body.query?.search ?? []).map((hit) => titleToId.get(hit.title) ?? hit.title);
@@ -108,17 +116,27 @@ async function main(): Promise<void> {
   const calls: Record<string, CallStats> = {};
 
   let pgScore: number | null = QUICK ? 0.746 : null;
-  if (!QUICK) try {
-    const connector = await startPostgresSource({ name: 'scifact_third', url: DATABASE_URL, schema: PG_SCHEMA }, await mkdtemp(path.join(tmpdir(), 'mw-bench-')));
-    const ingestMs = await ingestTimed(connector, third);
-    const score = await evaluateRanker(rankerOf(connector), queries, qrels, LIMIT);
-    pgScore = score.ndcg10;
-    rows.push({ name: 'postgres (pg) · BM25, same third', ...score, ingestMs, note: 'baseline' });
-    await connector.close();
-    await dropSchema(DATABASE_URL, PG_SCHEMA);
-  } catch (error) {
-    rows.push({ name: 'postgres (pg) · BM25, same third', ndcg10: null, recall100: null, queries: null, note: `not measured: ${(error as Error).message.slice(0, 80)}` });
-  }
+  if (!QUICK)
+    try {
+      const connector = await startPostgresSource(
+        { name: 'scifact_third', url: DATABASE_URL, schema: PG_SCHEMA },
+        await mkdtemp(path.join(tmpdir(), 'mw-bench-')),
+      );
+      const ingestMs = await ingestTimed(connector, third);
+      const score = await evaluateRanker(rankerOf(connector), queries, qrels, LIMIT);
+      pgScore = score.ndcg10;
+      rows.push({ name: 'postgres (pg) · BM25, same third', ...score, ingestMs, note: 'baseline' });
+      await connector.close();
+      await dropSchema(DATABASE_URL, PG_SCHEMA);
+    } catch (error) {
+      rows.push({
+        name: 'postgres (pg) · BM25, same third',
+        ndcg10: null,
+        recall100: null,
+        queries: null,
+        note: `not measured: ${(error as Error).message.slice(0, 80)}`,
+      });
+    }
 
   if (!QUICK) {
     const local = await evaluateRanker(localBm25Ranker(third), queries, qrels, LIMIT);
@@ -128,14 +146,16 @@ async function main(): Promise<void> {
     calls['list=search as is'] = { mean: 1, max: 1 };
   }
 
-  const modes = (['bot login (high limits)', 'anonymous (50 per call)', 'anonymous, cold (no word-count memory)'] as const).filter(
-    (mode) => MODES.includes(mode.startsWith('bot') ? 'bot' : mode.includes('cold') ? 'cold' : 'anon'),
+  const modes = (['bot login (high limits)', 'anonymous (50 per call)', 'anonymous, cold (no word-count memory)'] as const).filter((mode) =>
+    MODES.includes(mode.startsWith('bot') ? 'bot' : mode.includes('cold') ? 'cold' : 'anon'),
   );
   for (const mode of modes) {
     const counter = { calls: 0 };
     const perSearch: number[] = [];
     const config = mediawikiSourceSchema.parse({
-      name: 'scifact_wiki', kind: 'mediawiki', url: apiUrl,
+      name: 'scifact_wiki',
+      kind: 'mediawiki',
+      url: apiUrl,
       ...(mode.startsWith('bot') ? { username: credentials.MEDIAWIKI_USERNAME, password: credentials.MEDIAWIKI_PASSWORD } : {}),
       ...(RERANK ? { rerank_candidates: RERANK } : {}),
       ...(BACKEND ? { search_backend: BACKEND } : {}),
@@ -159,7 +179,15 @@ async function main(): Promise<void> {
   }
 
   console.log(formatRelevanceTable(rows));
-  const file = await writeResults('mediawiki-relevance', { at: new Date().toISOString(), corpus: 'scifact third (every 3rd doc)', docs: third.length, queries: queries.length, limit: LIMIT, rows, calls });
+  const file = await writeResults('mediawiki-relevance', {
+    at: new Date().toISOString(),
+    corpus: 'scifact third (every 3rd doc)',
+    docs: third.length,
+    queries: queries.length,
+    limit: LIMIT,
+    rows,
+    calls,
+  });
   console.log(`wrote ${file}`);
 }
 

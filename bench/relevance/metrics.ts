@@ -13,7 +13,10 @@ export function ndcgAt(ranked: readonly string[], judged: ReadonlyMap<string, nu
     dcg += (judged.get(id) ?? 0) / Math.log2(rank + 2);
     rank += 1;
   }
-  const ideal = [...judged.values()].filter((gain) => gain > 0).sort((a, b) => b - a).slice(0, k);
+  const ideal = [...judged.values()]
+    .filter((gain) => gain > 0)
+    .sort((a, b) => b - a)
+    .slice(0, k);
   const idcg = ideal.reduce((sum, gain, index) => sum + gain / Math.log2(index + 2), 0);
   return idcg === 0 ? 0 : dcg / idcg;
 }

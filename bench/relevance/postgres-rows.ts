@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { Connector, ConnectorContext, IngestDocument } from '../../connectors/types.js';
+import type { Connector, ConnectorContext, IngestDocument } from '../../connectors/contract/types.js';
+import { seedIfEmpty } from '../../src/composition/seed-source.js';
 import { postgresFactory, type PostgresSourceConfig } from '../../connectors/postgres/index.js';
 import { evaluateRanker, type Ranker } from './evaluate.js';
 import type { RelevanceRow } from './report.js';
@@ -20,7 +21,9 @@ export async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
 export async function startPostgresSource(entry: Record<string, unknown>, dataDir: string): Promise<Connector> {
   const config: PostgresSourceConfig = postgresFactory.configSchema.parse({ kind: 'postgres', ...entry });
   const connector = postgresFactory.create(config, { logger: silentLogger, dataDir, env: {} });
-  await connector.start?.(AbortSignal.timeout(120_000));
+  const signal = AbortSignal.timeout(120_000);
+  await connector.start?.(signal);
+  if (typeof entry.seed_file === 'string') await seedIfEmpty(connector, entry.seed_file, silentLogger, signal);
   return connector;
 }
 
@@ -81,12 +84,23 @@ export async function measurePostgresRows(data: Scifact, options: PostgresRowsOp
       await admin.query(`ANALYZE "${schema}".scifact_table`);
       await admin.end();
       const table = await startPostgresSource(
-        { name: 'scifact_table', url: options.databaseUrl, table: { schema, name: 'scifact_table', columns: { id: 'id', title: 'title', body: 'body', url: 'url', updated_at: 'updated_at', tsvector: 'tsv' } } },
+        {
+          name: 'scifact_table',
+          url: options.databaseUrl,
+          table: { schema, name: 'scifact_table', columns: { id: 'id', title: 'title', body: 'body', url: 'url', updated_at: 'updated_at', tsvector: 'tsv' } },
+        },
         tmpdir(),
       );
       try {
         const baseline = await evaluateRanker(rankerOf(table), data.queries, data.qrels);
-        rows.push({ name: 'postgres (pg) · mapped table', ndcg10: baseline.ndcg10, recall100: baseline.recall100, queries: baseline.queries, p50Ms: baseline.p50Ms, note: 'baseline: ts_rank over OR-ed terms, GIN index' });
+        rows.push({
+          name: 'postgres (pg) · mapped table',
+          ndcg10: baseline.ndcg10,
+          recall100: baseline.recall100,
+          queries: baseline.queries,
+          p50Ms: baseline.p50Ms,
+          note: 'baseline: ts_rank over OR-ed terms, GIN index',
+        });
       } finally {
         await table.close();
       }

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { IngestDocument } from '../../connectors/types.js';
+import type { IngestDocument } from '../../connectors/contract/types.js';
 import { readBeirJsonl } from '../../src/ingest/beir-jsonl.js';
 
 /** The repository checkout's sibling `shared/bench/scifact`. */

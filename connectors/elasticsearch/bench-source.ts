@@ -1,7 +1,7 @@
 // For bench/ only: an Elasticsearch source holding one share of a benchmark corpus in a throwaway
 // index, or the reason it could not be measured (never a made-up figure). Not used by the server.
 import { Client } from '@elastic/elasticsearch';
-import type { Connector, ConnectorContext, IngestDocument } from '../types.js';
+import type { Connector, ConnectorContext, IngestDocument } from '../contract/types.js';
 import { buildClientOptions, clientForCluster, probeCluster } from './client.js';
 import { listNodes, resolveAuth } from './config.js';
 import { elasticsearchFactory } from './index.js';
@@ -21,9 +21,7 @@ export interface BenchSourceOptions {
   signal: AbortSignal;
 }
 
-export type BenchSource =
-  | { measured: true; connector: Connector; index: string; cleanup(): Promise<void> }
-  | { measured: false; note: string };
+export type BenchSource = { measured: true; connector: Connector; index: string; cleanup(): Promise<void> } | { measured: false; note: string };
 
 const quiet: ConnectorContext['logger'] = { debug() {}, info() {}, warn() {}, error() {} };
 

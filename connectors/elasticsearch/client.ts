@@ -1,8 +1,8 @@
 // Builds the official client for the cluster it finds: reads `GET /` once, refuses 7.x and
 // OpenSearch, and gives 8.x clusters the `compatible-with=8` media types they accept.
 import { readFile } from 'node:fs/promises';
-import { Client, SniffingTransport, type TransportOptions } from '@elastic/elasticsearch';
-import { KnowledgeError } from '../../src/errors.js';
+import { type Client, SniffingTransport, type TransportOptions } from '@elastic/elasticsearch';
+import { KnowledgeError } from '../contract/errors.js';
 import type { ElasticsearchAuth } from './config.js';
 import { translateError } from './errors.js';
 
@@ -92,9 +92,7 @@ export async function probeCluster(client: Client, signal: AbortSignal, index: s
     throw unsupported(`OpenSearch ${number} is not supported; this connector needs Elasticsearch 8.x or 9.x`);
   }
   if (response.headers?.['x-elastic-product'] !== 'Elasticsearch') {
-    throw unsupported(
-      `the server is not Elasticsearch 8.x or 9.x (no x-elastic-product: Elasticsearch header; version ${number || 'unknown'})`,
-    );
+    throw unsupported(`the server is not Elasticsearch 8.x or 9.x (no x-elastic-product: Elasticsearch header; version ${number || 'unknown'})`);
   }
   const major = Number.parseInt(number, 10);
   if (!Number.isFinite(major)) throw unsupported('the server did not report an Elasticsearch version');

@@ -1,12 +1,10 @@
 // Config of one `kind: "elasticsearch"` source: the zod schema and the resolution of its secrets.
 // Validation here is what turns a typo in the config file into one clear line at start-up.
 import { z } from 'zod';
-import { baseSourceSchema, resolveSecret } from '../source-config.js';
-import { KnowledgeError } from '../../src/errors.js';
+import { baseSourceSchema, resolveSecret } from '../contract/source-config.js';
+import { KnowledgeError } from '../contract/errors.js';
 
-const httpUrl = z
-  .string()
-  .refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), 'an http:// or https:// URL');
+const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), 'an http:// or https:// URL');
 
 /**
  * An index name, alias, comma-separated list or wildcard pattern (`docs`, `docs-*`, `a,b`, `-old`).
@@ -92,25 +90,14 @@ export const elasticsearchSourceSchema = baseSourceSchema
 
 export type ElasticsearchSourceConfig = z.infer<typeof elasticsearchSourceSchema>;
 
-export type ElasticsearchAuth =
-  | { apiKey: string }
-  | { username: string; password: string }
-  | { bearer: string }
-  | undefined;
+export type ElasticsearchAuth = { apiKey: string } | { username: string; password: string } | { bearer: string } | undefined;
 
 /** Resolves the auth scheme's secret (literal or `*_env`); a named but unset variable is a config error. */
-export function resolveAuth(
-  config: ElasticsearchSourceConfig,
-  env: Record<string, string | undefined>,
-): ElasticsearchAuth {
+export function resolveAuth(config: ElasticsearchSourceConfig, env: Record<string, string | undefined>): ElasticsearchAuth {
   const required = (literal: string | undefined, envName: string | undefined, field: string): string => {
     const value = resolveSecret(literal, envName, env);
     if (value === undefined || value === '') {
-      throw new KnowledgeError(
-        'CONFIG_INVALID',
-        `source "${config.name}": ${field}_env names ${envName ?? '?'}, which is not set`,
-        { status: 500 },
-      );
+      throw new KnowledgeError('CONFIG_INVALID', `source "${config.name}": ${field}_env names ${envName ?? '?'}, which is not set`, { status: 500 });
     }
     return value;
   };
@@ -121,10 +108,7 @@ export function resolveAuth(
     return { bearer: required(config.bearer, config.bearer_env, 'bearer') };
   }
   if (config.username !== undefined) {
-    const password =
-      config.password === undefined && config.password_env === undefined
-        ? ''
-        : required(config.password, config.password_env, 'password');
+    const password = config.password === undefined && config.password_env === undefined ? '' : required(config.password, config.password_env, 'password');
     return { username: config.username, password };
   }
   return undefined;

@@ -1,7 +1,7 @@
 // The Elasticsearch source: connects once (version probe, field detection), then searches, gets,
 // counts and ingests through the official client, every call bound to the caller's AbortSignal.
 import { Client, errors } from '@elastic/elasticsearch';
-import { KnowledgeError, SourceError, isAbortError } from '../../src/errors.js';
+import { KnowledgeError, SourceError, isAbortError } from '../contract/errors.js';
 import type {
   Connector,
   ConnectorContext,
@@ -12,14 +12,14 @@ import type {
   SourceDocument,
   SourceHealth,
   SourceHit,
-} from '../types.js';
+} from '../contract/types.js';
 import { buildClientOptions, clientForCluster, probeCluster, type ClientSettings, type ClusterInfo } from './client.js';
 import { isSingleName, type ElasticsearchSourceConfig } from './config.js';
 import { errorBodyType, translateError } from './errors.js';
 import { flattenMapping, resolveFields, type FieldMap } from './fields.js';
 import { assertWritableIndex, ensureIndex, ingestDocuments } from './ingest.js';
 import { buildIdQuery, buildSearchBody, parseDocument, parseSearchHits } from './query.js';
-import { raceWithSignal as raceAbort } from '../../src/abort.js';
+import { raceWithSignal as raceAbort } from '../contract/abort.js';
 
 interface Ready {
   client: Client;
@@ -76,10 +76,7 @@ export class ElasticsearchConnector implements Connector {
         const direct = await this.#getDirect(ready, nativeId, signal);
         if (direct !== null) return direct;
       }
-      const response = await ready.client.search<Source>(
-        { index, size: 1, track_total_hits: false, query: buildIdQuery(nativeId, ready.fields) },
-        { signal },
-      );
+      const response = await ready.client.search<Source>({ index, size: 1, track_total_hits: false, query: buildIdQuery(nativeId, ready.fields) }, { signal });
       const hit = response.hits.hits[0];
       return hit === undefined ? null : parseDocument(nativeId, hit._index, hit._source, ready.fields);
     } catch (error) {
@@ -218,4 +215,3 @@ export class ElasticsearchConnector implements Connector {
     return fields;
   }
 }
-

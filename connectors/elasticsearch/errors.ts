@@ -1,7 +1,7 @@
 // Turns what the Elasticsearch client throws into the project's errors: one exposed line per
 // failure (no bodies, no credentials), the original kept as `cause` for the log.
 import { errors } from '@elastic/elasticsearch';
-import { SourceError } from '../../src/errors.js';
+import { SourceError } from '../contract/errors.js';
 
 /** The `error` object of an Elasticsearch error body (`{error:{root_cause,type,reason},status}`). */
 export function errorBodyType(body: unknown): { type: string | null; reason: string | null } {

@@ -123,7 +123,11 @@ export function readField(source: Record<string, unknown> | undefined, path: str
 export function fieldText(value: unknown, separator = ' '): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.map((item) => fieldText(item, separator)).filter(Boolean).join(separator);
+  if (Array.isArray(value))
+    return value
+      .map((item) => fieldText(item, separator))
+      .filter(Boolean)
+      .join(separator);
   return '';
 }
 

@@ -1,5 +1,5 @@
 // The `elasticsearch` connector kind: its config schema and factory, as the registry lists them.
-import type { ConnectorFactory } from '../registry-types.js';
+import type { ConnectorFactory } from '../contract/registry-types.js';
 import { elasticsearchSourceSchema, listNodes, resolveAuth, type ElasticsearchSourceConfig } from './config.js';
 import { ElasticsearchConnector } from './connector.js';
 

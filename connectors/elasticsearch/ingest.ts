@@ -1,8 +1,8 @@
 // `ingest --source NAME` into Elasticsearch: creates the index with an English-analysed mapping
 // when missing, indexes batches with the client's bulk helper, reports each rejected document.
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { KnowledgeError } from '../../src/errors.js';
-import type { IngestDocument, IngestOptions, IngestSummary } from '../types.js';
+import { KnowledgeError } from '../contract/errors.js';
+import type { IngestDocument, IngestOptions, IngestSummary } from '../contract/types.js';
 import { errorBodyType } from './errors.js';
 import type { FieldMap } from './fields.js';
 
@@ -39,7 +39,7 @@ export function toSource(document: IngestDocument, fields: FieldMap): Record<str
   if (fields.body !== null) source[fields.body] = document.text;
   if (fields.url !== null && document.url != null) source[fields.url] = document.url;
   if (fields.updatedAt !== null && document.updatedAt != null) source[fields.updatedAt] = document.updatedAt;
-  if (document.metadata !== undefined) source['metadata'] = document.metadata;
+  if (document.metadata !== undefined) source.metadata = document.metadata;
   return source;
 }
 
@@ -48,10 +48,7 @@ export async function ensureIndex(target: IngestTarget, signal: AbortSignal): Pr
   const exists = await target.client.indices.exists({ index: target.index }, { signal });
   if (exists) return false;
   try {
-    await target.client.indices.create(
-      { index: target.index, mappings: buildIndexMapping(target.fields) },
-      { signal },
-    );
+    await target.client.indices.create({ index: target.index, mappings: buildIndexMapping(target.fields) }, { signal });
     return true;
   } catch (error) {
     if (errorBodyType((error as { body?: unknown }).body).type === 'resource_already_exists_exception') return false;
@@ -65,11 +62,7 @@ interface Pending {
 }
 
 /** Indexes the documents batch by batch; per-document rejections are data, whole-request failures throw. */
-export async function ingestDocuments(
-  target: IngestTarget,
-  documents: AsyncIterable<IngestDocument>,
-  options: IngestOptions,
-): Promise<IngestSummary> {
+export async function ingestDocuments(target: IngestTarget, documents: AsyncIterable<IngestDocument>, options: IngestOptions): Promise<IngestSummary> {
   const { signal } = options;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const summary: IngestSummary = { written: 0, failed: [] };
@@ -98,12 +91,7 @@ export async function ingestDocuments(
   return summary;
 }
 
-async function indexBatch(
-  target: IngestTarget,
-  batch: Pending[],
-  failed: IngestSummary['failed'],
-  signal: AbortSignal,
-): Promise<number> {
+async function indexBatch(target: IngestTarget, batch: Pending[], failed: IngestSummary['failed'], signal: AbortSignal): Promise<number> {
   const helper = target.client.helpers.bulk<Pending>(
     {
       datasource: batch,

@@ -1,8 +1,8 @@
 // Pure translation between the connector contract and Elasticsearch's search DSL: request bodies
 // built as objects (the user's text is only ever a `multi_match` value, never query syntax) and hits.
-import { SourceError } from '../../src/errors.js';
+import { SourceError } from '../contract/errors.js';
 import type { estypes } from '@elastic/elasticsearch';
-import type { SourceDocument, SourceHit } from '../types.js';
+import type { SourceDocument, SourceHit } from '../contract/types.js';
 import { fieldDate, fieldText, readField, type FieldMap } from './fields.js';
 
 export const SNIPPET_CHARS = 200;
@@ -131,12 +131,7 @@ function readUrl(source: Record<string, unknown> | undefined, fields: FieldMap):
 }
 
 /** A whole document from a hit or a `_doc` response whose `_source` includes the body. */
-export function parseDocument(
-  nativeId: string,
-  index: string,
-  source: Record<string, unknown> | undefined,
-  fields: FieldMap,
-): SourceDocument {
+export function parseDocument(nativeId: string, index: string, source: Record<string, unknown> | undefined, fields: FieldMap): SourceDocument {
   const mapped = new Set([fields.id, fields.title, fields.body, fields.url, fields.updatedAt]);
   const metadata: Record<string, unknown> = { index };
   for (const [key, value] of Object.entries(source ?? {})) {

@@ -2,7 +2,7 @@
 // PGlite under the data dir; a managed `documents` table, or an existing table read-only.
 import path from 'node:path';
 import { z } from 'zod';
-import { baseSourceSchema, resolveSecret } from '../source-config.js';
+import { baseSourceSchema, resolveSecret } from '../contract/source-config.js';
 import { IDENTIFIER_PATTERN } from './identifiers.js';
 
 const identifier = z.string().regex(IDENTIFIER_PATTERN, 'a plain SQL identifier: letter or _, then letters, digits, _ or $');
@@ -43,8 +43,6 @@ export const postgresSourceSchema = baseSourceSchema
     /** PGlite data directory; default `<dataDir>/pglite`. */
     data_dir: z.string().min(1).optional(),
     pglite_shared_buffers_mb: z.number().int().min(1).max(4096).default(16),
-    /** BEIR JSONL file ingested on first start, while the source has never been ingested. */
-    seed_file: z.string().min(1).optional(),
     ingest_batch_size: z.number().int().min(1).max(10_000).default(500),
   })
   .refine((value) => !(value.url !== undefined && value.url_env !== undefined), {
@@ -58,9 +56,7 @@ export const postgresSourceSchema = baseSourceSchema
 
 export type PostgresSourceConfig = z.infer<typeof postgresSourceSchema>;
 
-export type PostgresTarget =
-  | { backend: 'pg'; connectionString: string }
-  | { backend: 'pglite'; dataDir: string };
+export type PostgresTarget = { backend: 'pg'; connectionString: string } | { backend: 'pglite'; dataDir: string };
 
 /** Where this source's database is: the server URL, or the embedded PGlite directory. */
 export function resolveTarget(config: PostgresSourceConfig, env: Record<string, string | undefined>, dataDir: string): PostgresTarget {

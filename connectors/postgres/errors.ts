@@ -1,7 +1,7 @@
 // Maps pg / PGlite failures onto the project's SourceError codes with one-line messages;
 // the detail goes to the log, never to the agent.
-import { isAbortError, KnowledgeError, SourceError } from '../../src/errors.js';
-import type { ConnectorContext } from '../types.js';
+import { isAbortError, KnowledgeError, SourceError } from '../contract/errors.js';
+import type { ConnectorContext } from '../contract/types.js';
 
 interface DatabaseErrorLike {
   code?: unknown;
@@ -24,7 +24,11 @@ export function toSourceError(error: unknown, operation: string, logger: Connect
     return new SourceError('SOURCE_ERROR', `postgres ${operation} failed: tables missing (run knowledge-mcp migrate)`, { cause: error });
   }
   const unreachable =
-    code.startsWith('08') || code.startsWith('28') || code === '3D000' || code === '57P01' || code === '57P03' ||
+    code.startsWith('08') ||
+    code.startsWith('28') ||
+    code === '3D000' ||
+    code === '57P01' ||
+    code === '57P03' ||
     /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|Connection terminated|timeout exceeded when trying to connect/i.test(message);
   if (unreachable) return new SourceError('SOURCE_UNAVAILABLE', 'postgres is unreachable', { cause: error });
   return new SourceError('SOURCE_ERROR', `postgres ${operation} failed${code ? ` (SQLSTATE ${code})` : ''}`, { cause: error });

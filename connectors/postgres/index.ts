@@ -1,6 +1,6 @@
 // The `postgres` connector kind: config schema and factory, as the registry lists them.
 // No url → embedded PGlite under the data dir; `table` → read-only over an existing table.
-import type { ConnectorFactory } from '../registry-types.js';
+import type { ConnectorFactory } from '../contract/registry-types.js';
 import { postgresSourceSchema, type PostgresSourceConfig } from './config.js';
 import { PostgresConnector } from './managed-connector.js';
 import { PostgresTableConnector } from './table-connector.js';

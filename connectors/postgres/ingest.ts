@@ -1,7 +1,7 @@
 // Ingest into the managed table: idempotent upsert by id in batches, one transaction each, so a
 // failure never leaves a half-written batch; unchanged documents are skipped without writing.
-import { KnowledgeError } from '../../src/errors.js';
-import type { ConnectorContext, IngestDocument, IngestOptions, IngestSummary } from '../types.js';
+import { KnowledgeError } from '../contract/errors.js';
+import type { ConnectorContext, IngestDocument, IngestOptions, IngestSummary } from '../contract/types.js';
 import { buildIngestSql } from './ingest-sql.js';
 import { prepareDocument, type PreparedDocument } from './prepare-document.js';
 import { inTransaction, throwIfAborted, type SqlClient } from './sql-client.js';
@@ -73,7 +73,10 @@ async function refreshVisibility(target: IngestTarget, signal: AbortSignal): Pro
       const [row] = await target.client.query<{ visible: number }>(sql.visibility, [], signal);
       if (Number(row?.visible ?? 1) >= 0.9) return;
       if (attempt === VACUUM_ATTEMPTS) {
-        target.logger.warn({ visible: row?.visible }, 'postings not yet all-visible after VACUUM (long transactions elsewhere?); searches are slower until autovacuum runs');
+        target.logger.warn(
+          { visible: row?.visible },
+          'postings not yet all-visible after VACUUM (long transactions elsewhere?); searches are slower until autovacuum runs',
+        );
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, VACUUM_RETRY_MS));
@@ -108,7 +111,9 @@ export async function ingestDocuments(
     } catch (error) {
       if (signal.aborted) throw error;
       const detail = error instanceof Error ? error.message : String(error);
-      throw new KnowledgeError('INGEST_FAILED', `batch of documents ${batchStart + 1}-${batchStart + batch.length} was not written: ${detail}`, { cause: error });
+      throw new KnowledgeError('INGEST_FAILED', `batch of documents ${batchStart + 1}-${batchStart + batch.length} was not written: ${detail}`, {
+        cause: error,
+      });
     }
     done += batch.length;
     batchStart = done;

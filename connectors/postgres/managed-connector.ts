@@ -1,9 +1,7 @@
 // The managed mode: documents written by ingest into `<schema>.documents`, ranked by BM25
 // over postings kept at ingest (bm25-sql.ts), on a pg server or embedded PGlite.
-import { createReadStream } from 'node:fs';
-import { SourceError } from '../../src/errors.js';
-import { readBeirJsonl } from '../../src/ingest/beir-jsonl.js';
-import type { Connector, ConnectorContext, IngestDocument, IngestOptions, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../types.js';
+import { SourceError } from '../contract/errors.js';
+import type { Connector, ConnectorContext, IngestDocument, IngestOptions, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
 import { buildSearchSql } from './bm25-sql.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
 import { toSourceError } from './errors.js';
@@ -64,7 +62,8 @@ export class PostgresConnector implements Connector {
     this.name = config.name;
     this.#lexemes = new LexemeCache(() => this.#ready(), config.text_search_config);
     this.#schema = quoteIdent(config.schema);
-    this.description = config.description ?? `Documents ingested into Postgres (${config.url || config.url_env ? 'server' : 'embedded PGlite'}), ranked by BM25.`;
+    this.description =
+      config.description ?? `Documents ingested into Postgres (${config.url || config.url_env ? 'server' : 'embedded PGlite'}), ranked by BM25.`;
   }
 
   /** Which database this source uses, for status lines. */
@@ -106,11 +105,6 @@ export class PostgresConnector implements Connector {
   async start(signal: AbortSignal): Promise<void> {
     await this.#open(signal);
     if (this.#config.migrate) await this.migrate(signal);
-    if (this.#config.seed_file && (await this.generation(signal)) === 0) {
-      const file = this.#config.seed_file;
-      const summary = await this.ingest(readBeirJsonl(createReadStream(file), file, { signal }), { signal });
-      this.#context.logger.info({ written: summary.written, file }, 'seeded empty source');
-    }
   }
 
   async search(request: SearchRequest): Promise<SourceHit[]> {
@@ -124,7 +118,12 @@ export class PostgresConnector implements Connector {
         request.signal,
         { name: `kmcp_search${filtered ? '_since' : ''}` },
       );
-      const snippets = await highlightHits(rows.map((row) => row.body_head ?? ''), rows[0]?.query_lexemes ?? [], this.#lexemes, request.signal);
+      const snippets = await highlightHits(
+        rows.map((row) => row.body_head ?? ''),
+        rows[0]?.query_lexemes ?? [],
+        this.#lexemes,
+        request.signal,
+      );
       return rows.map((row, index) => ({
         nativeId: row.id,
         title: row.title,

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KnowledgeError } from '../../src/errors.js';
+import { KnowledgeError } from '../contract/errors.js';
 import { quoteIdent } from './identifiers.js';
 import { inTransaction, type SqlClient } from './sql-client.js';
 

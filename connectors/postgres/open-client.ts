@@ -1,6 +1,6 @@
 // Opens the SqlClient a source's config points at: a pg pool, or embedded PGlite. Sources that
 // share a PGlite directory share one instance (two instances on one directory would corrupt it).
-import type { ConnectorContext } from '../types.js';
+import type { ConnectorContext } from '../contract/types.js';
 import type { PostgresSourceConfig, PostgresTarget } from './config.js';
 import { createPgClient } from './pg-client.js';
 import type { SqlClient } from './sql-client.js';

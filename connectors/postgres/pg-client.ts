@@ -1,7 +1,7 @@
 // SqlClient over a `pg` pool: statement timeout as a backstop, and real cancellation on abort
 // (pg_cancel_backend through a separate tiny pool, so a full pool can't block the cancel).
 import pg from 'pg';
-import type { ConnectorContext } from '../types.js';
+import type { ConnectorContext } from '../contract/types.js';
 import { abortReason, throwIfAborted, type QueryOptions, type SqlClient, type SqlSession } from './sql-client.js';
 
 export interface PgClientOptions {
@@ -54,7 +54,10 @@ export function createPgClient(options: PgClientOptions): SqlClient {
       const onAbort = () => {
         reject(abortReason(signal));
         // The connection arrives later; hand it straight back.
-        pending.then((client) => client.release(), () => undefined);
+        pending.then(
+          (client) => client.release(),
+          () => undefined,
+        );
       };
       signal.addEventListener('abort', onAbort, { once: true });
       pending.then(
@@ -84,13 +87,15 @@ export function createPgClient(options: PgClientOptions): SqlClient {
       if (pid !== null) cancel = cancelPool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    const settled = pending.then(
-      () => undefined,
-      () => undefined,
-    ).then(async () => {
-      signal.removeEventListener('abort', onAbort);
-      await cancel;
-    });
+    const settled = pending
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(async () => {
+        signal.removeEventListener('abort', onAbort);
+        await cancel;
+      });
     const result = new Promise<R[]>((resolve, reject) => {
       const onAbortAnswer = () => reject(abortReason(signal));
       if (signal.aborted) return onAbortAnswer();

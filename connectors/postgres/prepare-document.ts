@@ -1,7 +1,7 @@
 // Checks and normalises one document before it is written: Postgres text can't hold NUL,
 // dates must parse, ids must be usable; also computes the two hashes stored with it.
 import { createHash } from 'node:crypto';
-import type { IngestDocument } from '../types.js';
+import type { IngestDocument } from '../contract/types.js';
 
 export const MAX_ID_LENGTH = 1024;
 
@@ -49,6 +49,8 @@ export function prepareDocument(doc: IngestDocument): PreparedDocument | { error
   const body = stripNul(doc.text ?? '');
   const url = doc.url ? stripNul(doc.url) : null;
   const metadata = (stripNulDeep(doc.metadata ?? {}) ?? {}) as Record<string, unknown>;
-  const revision = createHash('sha256').update(JSON.stringify([title, body, url, updatedAt, metadata])).digest('hex');
+  const revision = createHash('sha256')
+    .update(JSON.stringify([title, body, url, updatedAt, metadata]))
+    .digest('hex');
   return { id, title, body, url, updated_at: updatedAt, metadata, content_hash: contentHash(body), revision };
 }

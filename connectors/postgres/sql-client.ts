@@ -9,12 +9,7 @@ export interface QueryOptions {
 /** One place to send SQL: the pool (any connection) or one dedicated session. */
 export interface SqlSession {
   /** Runs one parameterised statement and returns its rows. Aborting cancels it on the backend. */
-  query<R extends object = Record<string, unknown>>(
-    text: string,
-    params: readonly unknown[],
-    signal: AbortSignal,
-    options?: QueryOptions,
-  ): Promise<R[]>;
+  query<R extends object = Record<string, unknown>>(text: string, params: readonly unknown[], signal: AbortSignal, options?: QueryOptions): Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations, VACUUM). */
   exec(script: string, signal: AbortSignal): Promise<void>;
 }

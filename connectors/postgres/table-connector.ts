@@ -1,6 +1,6 @@
 // The read-only mode: an existing table or view, mapped column by column, searched in place.
-import { SourceError } from '../../src/errors.js';
-import type { Connector, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../types.js';
+import { SourceError } from '../contract/errors.js';
+import type { Connector, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
 import { isInvalidInputError, toSourceError } from './errors.js';
 import { qualifiedName } from './identifiers.js';
@@ -65,7 +65,12 @@ export class PostgresTableConnector implements Connector {
         request.signal,
         { name: 'kmcp_table_search' },
       );
-      const snippets = await highlightHits(rows.map((row) => row.body_head ?? ''), rows[0]?.query_lexemes ?? [], this.#lexemes, request.signal);
+      const snippets = await highlightHits(
+        rows.map((row) => row.body_head ?? ''),
+        rows[0]?.query_lexemes ?? [],
+        this.#lexemes,
+        request.signal,
+      );
       return rows.map((row, index) => ({
         nativeId: row.id,
         title: row.title,

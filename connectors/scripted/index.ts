@@ -1,8 +1,8 @@
 // The `scripted` connector kind: a test double configurable from a config file (fixed answers,
 // delays, failures, hangs), registered like any other kind so tests can run the whole server on it.
 import { z } from 'zod';
-import type { ConnectorFactory } from '../registry-types.js';
-import { baseSourceSchema } from '../source-config.js';
+import type { ConnectorFactory } from '../contract/registry-types.js';
+import { baseSourceSchema } from '../contract/source-config.js';
 import { ScriptedConnector } from './scripted-connector.js';
 
 export { ScriptedConnector } from './scripted-connector.js';

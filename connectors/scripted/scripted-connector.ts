@@ -1,7 +1,7 @@
 // A connector whose answers, delays, failures and hangs are scripted, for federation tests and
 // benchmarks. It records every call and whether its work completed or was cancelled by the signal.
-import type { Connector, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../types.js';
-import { SourceError } from '../../src/errors.js';
+import type { Connector, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
+import { SourceError } from '../contract/errors.js';
 
 export interface ScriptedDocument {
   id: string;
@@ -158,7 +158,13 @@ export class ScriptedConnector implements Connector {
   }
 
   health(signal: AbortSignal): Promise<SourceHealth> {
-    return this.perform('health', {}, signal, () => ({ ok: this.healthy, documentCount: this.documentCount, ...(this.healthy ? {} : { detail: 'scripted: unhealthy' }) }), this.healthBehaviour);
+    return this.perform(
+      'health',
+      {},
+      signal,
+      () => ({ ok: this.healthy, documentCount: this.documentCount, ...(this.healthy ? {} : { detail: 'scripted: unhealthy' }) }),
+      this.healthBehaviour,
+    );
   }
 
   recognizeUrl(url: string): string | null {
@@ -169,9 +175,7 @@ export class ScriptedConnector implements Connector {
   async close(): Promise<void> {}
 
   private rank(query: string, updatedAfter: Date | null): SourceHit[] {
-    const fresh = this.documents.filter(
-      (doc) => updatedAfter === null || (doc.updatedAt != null && Date.parse(doc.updatedAt) >= updatedAfter.getTime()),
-    );
+    const fresh = this.documents.filter((doc) => updatedAfter === null || (doc.updatedAt != null && Date.parse(doc.updatedAt) >= updatedAfter.getTime()));
     if (this.ranking === 'fixed') {
       return fresh.map((doc, index) => this.toHit(doc, doc.score ?? fresh.length - index, doc.snippet ?? (doc.text ?? '').slice(0, 160)));
     }

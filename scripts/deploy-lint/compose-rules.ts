@@ -109,7 +109,7 @@ export function lintCompose(text: string, repo: RepoView, options: ComposeLintOp
       }
     }
     for (const volume of service.volumes ?? []) {
-      const source = typeof volume === 'string' ? volume.split(':')[0] ?? '' : volume.source ?? '';
+      const source = typeof volume === 'string' ? (volume.split(':')[0] ?? '') : (volume.source ?? '');
       if (source.startsWith('.') || source.startsWith('/')) {
         const relative = source.replace(/^\.\//, '');
         if (source.startsWith('.') && !repo.exists(relative)) report(`${where}.volumes: bind-mounted "${source}" does not exist`);
@@ -119,8 +119,7 @@ export function lintCompose(text: string, repo: RepoView, options: ComposeLintOp
       }
     }
     for (const port of service.ports ?? []) {
-      const loopback =
-        typeof port === 'object' ? port.host_ip === '127.0.0.1' : /^127\.0\.0\.1:/.test(String(port));
+      const loopback = typeof port === 'object' ? port.host_ip === '127.0.0.1' : /^127\.0\.0\.1:/.test(String(port));
       const shown = typeof port === 'object' ? JSON.stringify(port) : String(port);
       if (!loopback) report(`${where}.ports: publish "${shown}" on 127.0.0.1 only (local credentials)`);
     }

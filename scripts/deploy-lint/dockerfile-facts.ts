@@ -47,9 +47,7 @@ function toInstruction(instruction: Instruction): DockerInstruction {
     for (const flag of instruction.getFlags()) flags[flag.getName()] = flag.getValue();
   }
   const properties =
-    instruction instanceof PropertyInstruction
-      ? instruction.getProperties().map((property) => ({ name: property.getName(), value: property.getValue() }))
-      : [];
+    instruction instanceof PropertyInstruction ? instruction.getProperties().map((property) => ({ name: property.getName(), value: property.getValue() })) : [];
   return {
     keyword: instruction.getKeyword().toUpperCase(),
     line: instruction.getRange().start.line + 1,

@@ -2,7 +2,7 @@
 // revalidate with one background refresh, single-flight within the process and (through a short
 // store lock) across instances, generations folded into keys, and fail-open when the store fails.
 import type { CacheComputeOptions, CacheLookup, SearchCache } from '../federation/cache-port.js';
-import { sleep } from '../abort.js';
+import { sleep } from '../../connectors/contract/abort.js';
 import { sha256Base64url } from '../digest.js';
 import type { StateLogger } from '../shared-state/logger.js';
 import type { RedisLinkStatus } from '../shared-state/redis-link.js';
@@ -109,11 +109,7 @@ export class ReadThroughCache implements SearchCache {
     return this.#refreshing.size;
   }
 
-  async getOrCompute<T>(
-    key: string,
-    compute: (signal: AbortSignal) => Promise<T>,
-    options: ReadThroughOptions<T>,
-  ): Promise<ReadThroughResult<T>> {
+  async getOrCompute<T>(key: string, compute: (signal: AbortSignal) => Promise<T>, options: ReadThroughOptions<T>): Promise<ReadThroughResult<T>> {
     const { signal } = options;
     signal.throwIfAborted();
     const label = labelOf(key);
@@ -136,11 +132,7 @@ export class ReadThroughCache implements SearchCache {
     }
     if (entry === FAILED) return this.#bypass(key, label, compute, signal);
 
-    const { result, leader } = await this.#flights.run(
-      storeKey,
-      (flightSignal) => this.#fill(storeKey, label, compute, options, flightSignal),
-      signal,
-    );
+    const { result, leader } = await this.#flights.run(storeKey, (flightSignal) => this.#fill(storeKey, label, compute, options, flightSignal), signal);
     const outcome = leader ? result.outcome : 'shared';
     this.#observer.event(label, outcome);
     // Every caller of one key asks for the same type; values are shared, hence read-only.
@@ -167,7 +159,13 @@ export class ReadThroughCache implements SearchCache {
     return { value: result, cached: false, outcome };
   }
 
-  async #fill<T>(storeKey: string, label: string, compute: (signal: AbortSignal) => Promise<T>, options: ReadThroughOptions<T>, signal: AbortSignal): Promise<Filled> {
+  async #fill<T>(
+    storeKey: string,
+    label: string,
+    compute: (signal: AbortSignal) => Promise<T>,
+    options: ReadThroughOptions<T>,
+    signal: AbortSignal,
+  ): Promise<Filled> {
     if (!this.#store.shared) {
       const value = await compute(signal);
       await this.#save(storeKey, label, value, options, signal);
@@ -251,7 +249,13 @@ export class ReadThroughCache implements SearchCache {
   }
 
   /** An answer another instance finished while we waited, null when none yet. */
-  async #peekFinished<T>(storeKey: string, label: string, waitStart: number, options: ReadThroughOptions<T>, signal: AbortSignal): Promise<Filled | null | typeof FAILED> {
+  async #peekFinished<T>(
+    storeKey: string,
+    label: string,
+    waitStart: number,
+    options: ReadThroughOptions<T>,
+    signal: AbortSignal,
+  ): Promise<Filled | null | typeof FAILED> {
     const entry = await this.#safe(label, () => this.#store.get(storeKey, signal), signal);
     if (entry === FAILED) return FAILED;
     if (entry !== null && classifyEntry(entry, this.#clock()) !== 'expired') {
@@ -289,7 +293,13 @@ export class ReadThroughCache implements SearchCache {
       .finally(() => this.#refreshing.delete(storeKey));
   }
 
-  async #refresh<T>(storeKey: string, label: string, compute: (signal: AbortSignal) => Promise<T>, options: ReadThroughOptions<T>, signal: AbortSignal): Promise<CacheEvent> {
+  async #refresh<T>(
+    storeKey: string,
+    label: string,
+    compute: (signal: AbortSignal) => Promise<T>,
+    options: ReadThroughOptions<T>,
+    signal: AbortSignal,
+  ): Promise<CacheEvent> {
     let token: string | null = null;
     const lockKey = storeKey + LOCK_SUFFIX;
     if (this.#store.shared) {

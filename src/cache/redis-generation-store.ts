@@ -2,7 +2,7 @@
 // instance. Reads are memoised for `refreshMs`: other instances see a bump within that time,
 // this instance at once.
 import { z } from 'zod';
-import { raceWithSignal } from '../abort.js';
+import { raceWithSignal } from '../../connectors/contract/abort.js';
 import type { StateLogger } from '../shared-state/logger.js';
 import type { RedisLink } from '../shared-state/redis-link.js';
 import type { GenerationStore } from './generation-store.js';

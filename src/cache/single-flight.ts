@@ -1,6 +1,6 @@
 // In-process single-flight: concurrent calls for one key share one piece of work. Each caller
 // stops waiting when its own signal aborts; the work is aborted only when every caller has gone.
-import { raceWithSignal } from '../abort.js';
+import { raceWithSignal } from '../../connectors/contract/abort.js';
 
 interface Flight {
   promise: Promise<unknown>;

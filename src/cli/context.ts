@@ -1,5 +1,5 @@
 // What every CLI command starts from: parsed config (or one line per problem and exit 1) and a logger.
-import { CONNECTOR_FACTORIES } from '../../connectors/registry.js';
+import { CONNECTOR_FACTORIES } from '../composition/connectors.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/load-config.js';
 import { asyncStdout, createLogger, type Logger } from '../logger.js';
 

@@ -13,7 +13,11 @@ export async function bumpSourceGeneration(config: AppConfig, source: string): P
   try {
     const bumped = await bumpSourceGenerations({ redisUrl: config.redisUrl, sources: [source], logger: silent, signal: AbortSignal.timeout(5000) });
     const generation = bumped.get(source);
-    writeLine(generation === null || generation === undefined ? 'warning: the shared cache could not be told; cached answers expire by TTL' : `cache generation of ${source} is now ${generation}`);
+    writeLine(
+      generation === null || generation === undefined
+        ? 'warning: the shared cache could not be told; cached answers expire by TTL'
+        : `cache generation of ${source} is now ${generation}`,
+    );
   } catch {
     writeLine('warning: the shared cache could not be told; cached answers expire by TTL');
   }

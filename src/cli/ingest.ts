@@ -1,9 +1,9 @@
 // `knowledge-mcp ingest --source NAME FILE|DIR|-`: loads documents into one source, with a live
 // counter on a terminal and a summary at the end; bumps the source's generation so caches drop it.
-import type { Connector } from '../../connectors/types.js';
-import { describeForCaller, KnowledgeError } from '../errors.js';
+import type { Connector } from '../../connectors/contract/types.js';
+import { describeForCaller, KnowledgeError } from '../../connectors/contract/errors.js';
 import { runIngest, type IngestProgress } from '../ingest/index.js';
-import { createConnectors, startConnectors } from '../runtime.js';
+import { createConnectors, startConnectors } from '../composition/connectors.js';
 import { loadCliContext, writeLine } from './context.js';
 import { bumpSourceGeneration } from './generations.js';
 
@@ -33,7 +33,7 @@ export async function runIngestCommand(options: IngestCommandOptions): Promise<n
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const failures = await startConnectors(new Map([[connector.name, connector]]), logger);
+    const failures = await startConnectors(new Map([[connector.name, connector]]), [], logger);
     if (failures.size > 0) {
       process.stderr.write(`ingest: source ${connector.name} could not start: ${failures.get(connector.name)}\n`);
       return 1;
@@ -49,7 +49,9 @@ export async function runIngestCommand(options: IngestCommandOptions): Promise<n
     });
     if (interactive) process.stderr.write('\n');
     const unchanged = summary.unchanged === null ? '' : `, ${summary.unchanged} unchanged`;
-    writeLine(`ingested into ${summary.source} from ${summary.input}: ${summary.written} written${unchanged}, ${summary.failed.length} failed, ${summary.invalid.length} invalid skipped in ${(summary.tookMs / 1000).toFixed(1)} s`);
+    writeLine(
+      `ingested into ${summary.source} from ${summary.input}: ${summary.written} written${unchanged}, ${summary.failed.length} failed, ${summary.invalid.length} invalid skipped in ${(summary.tookMs / 1000).toFixed(1)} s`,
+    );
     for (const failure of summary.failed.slice(0, 20)) writeLine(`  failed ${failure.id}: ${failure.reason}`);
     for (const record of summary.invalid.slice(0, 20)) writeLine(`  skipped ${record.file}:${record.line}: ${record.reason}`);
     await bumpSourceGeneration(config, connector.name);

@@ -1,6 +1,6 @@
 // `knowledge-mcp search "query"` and `knowledge-mcp sources`: the tool pipeline, for humans.
 import { createMetrics } from '../metrics.js';
-import { createRuntime } from '../runtime.js';
+import { createRuntime } from '../composition/runtime.js';
 import { loadCliContext, writeLine } from './context.js';
 
 const CLI_CALLER = { keyName: 'cli', allowedSources: null, requestId: 'cli' };
@@ -37,7 +37,9 @@ export async function runSources(options: { configPath?: string; json: boolean }
   try {
     const sources = await runtime.service.listSources(CLI_CALLER, AbortSignal.timeout(30_000));
     if (options.json) writeLine(JSON.stringify(sources, null, 2));
-    else for (const s of sources) writeLine(`${s.name.padEnd(16)} ${s.kind.padEnd(14)} ${s.status.padEnd(12)} ${s.document_count ?? '?'} documents  ${s.description}`);
+    else
+      for (const s of sources)
+        writeLine(`${s.name.padEnd(16)} ${s.kind.padEnd(14)} ${s.status.padEnd(12)} ${s.document_count ?? '?'} documents  ${s.description}`);
     return sources.every((s) => s.status === 'ok') ? 0 : 2;
   } finally {
     await runtime.close();

@@ -1,7 +1,7 @@
 // `knowledge-mcp serve`: build everything, listen, and shut down gracefully on SIGTERM/SIGINT.
 import { buildApp } from '../app.js';
 import { createMetrics } from '../metrics.js';
-import { createRuntime } from '../runtime.js';
+import { createRuntime } from '../composition/runtime.js';
 import { startServer } from '../server.js';
 import { mountStatusPage } from '../status/index.js';
 import { loadCliContext } from './context.js';

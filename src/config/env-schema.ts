@@ -21,14 +21,8 @@ const booleanFromEnv = z
 
 export const envSchema = z.object({
   PORT: integerFromEnv(0, 65535).default(3000).describe('TCP port to listen on.'),
-  HOST: z
-    .string()
-    .min(1)
-    .default('127.0.0.1')
-    .describe('Address to bind. A non-loopback address requires `API_KEYS` (or `AUTH=none`).'),
-  API_KEYS: optionalString.describe(
-    'Comma-separated `name:key` pairs accepted as `x-api-key` or `Authorization: Bearer`. Optional on loopback.',
-  ),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Address to bind. A non-loopback address requires `API_KEYS` (or `AUTH=none`).'),
+  API_KEYS: optionalString.describe('Comma-separated `name:key` pairs accepted as `x-api-key` or `Authorization: Bearer`. Optional on loopback.'),
   AUTH: z
     .enum(['apikey', 'none'], { error: '"apikey" or "none"' })
     .default('apikey')
@@ -36,7 +30,9 @@ export const envSchema = z.object({
   ALLOWED_ORIGINS: optionalString.describe(
     'Comma-separated origins allowed to call `/mcp` from a browser; other `Origin` headers get 403. Loopback origins are always allowed.',
   ),
-  BODY_LIMIT_BYTES: integerFromEnv(1024, 50 * 1024 * 1024).default(1024 * 1024).describe('Largest request body accepted (413 above).'),
+  BODY_LIMIT_BYTES: integerFromEnv(1024, 50 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe('Largest request body accepted (413 above).'),
   KNOWLEDGE_MCP_CONFIG: optionalString.describe(
     'Path of the config file (`knowledge-mcp.config.json` or `.yaml`); `--config` overrides. Default: that file in the working directory when present.',
   ),

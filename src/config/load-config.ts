@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ConnectorFactory } from '../../connectors/registry-types.js';
-import type { BaseSourceConfig } from '../../connectors/source-config.js';
+import type { ConnectorFactory } from '../../connectors/contract/registry-types.js';
+import type { BaseSourceConfig } from '../../connectors/contract/source-config.js';
 import { envSchema, type EnvConfig } from './env-schema.js';
 import { fileConfigSchema, type FileConfig } from './file-schema.js';
 import { formatIssues } from '../format-issues.js';
@@ -168,12 +168,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     file = parsed.data;
   }
 
-  const fileSources = validateSources(
-    (file.sources ?? []) as Array<Record<string, unknown>>,
-    options.factories,
-    (index) => `sources[${index}]`,
-    problems,
-  );
+  const fileSources = validateSources((file.sources ?? []) as Array<Record<string, unknown>>, options.factories, (index) => `sources[${index}]`, problems);
   const envEntries = buildEnvSourceEntries(env);
   const envSources = validateSources(
     envEntries,
@@ -224,7 +219,11 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const cursorSecret =
     (file.cursor_secret_env ? options.env[file.cursor_secret_env] : undefined) ??
     env.CURSOR_SECRET ??
-    (keys.length > 0 ? createHash('sha256').update(`knowledge-mcp cursor|${keys.map((k) => k.key).join('|')}`).digest('base64url') : randomBytes(32).toString('base64url'));
+    (keys.length > 0
+      ? createHash('sha256')
+          .update(`knowledge-mcp cursor|${keys.map((k) => k.key).join('|')}`)
+          .digest('base64url')
+      : randomBytes(32).toString('base64url'));
 
   const search = {
     deadlineMs: file.search?.deadline_ms ?? env.SEARCH_DEADLINE_MS,
@@ -245,7 +244,12 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     host: env.HOST,
     port: env.PORT,
     auth: { mode: env.AUTH, keys },
-    allowedOrigins: [...(env.ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean) ?? []), ...(file.allowed_origins ?? [])],
+    allowedOrigins: [
+      ...(env.ALLOWED_ORIGINS?.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean) ?? []),
+      ...(file.allowed_origins ?? []),
+    ],
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     sources,
     demo,
@@ -255,7 +259,10 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     search,
     cache,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-    tls: env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: path.resolve(options.cwd, env.TLS_CERT_FILE), keyFile: path.resolve(options.cwd, env.TLS_KEY_FILE) } : null,
+    tls:
+      env.TLS_CERT_FILE && env.TLS_KEY_FILE
+        ? { certFile: path.resolve(options.cwd, env.TLS_CERT_FILE), keyFile: path.resolve(options.cwd, env.TLS_KEY_FILE) }
+        : null,
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { BoundedMemo } from '../bounded-memo.js';
 import { sha256Base64url } from '../digest.js';
-import { KnowledgeError } from '../errors.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 import type { SearchPlan } from './plan.js';
 import type { Caller } from './types.js';
 
@@ -45,8 +45,7 @@ export function createCursorEncoder(secret: string | Uint8Array, maxRemembered =
   return (fingerprint, offset) => issued.get(`${offset}:${fingerprint}`, () => encodeCursor(secret, fingerprint, offset));
 }
 
-const FORGED =
-  'the cursor is not one this service issued, or it was altered; pass next_cursor exactly as returned, or search again without a cursor';
+const FORGED = 'the cursor is not one this service issued, or it was altered; pass next_cursor exactly as returned, or search again without a cursor';
 const FOREIGN =
   'the cursor belongs to a different search (query, updated_after, sources or API key); use a cursor only with the search that returned it, or search again without one';
 

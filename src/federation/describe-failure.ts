@@ -1,8 +1,8 @@
 // Turns whatever a source call threw into a status and a one-line message an agent may see.
 // Only exposed KnowledgeError messages pass through; anything else is "source error".
-import { KnowledgeError } from '../errors.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 import { BreakerOpenError } from './breaker.js';
-import { SourceTimeoutError } from './abort.js';
+import { SourceTimeoutError } from './abort-scope.js';
 import type { SourceStatus } from './types.js';
 
 const MAX_MESSAGE = 200;

@@ -1,8 +1,8 @@
 // Routes a get_document request to one source: by the `<source>:` prefix of the ID, or by asking
 // the sources the caller may read whether a URL is theirs. Never scans sources for the document.
-import type { Connector } from '../../connectors/types.js';
-import { SOURCE_NAME_PATTERN } from '../../connectors/source-config.js';
-import { KnowledgeError } from '../errors.js';
+import type { Connector } from '../../connectors/contract/types.js';
+import { SOURCE_NAME_PATTERN } from '../../connectors/contract/source-config.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 import { unknownSourceError } from './plan.js';
 
 export interface DocumentRoute<T> {
@@ -20,11 +20,9 @@ export function routeDocument<T extends { connector: Connector }>(documentId: st
       const nativeId = target.connector.recognizeUrl?.(id) ?? null;
       if (nativeId !== null && nativeId.length > 0) return { target, nativeId };
     }
-    throw new KnowledgeError(
-      'NOT_FOUND',
-      'no source you can read serves this URL; pass a document ID from search_documents (`<source>:<id>`)',
-      { status: 404 },
-    );
+    throw new KnowledgeError('NOT_FOUND', 'no source you can read serves this URL; pass a document ID from search_documents (`<source>:<id>`)', {
+      status: 404,
+    });
   }
   const colon = id.indexOf(':');
   const prefix = colon > 0 ? id.slice(0, colon) : '';
@@ -33,6 +31,10 @@ export function routeDocument<T extends { connector: Connector }>(documentId: st
     throw new KnowledgeError('INVALID_ARGUMENT', 'document_id: expected `<source>:<native id>` (as search_documents returns) or a document URL');
   }
   const target = visible.find((candidate) => candidate.connector.name === prefix);
-  if (!target) throw unknownSourceError([prefix], visible.map((candidate) => candidate.connector.name));
+  if (!target)
+    throw unknownSourceError(
+      [prefix],
+      visible.map((candidate) => candidate.connector.name),
+    );
   return { target, nativeId };
 }

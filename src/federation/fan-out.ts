@@ -1,7 +1,7 @@
 // Asks every selected source at once, each through its guard, within the overall deadline.
 // Never fails for a source: each answer is an outcome. Only the caller's own abort rejects.
-import type { Connector, SourceHit } from '../../connectors/types.js';
-import type { AbortScope } from './abort.js';
+import type { Connector, SourceHit } from '../../connectors/contract/types.js';
+import type { AbortScope } from './abort-scope.js';
 import type { SourceGuard } from './source-guard.js';
 import type { SourceCallResult } from './report.js';
 

@@ -1,8 +1,8 @@
 // get_document: route by ID prefix or URL, fetch through the source's guard (timeout, breaker,
 // concurrency cap), cache the whole document, and hand out the requested slice of its content.
-import type { SourceDocument } from '../../connectors/types.js';
-import { KnowledgeError, SourceError } from '../errors.js';
-import { AbortScope } from './abort.js';
+import type { SourceDocument } from '../../connectors/contract/types.js';
+import { KnowledgeError, SourceError } from '../../connectors/contract/errors.js';
+import { AbortScope } from './abort-scope.js';
 import type { SearchCache } from './cache-port.js';
 import { documentCacheKey } from './cache-key.js';
 import { sliceContent } from './content-page.js';

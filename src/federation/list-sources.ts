@@ -1,7 +1,7 @@
 // list_sources: the caller's sources with live status — breaker state first (a suspended source is
 // not bothered), then a health check shared by concurrent callers and reused for a few seconds.
-import type { SourceHealth } from '../../connectors/types.js';
-import { AbortScope, raceAbort } from './abort.js';
+import type { SourceHealth } from '../../connectors/contract/types.js';
+import { AbortScope, raceAbort } from './abort-scope.js';
 import { visibleSources } from './plan.js';
 import type { SearchTarget } from './search.js';
 import type { FederationLogger, FederationObserver, FederationSettings } from './settings.js';
@@ -78,7 +78,13 @@ export function createListSources(deps: ListSourcesDeps): (caller: Caller, signa
     ).finally(() => scope.dispose());
     // Debug, not info: the status page polls this every few seconds.
     logger.debug(
-      { event: 'list_sources', reqId: caller.requestId, key: caller.keyName, took_ms: Math.round(now() - startedAt), sources: infos.map(({ name, status }) => ({ name, status })) },
+      {
+        event: 'list_sources',
+        reqId: caller.requestId,
+        key: caller.keyName,
+        took_ms: Math.round(now() - startedAt),
+        sources: infos.map(({ name, status }) => ({ name, status })),
+      },
       'list_sources',
     );
     return infos;

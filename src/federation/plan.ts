@@ -1,6 +1,6 @@
 // Step 1 of a search: validate and normalise the request and decide which sources to ask.
 // Sources the caller's key may not use are indistinguishable from sources that do not exist.
-import { KnowledgeError } from '../errors.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 import type { Caller, SearchInput } from './types.js';
 
 export const MAX_QUERY_LENGTH = 1000;

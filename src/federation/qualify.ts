@@ -1,7 +1,7 @@
 // Turns one source's hits into ranked, source-qualified entries (`<source>:<native id>`).
 // A connector's answer is not trusted: malformed hits are dropped or repaired here, so one
 // misbehaving source can neither break the output schema nor fail the whole search.
-import type { SourceHit } from '../../connectors/types.js';
+import type { SourceHit } from '../../connectors/contract/types.js';
 
 export interface RankedHit {
   /** `<source>:<native id>`. */

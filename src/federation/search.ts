@@ -1,7 +1,7 @@
 // The search pipeline: plan → cache key → fan out → qualify → fuse → de-duplicate → page → report.
 // Each step is its own module; this file only strings them together and logs the outcome.
-import { KnowledgeError } from '../errors.js';
-import { AbortScope } from './abort.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
+import { AbortScope } from './abort-scope.js';
 import { noCache, type SearchCache } from './cache-port.js';
 import { searchCacheKey } from './cache-key.js';
 import { createCursorEncoder, decodeCursor, searchFingerprint } from './cursor.js';

@@ -1,6 +1,6 @@
 // Federation settings with their defaults (DESIGN §5–§6), and the ports it is built from.
 // The composition root maps the validated app config onto `FederationDeps`.
-import type { Connector } from '../../connectors/types.js';
+import type { Connector } from '../../connectors/contract/types.js';
 import type { SearchCache } from './cache-port.js';
 import type { BreakerFactory, BreakerSettings } from './breaker.js';
 import type { FusionSettings } from './fuse.js';

@@ -1,15 +1,13 @@
 // Everything that stands between the federation and one connector call: the circuit breaker,
 // the cap on calls in flight (p-limit; waiting counts toward the timeout) and the timeout itself.
 import pLimit, { type LimitFunction } from 'p-limit';
-import { raceAbort, settleWithinGrace, type AbortScope } from './abort.js';
+import { raceAbort, settleWithinGrace, type AbortScope } from './abort-scope.js';
 import type { BreakerFactory, BreakerSettings, BreakerState, SourceBreaker } from './breaker.js';
 import { describeFailure } from './describe-failure.js';
 import type { FederationLogger, FederationObserver, SourceOperation } from './settings.js';
 import type { SourceStatus } from './types.js';
 
-export type GuardOutcome<T> =
-  | { status: 'ok'; value: T; tookMs: number }
-  | { status: Exclude<SourceStatus, 'ok' | 'skipped'>; error: string; tookMs: number };
+export type GuardOutcome<T> = { status: 'ok'; value: T; tookMs: number } | { status: Exclude<SourceStatus, 'ok' | 'skipped'>; error: string; tookMs: number };
 
 /** Marks a failure caused by the caller giving up, which must not count against the source. */
 class CallerAbortedError extends Error {

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKey, AppConfig } from '../config/load-config.js';
 import { isLoopbackHost } from '../config/load-config.js';
 import type { Metrics } from '../metrics.js';
-import { KnowledgeError } from '../errors.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 import { createAuthenticator } from './auth.js';
 import { HTTP_EDGE_CODES } from './json-errors.js';
 import { createOriginPolicy } from './origin-check.js';

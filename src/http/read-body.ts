@@ -1,7 +1,7 @@
 // Reads a request body up to a byte limit, without a generic parser (so JSON-RPC owns parse errors).
 // Event-based rather than `for await`: this runs on every MCP request.
 import type { IncomingMessage } from 'node:http';
-import { KnowledgeError } from '../errors.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 
 function tooLarge(limitBytes: number): KnowledgeError {
   return new KnowledgeError('INVALID_ARGUMENT', `request body is larger than ${limitBytes} bytes`, { status: 413 });

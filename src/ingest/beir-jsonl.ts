@@ -3,12 +3,10 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import type { IngestDocument } from '../../connectors/types.js';
+import type { IngestDocument } from '../../connectors/contract/types.js';
 import { reportInvalid, type ReadOptions } from './input-error.js';
 
-const dateText = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time');
+const dateText = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected an ISO 8601 date-time');
 
 const beirLineSchema = z
   .object({

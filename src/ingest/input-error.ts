@@ -1,5 +1,5 @@
 // A bad input record, named by file and line so the user can fix it.
-import { KnowledgeError } from '../errors.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 
 export interface InvalidRecord {
   file: string;

@@ -3,7 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import matter from 'gray-matter';
-import type { IngestDocument } from '../../connectors/types.js';
+import type { IngestDocument } from '../../connectors/contract/types.js';
 import { reportInvalid, type ReadOptions } from './input-error.js';
 
 const MARKDOWN_EXTENSIONS = new Set(['.md', '.markdown']);
@@ -37,11 +37,7 @@ function asDate(value: unknown): string | null | 'invalid' {
 }
 
 /** One markdown file's text → a document (pure but for the fallbacks passed in). */
-export function parseMarkdownDocument(
-  source: string,
-  relativePath: string,
-  modifiedAt: Date,
-): IngestDocument | { error: string } {
+export function parseMarkdownDocument(source: string, relativePath: string, modifiedAt: Date): IngestDocument | { error: string } {
   let parsed: { data: Record<string, unknown>; content: string };
   try {
     // Options given on purpose: without them gray-matter caches every file's text forever.

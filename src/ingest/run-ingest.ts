@@ -1,8 +1,8 @@
 // The ingest runner behind `knowledge-mcp ingest`: reads the input, streams it into the
 // source's connector in batches and returns a summary; rendering is the CLI's job.
 import type { Readable } from 'node:stream';
-import type { Connector, IngestSummary } from '../../connectors/types.js';
-import { KnowledgeError } from '../errors.js';
+import type { Connector, IngestSummary } from '../../connectors/contract/types.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 import type { InvalidRecord } from './input-error.js';
 import { openIngestInput, type InputFormat } from './open-input.js';
 

@@ -103,7 +103,10 @@ const EMPTY_LISTS: Record<string, { legacy: Buffer; modern: Buffer }> = Object.f
 
 function resourceNotFound(request: JsonRpcRequest): McpHttpResponse {
   const uri = request.params?.uri;
-  return { status: 200, body: errorResponse(request.id, INVALID_PARAMS, `Resource not found: ${String(uri)}; documents are read with the get_document tool`, { uri }) };
+  return {
+    status: 200,
+    body: errorResponse(request.id, INVALID_PARAMS, `Resource not found: ${String(uri)}; documents are read with the get_document tool`, { uri }),
+  };
 }
 
 function headerValue(headers: Headers, name: string): string | undefined {
@@ -128,7 +131,10 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     }
     if (!isToolName(name)) {
       countMcp('tools/call', 'unknown', 'rpc_error').inc();
-      return { status: 200, body: errorResponse(request.id, INVALID_PARAMS, `Tool ${name} not found; available: ${TOOL_DEFINITIONS.map((t) => t.name).join(', ')}`) };
+      return {
+        status: 200,
+        body: errorResponse(request.id, INVALID_PARAMS, `Tool ${name} not found; available: ${TOOL_DEFINITIONS.map((t) => t.name).join(', ')}`),
+      };
     }
     const started = performance.now();
     const result: ToolResult = await callTool(name, request.params?.arguments, {
@@ -154,7 +160,9 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
           outcome,
           took_ms: Math.round(seconds * 1000),
           cached: content?.cached,
-          sources: Array.isArray(report) ? report.map((s: { name: string; status: string; took_ms: number }) => `${s.name}:${s.status}:${s.took_ms}`) : undefined,
+          sources: Array.isArray(report)
+            ? report.map((s: { name: string; status: string; took_ms: number }) => `${s.name}:${s.status}:${s.took_ms}`)
+            : undefined,
         },
         'tool call',
       );
@@ -260,16 +268,28 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
         if (message.method === 'initialize') {
           return {
             status: 400,
-            body: errorResponse(id, HEADER_MISMATCH, `Bad Request: the request headers and body disagree: initialize is not part of protocol revision ${headerVersion}`, {
-              mismatch: { header: headerVersion, body: 'initialize' },
-            }),
+            body: errorResponse(
+              id,
+              HEADER_MISMATCH,
+              `Bad Request: the request headers and body disagree: initialize is not part of protocol revision ${headerVersion}`,
+              {
+                mismatch: { header: headerVersion, body: 'initialize' },
+              },
+            ),
           };
         }
         const problem = missingEnvelopeProblem(headerVersion);
         return { status: problem.status, body: errorResponse(id, problem.code, problem.message, problem.data) };
       }
       if (headerVersion !== undefined && !isSupportedLegacyVersion(headerVersion) && message.method !== 'initialize') {
-        return { status: 400, body: errorResponse(id, -32000, `Bad Request: Unsupported protocol version ${headerVersion}; supported: ${[...LEGACY_PROTOCOL_VERSIONS, ...MODERN_PROTOCOL_VERSIONS].join(', ')}`) };
+        return {
+          status: 400,
+          body: errorResponse(
+            id,
+            -32000,
+            `Bad Request: Unsupported protocol version ${headerVersion}; supported: ${[...LEGACY_PROTOCOL_VERSIONS, ...MODERN_PROTOCOL_VERSIONS].join(', ')}`,
+          ),
+        };
       }
       if (!isRequest) return { status: 202, body: null };
       return guarded(id, caller, () => handleLegacy(message as JsonRpcRequest, caller, signal));

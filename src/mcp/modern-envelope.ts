@@ -1,12 +1,7 @@
 // Checks of the 2026-07-28 stateless era: the `_meta` envelope in the body and the standard
 // headers (MCP-Protocol-Version, Mcp-Method, Mcp-Name) that must agree with it.
 import { HEADER_MISMATCH, INVALID_PARAMS, type JsonRpcNotification, type JsonRpcRequest } from './jsonrpc.js';
-import {
-  isSupportedModernVersion,
-  META_CLIENT_CAPABILITIES,
-  META_PROTOCOL_VERSION,
-  MODERN_PROTOCOL_VERSIONS,
-} from './protocol-versions.js';
+import { isSupportedModernVersion, META_CLIENT_CAPABILITIES, META_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSIONS } from './protocol-versions.js';
 
 export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
@@ -83,7 +78,12 @@ export function checkModernEnvelope(message: JsonRpcRequest | JsonRpcNotificatio
   const methodHeader = header(headers, 'mcp-method');
   if (methodHeader === undefined) return mismatch('the Mcp-Method header is required', undefined, message.method);
   if (methodHeader !== message.method) return mismatch(`Mcp-Method is ${methodHeader} but the body calls ${message.method}`, methodHeader, message.method);
-  const bodyName = message.method === 'resources/read' ? message.params?.uri : message.method === 'tools/call' || message.method === 'prompts/get' ? message.params?.name : undefined;
+  const bodyName =
+    message.method === 'resources/read'
+      ? message.params?.uri
+      : message.method === 'tools/call' || message.method === 'prompts/get'
+        ? message.params?.name
+        : undefined;
   if (typeof bodyName === 'string') {
     const nameHeader = header(headers, 'mcp-name');
     if (nameHeader === undefined) return mismatch('the Mcp-Name header is required for this method', undefined, bodyName);

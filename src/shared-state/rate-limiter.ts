@@ -20,8 +20,8 @@ export interface RateLimitSettings {
 }
 
 export type RateDecision =
-  | { allowed: true; /** Left in this window; null when unlimited. */ remaining: number | null }
-  | { allowed: false; /** Whole seconds for the Retry-After header, at least 1. */ retryAfterSeconds: number };
+  | { allowed: true /** Left in this window; null when unlimited. */; remaining: number | null }
+  | { allowed: false /** Whole seconds for the Retry-After header, at least 1. */; retryAfterSeconds: number };
 
 export interface KeyRateLimiter {
   /**

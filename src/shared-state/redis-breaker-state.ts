@@ -102,10 +102,7 @@ export class RedisBreakerStateStore implements BreakerStateStore {
     const snapshot = await this.get(source, signal);
     if (breakerPhase(snapshot, now) !== 'half-open') return false;
     try {
-      const reply = await this.#link.run(
-        (client) => client.set(this.#probeKey(source), String(now), 'PX', this.#policy.probeLeaseMs, 'NX'),
-        signal,
-      );
+      const reply = await this.#link.run((client) => client.set(this.#probeKey(source), String(now), 'PX', this.#policy.probeLeaseMs, 'NX'), signal);
       return reply === 'OK';
     } catch (error) {
       if (signal?.aborted) throw error;

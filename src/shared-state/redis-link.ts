@@ -1,7 +1,7 @@
 // The one Redis connection an instance shares between cache, generations, breakers and rate
 // limits, and its health: commands fail fast, an outage is logged once, the client reconnects.
 import { Redis } from 'ioredis';
-import { raceWithSignal } from '../abort.js';
+import { raceWithSignal } from '../../connectors/contract/abort.js';
 import type { StateLogger } from './logger.js';
 
 export type RedisLinkState = 'connecting' | 'ok' | 'degraded';

@@ -1,7 +1,7 @@
 // Runs one tools/call: validates arguments with the tool's zod schema, calls the search service,
 // and returns its outcome; result-wire.ts turns that into the MCP result.
 import type { z } from 'zod';
-import { describeForCaller, KnowledgeError } from '../errors.js';
+import { describeForCaller, KnowledgeError } from '../../connectors/contract/errors.js';
 import { formatIssues } from '../format-issues.js';
 import type { Caller, SearchService } from '../federation/types.js';
 import type { ToolResult } from './result-wire.js';

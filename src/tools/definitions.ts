@@ -1,14 +1,7 @@
 // The three tools as clients see them in tools/list: descriptions written for an LLM (the seed's
 // advice: say what it searches, what it returns, the ID format), JSON Schemas derived from zod.
 import { z } from 'zod';
-import {
-  getDocumentInput,
-  getDocumentOutput,
-  listSourcesInput,
-  listSourcesOutput,
-  searchDocumentsInput,
-  searchDocumentsOutput,
-} from './schemas.js';
+import { getDocumentInput, getDocumentOutput, listSourcesInput, listSourcesOutput, searchDocumentsInput, searchDocumentsOutput } from './schemas.js';
 
 export interface ToolDefinition {
   name: string;

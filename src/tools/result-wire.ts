@@ -5,9 +5,7 @@
 // values are shared read-only objects (see cache/entry.ts): the same cached page comes back as
 // the same array until it is evicted, and the remembered bytes go with it (WeakMap).
 
-export type ToolResult =
-  | { isError: false; structuredContent: Record<string, unknown> }
-  | { isError: true; message: string };
+export type ToolResult = { isError: false; structuredContent: Record<string, unknown> } | { isError: true; message: string };
 
 interface Encoded {
   /** UTF-8 bytes of the value's JSON. */

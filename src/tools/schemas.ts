@@ -1,6 +1,6 @@
 // One zod schema per tool input and output: validation, the JSON Schema clients see, and the types.
 import { z } from 'zod';
-import { SOURCE_NAME_PATTERN } from '../../connectors/source-config.js';
+import { SOURCE_NAME_PATTERN } from '../../connectors/contract/source-config.js';
 
 export const DOCUMENT_ID_PATTERN = /^[a-z][a-z0-9_-]{0,31}:.+$/s;
 

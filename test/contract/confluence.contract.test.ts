@@ -1,5 +1,5 @@
 // The Confluence connector against the shared connector contract, served by the REST double.
-import { confluenceFactory } from '../../connectors/wiki/confluence/index.js';
+import { confluenceFactory } from '../../connectors/confluence/index.js';
 import { startConfluenceDouble, type DoublePage } from '../integration/wiki/confluence-double.js';
 import { defineConnectorContract } from './connector-contract.js';
 import { CONTRACT_DOCUMENTS } from './contract-documents.js';
@@ -23,7 +23,11 @@ defineConnectorContract('confluence', async () => {
     spaces: [{ id: 1, key: 'DOCS', name: 'Docs', type: 'global' }],
   });
   const config = confluenceFactory.configSchema.parse({
-    name: 'contract-confluence', kind: 'confluence', url: double.baseUrl, email: 'bot@example.com', api_token: 'token',
+    name: 'contract-confluence',
+    kind: 'confluence',
+    url: double.baseUrl,
+    email: 'bot@example.com',
+    api_token: 'token',
   });
   const connector = confluenceFactory.create(config, { logger: silentLogger, dataDir: '.', env: {} });
   return { connector, teardown: () => double.close() };

@@ -1,8 +1,8 @@
 // The one contract suite every connector passes: `defineConnectorContract(name, setup)`.
 // A setup makes CONTRACT_DOCUMENTS searchable in a fresh source and returns the connector.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connector, SourceHit } from '../../connectors/types.js';
-import { SOURCE_NAME_PATTERN } from '../../connectors/source-config.js';
+import type { Connector, SourceHit } from '../../connectors/contract/types.js';
+import { SOURCE_NAME_PATTERN } from '../../connectors/contract/source-config.js';
 import { CONTRACT_DOCUMENTS, HOSTILE_QUERIES } from './contract-documents.js';
 
 export interface ContractSubject {
@@ -53,13 +53,10 @@ export function defineConnectorContract(name: string, setup: () => Promise<Contr
       if (health.documentCount !== null) expect(health.documentCount).toBeGreaterThanOrEqual(CONTRACT_DOCUMENTS.length);
     });
 
-    it.each(CONTRACT_DOCUMENTS.map((doc) => [doc.distinctive, doc.title] as const))(
-      'finds the document about "%s" first',
-      async (term, title) => {
-        const hits = await search(connector, term);
-        expect(hits[0]?.title).toBe(title);
-      },
-    );
+    it.each(CONTRACT_DOCUMENTS.map((doc) => [doc.distinctive, doc.title] as const))('finds the document about "%s" first', async (term, title) => {
+      const hits = await search(connector, term);
+      expect(hits[0]?.title).toBe(title);
+    });
 
     it('returns well-formed hits, best first, at most `limit`', async () => {
       const hits = await search(connector, 'basalt kayak apricot cryostat moraine portafilter', 3);

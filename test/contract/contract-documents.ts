@@ -1,6 +1,6 @@
 // The documents every connector's contract setup must make searchable (via ingest, files, import…).
 // Each has a distinctive vocabulary so that expectations hold on any reasonable ranking.
-import type { IngestDocument } from '../../connectors/types.js';
+import type { IngestDocument } from '../../connectors/contract/types.js';
 
 export const CONTRACT_DOCUMENTS: ReadonlyArray<IngestDocument & { updatedAt: string; url: string; distinctive: string }> = [
   {

@@ -2,7 +2,7 @@
 // to the faithful double (as 8.x and as 9.x), to ELASTICSEARCH_URL when set, and to real clusters
 // in containers where a container runtime exists. Documents go in through the connector's ingest.
 import { afterAll, beforeAll } from 'vitest';
-import type { Connector } from '../../connectors/types.js';
+import type { Connector } from '../../connectors/contract/types.js';
 import { startElasticsearchDouble, type DoubleFlavor } from '../doubles/elasticsearch/server.js';
 import { fromArray, makeConnector } from '../integration/elasticsearch/harness.js';
 import {

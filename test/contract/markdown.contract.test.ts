@@ -2,7 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { markdownFactory } from '../../connectors/wiki/markdown/index.js';
+import { markdownFactory } from '../../connectors/markdown/index.js';
 import { defineConnectorContract } from './connector-contract.js';
 import { CONTRACT_DOCUMENTS } from './contract-documents.js';
 

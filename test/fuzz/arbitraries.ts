@@ -87,7 +87,15 @@ export const toWellFormed = (text: string): string => text.replace(LONE_SURROGAT
  */
 export function hostileQueryArb(options: { wellFormed?: boolean } = {}): fc.Arbitrary<string> {
   return fc
-    .array(fc.oneof({ weight: 3, arbitrary: word }, { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_FRAGMENTS) }, { weight: 2, arbitrary: fc.constantFrom(...UNICODE_EDGES) }, { weight: 1, arbitrary: codeUnits(12) }), { minLength: 1, maxLength: 8 })
+    .array(
+      fc.oneof(
+        { weight: 3, arbitrary: word },
+        { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_FRAGMENTS) },
+        { weight: 2, arbitrary: fc.constantFrom(...UNICODE_EDGES) },
+        { weight: 1, arbitrary: codeUnits(12) },
+      ),
+      { minLength: 1, maxLength: 8 },
+    )
     .map((parts) => parts.join(' ').slice(0, 1000))
     .map((query) => (options.wellFormed ? toWellFormed(query) : query))
     .filter((query) => query.trim().length > 0);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresFactory } from '../../connectors/postgres/index.js';
-import type { Connector, IngestDocument } from '../../connectors/types.js';
+import type { Connector, IngestDocument } from '../../connectors/contract/types.js';
 import { searchDocumentsOutput } from '../../src/tools/schemas.js';
 import { startElasticsearchDouble, type ElasticsearchDouble } from '../doubles/elasticsearch/server.js';
 import { startConfluenceDouble, type ConfluenceDouble } from '../integration/wiki/confluence-double.js';
@@ -54,7 +54,12 @@ describe('hostile queries against the real connectors', () => {
 
   async function callTool(name: string, args: unknown) {
     const started = performance.now();
-    const response = await built.dispatcher.handle(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args } })), {}, CALLER, signal);
+    const response = await built.dispatcher.handle(
+      Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args } })),
+      {},
+      CALLER,
+      signal,
+    );
     const message = expectWellFormed(response);
     expect(message?.error).toBeUndefined();
     return { result: message!.result as { isError: boolean; content: Array<{ text: string }>; structuredContent?: any }, tookMs: performance.now() - started };
@@ -79,14 +84,18 @@ describe('hostile queries against the real connectors', () => {
   }, 60_000);
 
   it('answers arbitrary hostile queries from every source', async () => {
-    await fc.assert(fc.asyncProperty(hostileQueryArb({ wellFormed: true }), (query) => expectEverySourceAnswers(query)), { numRuns: 150 });
+    await fc.assert(
+      fc.asyncProperty(hostileQueryArb({ wellFormed: true }), (query) => expectEverySourceAnswers(query)),
+      { numRuns: 150 },
+    );
   }, 120_000);
 
   // Found by this suite: PGlite failed such queries with SQLSTATE 22021, a source error that
   // counted toward the breaker. The tool layer now replaces lone surrogates with U+FFFD.
   it('answers queries with lone surrogates from every source', async () => {
     // Found by this suite: PGlite answers "invalid byte sequence for encoding UTF8" for these.
-    for (const query of ['\u202eevil\u202c vacation \uda2d password 👨‍👩‍👧‍👦', '[[Special:AllPages]] 䝡谵\ude78緗씽㣆肢']) await expectEverySourceAnswers(query);
+    for (const query of ['\u202eevil\u202c vacation \uda2d password 👨‍👩‍👧‍👦', '[[Special:AllPages]] 䝡谵\ude78緗씽㣆肢'])
+      await expectEverySourceAnswers(query);
   });
 
   it('still finds real documents when the query carries hostile syntax around real words', async () => {
@@ -99,14 +108,20 @@ describe('hostile queries against the real connectors', () => {
     const edges = UNICODE_EDGES.filter((edge) => !hasLoneSurrogate(edge));
     const nativeId = fc.oneof(
       fc.constantFrom(...HOSTILE_FRAGMENTS, ...edges, '../../etc/passwd', '../x', '/', '%2e%2e%2f', 'hb-1', 'es-deploy', '65602', 'deploy/deploy-runbook.md'),
-      codeUnits(30).map(toWellFormed).filter((id) => id !== '.' && id !== '..'),
+      codeUnits(30)
+        .map(toWellFormed)
+        .filter((id) => id !== '.' && id !== '..'),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...SOURCES), nativeId.filter((id) => id.length > 0), async (source, id) => {
-        const { result, tookMs } = await callTool('get_document', { document_id: `${source}:${id}`.slice(0, 2048) });
-        expect(tookMs).toBeLessThan(5000);
-        if (result.isError) expect(result.content[0]!.text, `${source}:${JSON.stringify(id)}`).toMatch(/^(?:NOT_FOUND|INVALID_ARGUMENT): /);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...SOURCES),
+        nativeId.filter((id) => id.length > 0),
+        async (source, id) => {
+          const { result, tookMs } = await callTool('get_document', { document_id: `${source}:${id}`.slice(0, 2048) });
+          expect(tookMs).toBeLessThan(5000);
+          if (result.isError) expect(result.content[0]!.text, `${source}:${JSON.stringify(id)}`).toMatch(/^(?:NOT_FOUND|INVALID_ARGUMENT): /);
+        },
+      ),
       { numRuns: 150 },
     );
   }, 120_000);

@@ -15,11 +15,38 @@ const printable = (max: number) => fc.string({ unit: 'grapheme-ascii', maxLength
 const requestArb = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
   path: fc.oneof(
-    fc.constantFrom('/mcp', '/mcp/', '/MCP', '/mcp?x=1', '/mcp#frag', '/healthz', '/readyz', '/metrics', '/', '/status.json', '/status/app.js', '/%00', '/..%2f..%2fetc%2fpasswd', '//mcp', '/mcp%20', '/\u00e9'),
+    fc.constantFrom(
+      '/mcp',
+      '/mcp/',
+      '/MCP',
+      '/mcp?x=1',
+      '/mcp#frag',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/',
+      '/status.json',
+      '/status/app.js',
+      '/%00',
+      '/..%2f..%2fetc%2fpasswd',
+      '//mcp',
+      '/mcp%20',
+      '/\u00e9',
+    ),
     printable(30).map((s) => `/${encodeURI(s)}`),
   ),
   contentType: fc.oneof(
-    fc.constantFrom('application/json', 'application/json; charset=utf-16', 'APPLICATION/JSON', 'application/vnd.api+json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', ''),
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-16',
+      'APPLICATION/JSON',
+      'application/vnd.api+json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+      '',
+    ),
     printable(40),
   ),
   accept: fc.constantFrom(undefined, 'application/json', 'text/event-stream', 'application/json, text/event-stream', '*/*', 'text/html'),
@@ -29,7 +56,17 @@ const requestArb = fc.record({
     fc.constant(''),
     fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
     codeUnits(100).map((s) => Buffer.from(s, 'utf8')),
-    fc.record({ jsonrpc: fc.constantFrom('2.0', '1.0'), id: fc.oneof(fc.integer(), fc.string({ maxLength: 20 })), method: fc.constantFrom('tools/call', 'tools/list', 'ping', 'initialize', 'x'), params: fc.record({ name: fc.constantFrom('search_documents', 'get_document', 'list_sources'), arguments: fc.dictionary(fc.constantFrom('query', 'document_id', 'limit', 'sources', 'extra'), nastyValue, { maxKeys: 3 }) }) }).map((v) => Buffer.from(JSON.stringify(v))),
+    fc
+      .record({
+        jsonrpc: fc.constantFrom('2.0', '1.0'),
+        id: fc.oneof(fc.integer(), fc.string({ maxLength: 20 })),
+        method: fc.constantFrom('tools/call', 'tools/list', 'ping', 'initialize', 'x'),
+        params: fc.record({
+          name: fc.constantFrom('search_documents', 'get_document', 'list_sources'),
+          arguments: fc.dictionary(fc.constantFrom('query', 'document_id', 'limit', 'sources', 'extra'), nastyValue, { maxKeys: 3 }),
+        }),
+      })
+      .map((v) => Buffer.from(JSON.stringify(v))),
   ),
 });
 
@@ -62,7 +99,8 @@ describe('the HTTP edge under fuzzing', () => {
     let federation: AssembledService['federation'] | null = null;
     service = await startAssembledService({
       sources: scriptedSources(),
-      extraRoutes: (router, helpers) => mountStatusPage(router, helpers, { recorder, listSources: (caller, signal) => federation!.listSources(caller, signal) }),
+      extraRoutes: (router, helpers) =>
+        mountStatusPage(router, helpers, { recorder, listSources: (caller, signal) => federation!.listSources(caller, signal) }),
     });
     federation = service.federation;
   });

@@ -7,7 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { codeUnits, deeplyNested, nastyValue, UNICODE_EDGES } from './arbitraries.js';
 import { buildDispatcher, CALLER, expectWellFormed, signal, unexpectedFailures } from './rpc-checks.js';
 
-const METHODS = ['initialize', 'ping', 'tools/list', 'tools/call', 'server/discover', 'prompts/list', 'resources/list', 'resources/read', 'resources/templates/list', 'logging/setLevel', 'completion/complete', 'notifications/initialized', ''];
+const METHODS = [
+  'initialize',
+  'ping',
+  'tools/list',
+  'tools/call',
+  'server/discover',
+  'prompts/list',
+  'resources/list',
+  'resources/read',
+  'resources/templates/list',
+  'logging/setLevel',
+  'completion/complete',
+  'notifications/initialized',
+  '',
+];
 const VERSIONS = ['2025-06-18', '2025-11-25', '2026-07-28', '1999-01-01', '', 'x'.repeat(300)];
 const validId = fc.oneof(fc.integer(), fc.string({ maxLength: 256 }));
 const anyId = fc.oneof(validId, fc.constantFrom(null, true, 1.5, Number.NaN, [], {}, 'x'.repeat(300)), fc.constant(undefined));
@@ -23,11 +37,18 @@ async function dispatch(body: string | Buffer, headers: Record<string, string> =
 describe('JSON-RPC layer under fuzzing', () => {
   it('answers arbitrary bytes and arbitrary JSON with a well-formed error or result', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)), codeUnits(200), fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify(v))), async (body) => {
-        const { response, tookMs } = await dispatch(body);
-        expectWellFormed(response);
-        expect(tookMs).toBeLessThan(1000);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+          codeUnits(200),
+          fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify(v)),
+        ),
+        async (body) => {
+          const { response, tookMs } = await dispatch(body);
+          expectWellFormed(response);
+          expect(tookMs).toBeLessThan(1000);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -35,12 +56,30 @@ describe('JSON-RPC layer under fuzzing', () => {
   it('answers near-valid requests of either era with their own id, whatever the params and headers', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ id: anyId, method: fc.oneof(fc.constantFrom(...METHODS), codeUnits(30)), params: fc.oneof(nastyValue, fc.dictionary(fc.string({ maxLength: 10 }), nastyValue, { maxKeys: 4 })), modern: fc.boolean(), version: fc.constantFrom(...VERSIONS), name: fc.oneof(fc.constantFrom('search_documents', 'get_document', 'list_sources'), codeUnits(10)) }),
+        fc.record({
+          id: anyId,
+          method: fc.oneof(fc.constantFrom(...METHODS), codeUnits(30)),
+          params: fc.oneof(nastyValue, fc.dictionary(fc.string({ maxLength: 10 }), nastyValue, { maxKeys: 4 })),
+          modern: fc.boolean(),
+          version: fc.constantFrom(...VERSIONS),
+          name: fc.oneof(fc.constantFrom('search_documents', 'get_document', 'list_sources'), codeUnits(10)),
+        }),
         async ({ id, method, params, modern, version, name }) => {
-          const meta = modern ? { 'io.modelcontextprotocol/protocolVersion': version, 'io.modelcontextprotocol/clientCapabilities': params, 'io.modelcontextprotocol/clientInfo': { name: 'fuzz', version: '1' } } : undefined;
-          const withMeta = params !== null && typeof params === 'object' && !Array.isArray(params) ? { ...(params as object), name, ...(meta ? { _meta: meta } : {}) } : params;
+          const meta = modern
+            ? {
+                'io.modelcontextprotocol/protocolVersion': version,
+                'io.modelcontextprotocol/clientCapabilities': params,
+                'io.modelcontextprotocol/clientInfo': { name: 'fuzz', version: '1' },
+              }
+            : undefined;
+          const withMeta =
+            params !== null && typeof params === 'object' && !Array.isArray(params)
+              ? { ...(params as object), name, ...(meta ? { _meta: meta } : {}) }
+              : params;
           const request = { jsonrpc: '2.0', ...(id === undefined ? {} : { id }), method, params: withMeta };
-          const headers: Record<string, string> = modern ? { 'mcp-protocol-version': version, 'mcp-method': method.replace(/[^\x20-\x7e]/g, '?'), 'mcp-name': name.replace(/[^\x20-\x7e]/g, '?') } : {};
+          const headers: Record<string, string> = modern
+            ? { 'mcp-protocol-version': version, 'mcp-method': method.replace(/[^\x20-\x7e]/g, '?'), 'mcp-name': name.replace(/[^\x20-\x7e]/g, '?') }
+            : {};
           const { response, tookMs } = await dispatch(JSON.stringify(request), headers);
           const message = expectWellFormed(response);
           expect(tookMs).toBeLessThan(2000);

@@ -43,7 +43,12 @@ export function expectWellFormed(response: McpHttpResponse): JsonRpcAnswer | nul
 
 export function scriptedSources(): FederatedSource[] {
   const docs = (prefix: string) =>
-    Array.from({ length: 6 }, (_, i) => ({ id: `${prefix}-${i}`, title: `${prefix} deploy note ${i}`, text: `How to deploy and roll back, part ${i}.`, url: `https://docs.example.com/${prefix}/${i}` }));
+    Array.from({ length: 6 }, (_, i) => ({
+      id: `${prefix}-${i}`,
+      title: `${prefix} deploy note ${i}`,
+      text: `How to deploy and roll back, part ${i}.`,
+      url: `https://docs.example.com/${prefix}/${i}`,
+    }));
   return ['handbook', 'runbooks'].map((name) => ({
     connector: new ScriptedConnector({ name, ranking: 'match', documents: docs(name) }),
     config: { weight: 1, timeout_ms: 1000, max_concurrency: 16 },
@@ -62,5 +67,8 @@ export const signal = (): AbortSignal => never;
 
 /** Lines logged as unexpected failures (a fuzz input that reached a code path nobody planned). */
 export function unexpectedFailures(logs: CapturedLogs): string[] {
-  return logs.records().filter((r) => r.level >= 50).map((r) => `${r.msg}: ${JSON.stringify(r.err ?? '').slice(0, 300)}`);
+  return logs
+    .records()
+    .filter((r) => r.level >= 50)
+    .map((r) => `${r.msg}: ${JSON.stringify(r.err ?? '').slice(0, 300)}`);
 }

@@ -13,7 +13,12 @@ let nextId = 1;
 
 async function callTool(name: string, args: unknown) {
   const started = performance.now();
-  const response = await dispatcher.handle(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args } })), {}, CALLER, signal);
+  const response = await dispatcher.handle(
+    Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args } })),
+    {},
+    CALLER,
+    signal,
+  );
   const tookMs = performance.now() - started;
   const message = expectWellFormed(response);
   expect(message?.error, JSON.stringify(message?.error)).toBeUndefined();
@@ -29,21 +34,36 @@ const TOOLS: Record<string, { base: Record<string, unknown>; invalid: Record<str
   search_documents: {
     base: { query: 'deploy' },
     invalid: {
-      query: fc.oneof(wrongTypes, fc.constantFrom('', '   ', '\t\n'), fc.integer({ min: 1001, max: 5000 }).map((n) => 'q'.repeat(n)), hugeString),
+      query: fc.oneof(
+        wrongTypes,
+        fc.constantFrom('', '   ', '\t\n'),
+        fc.integer({ min: 1001, max: 5000 }).map((n) => 'q'.repeat(n)),
+        hugeString,
+      ),
       limit: fc.oneof(fc.constantFrom<unknown>(null, true, '10', [], {}, 0, 51, -1, 1.5, 1e308), fc.integer({ min: 51 }), fc.integer({ max: 0 })),
       sources: fc.oneof(
         fc.constantFrom<unknown>('handbook', 1, null, {}, [], [1], [null], ['Bad Name'], ['x'.repeat(40)], ['../etc'], ['handbook;drop']),
         fc.array(fc.constant('handbook'), { minLength: 51, maxLength: 60 }),
         fc.constantFrom(...UNICODE_EDGES).map((edge) => [edge]),
       ),
-      updated_after: fc.oneof(fc.constantFrom<unknown>(123, null, [], {}, '', 'yesterday', '2025-13-45T00:00:00Z', '2025-01-01', 'T00:00:00Z', '2025-01-01T25:00:00Z'), codeUnits(12).filter((s) => !/^\d{4}-/.test(s))),
-      cursor: fc.oneof(fc.constantFrom<unknown>('', 5, null, [], {}), fc.integer({ min: 2001, max: 4000 }).map((n) => 'c'.repeat(n))),
+      updated_after: fc.oneof(
+        fc.constantFrom<unknown>(123, null, [], {}, '', 'yesterday', '2025-13-45T00:00:00Z', '2025-01-01', 'T00:00:00Z', '2025-01-01T25:00:00Z'),
+        codeUnits(12).filter((s) => !/^\d{4}-/.test(s)),
+      ),
+      cursor: fc.oneof(
+        fc.constantFrom<unknown>('', 5, null, [], {}),
+        fc.integer({ min: 2001, max: 4000 }).map((n) => 'c'.repeat(n)),
+      ),
     },
   },
   get_document: {
     base: { document_id: 'handbook:handbook-1' },
     invalid: {
-      document_id: fc.oneof(wrongTypes, fc.constantFrom('', 'ab'), fc.integer({ min: 2049, max: 5000 }).map((n) => `handbook:${'d'.repeat(n)}`)),
+      document_id: fc.oneof(
+        wrongTypes,
+        fc.constantFrom('', 'ab'),
+        fc.integer({ min: 2049, max: 5000 }).map((n) => `handbook:${'d'.repeat(n)}`),
+      ),
       max_chars: fc.oneof(fc.constantFrom<unknown>(null, '5', [], 0, -5, 1.5, 1_000_001, 1e308), fc.integer({ min: 1_000_001 })),
       offset: fc.oneof(fc.constantFrom<unknown>(null, 'a', [], {}, -1, 0.5), fc.integer({ max: -1 })),
     },
@@ -71,12 +91,16 @@ describe('tool inputs under fuzzing', () => {
     it(`${tool}: an unknown field is a tool error naming it`, async () => {
       const known = new Set([...Object.keys(base), ...Object.keys(invalid)]);
       await fc.assert(
-        fc.asyncProperty(fc.stringMatching(/^[a-z_][a-z0-9_]{0,15}$/).filter((key) => !known.has(key) && key !== '__proto__'), nastyValue, async (key, value) => {
-          const result = await callTool(tool, { ...base, [key]: value });
-          expect(result.isError).toBe(true);
-          expect(result.content[0]!.text).toMatch(/^INVALID_ARGUMENT: /);
-          expect(result.content[0]!.text).toContain(key);
-        }),
+        fc.asyncProperty(
+          fc.stringMatching(/^[a-z_][a-z0-9_]{0,15}$/).filter((key) => !known.has(key) && key !== '__proto__'),
+          nastyValue,
+          async (key, value) => {
+            const result = await callTool(tool, { ...base, [key]: value });
+            expect(result.isError).toBe(true);
+            expect(result.content[0]!.text).toMatch(/^INVALID_ARGUMENT: /);
+            expect(result.content[0]!.text).toContain(key);
+          },
+        ),
         { numRuns: 60 },
       );
     });
@@ -92,11 +116,18 @@ describe('tool inputs under fuzzing', () => {
 
   it('search_documents: a forged or foreign cursor is a clear INVALID_CURSOR error', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.base64String({ minLength: 4, maxLength: 300 }), codeUnits(50).filter((s) => s.length > 0)), async (cursor) => {
-        const result = await callTool('search_documents', { query: 'deploy', cursor });
-        expect(result.isError).toBe(true);
-        expect(result.content[0]!.text).toMatch(/^INVALID_CURSOR: |^INVALID_ARGUMENT: .*cursor/);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 200 }),
+          fc.base64String({ minLength: 4, maxLength: 300 }),
+          codeUnits(50).filter((s) => s.length > 0),
+        ),
+        async (cursor) => {
+          const result = await callTool('search_documents', { query: 'deploy', cursor });
+          expect(result.isError).toBe(true);
+          expect(result.content[0]!.text).toMatch(/^INVALID_CURSOR: |^INVALID_ARGUMENT: .*cursor/);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -108,7 +139,10 @@ describe('tool inputs under fuzzing', () => {
           query: hostileQuery,
           limit: fc.integer({ min: 1, max: 50 }),
           sources: fc.option(fc.subarray(['handbook', 'runbooks'], { minLength: 1 }), { nil: undefined }),
-          updated_after: fc.option(fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), { nil: undefined }),
+          updated_after: fc.option(
+            fc.date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+            { nil: undefined },
+          ),
         }),
         async (input) => {
           const args = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
@@ -116,7 +150,9 @@ describe('tool inputs under fuzzing', () => {
           expect(result.isError, result.content[0]?.text).toBe(false);
           const parsed = searchDocumentsOutput.safeParse(result.structuredContent);
           expect(parsed.success).toBe(true);
-          expect((result.structuredContent as { sources: Array<{ status: string }> }).sources.every((s) => s.status === 'ok' || s.status === 'skipped')).toBe(true);
+          expect((result.structuredContent as { sources: Array<{ status: string }> }).sources.every((s) => s.status === 'ok' || s.status === 'skipped')).toBe(
+            true,
+          );
         },
       ),
       { numRuns: 200 },
@@ -125,11 +161,16 @@ describe('tool inputs under fuzzing', () => {
 
   it('get_document and list_sources: valid input is answered with output matching their outputSchemas', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), async (n, maxChars, offset) => {
-        const result = await callTool('get_document', { document_id: `runbooks:runbooks-${n}`, max_chars: maxChars, offset });
-        expect(result.isError, result.content[0]?.text).toBe(false);
-        expect(getDocumentOutput.safeParse(result.structuredContent).success).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        async (n, maxChars, offset) => {
+          const result = await callTool('get_document', { document_id: `runbooks:runbooks-${n}`, max_chars: maxChars, offset });
+          expect(result.isError, result.content[0]?.text).toBe(false);
+          expect(getDocumentOutput.safeParse(result.structuredContent).success).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
     const listed = await callTool('list_sources', {});

@@ -1,5 +1,5 @@
 // A SearchService double for edge tests: fixed answers, records the caller and the signal it got.
-import { KnowledgeError } from '../../src/errors.js';
+import { KnowledgeError } from '../../connectors/contract/errors.js';
 import type { Caller, DocumentOutput, GetDocumentInput, SearchInput, SearchOutput, SearchService, SourceInfo } from '../../src/federation/types.js';
 
 export interface FakeSearchService extends SearchService {

@@ -21,7 +21,14 @@ export interface SpawnedServer {
 export async function spawnServer(options: { config?: unknown; env?: Record<string, string> } = {}): Promise<SpawnedServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmcp-spawn-'));
   const port = await freePort();
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info', ...options.env };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: path.join(dir, 'data'),
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
   if (options.config !== undefined) {
     const configFile = path.join(dir, 'knowledge-mcp.config.json');
     writeFileSync(configFile, JSON.stringify(options.config));

@@ -35,7 +35,11 @@ export async function startTestApp(options: TestAppOptions): Promise<RunningServ
   return startServer(app, { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 2000 }, logger);
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any; text: string }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: any; text: string }> {
   const response = await fetch(`${url}/mcp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

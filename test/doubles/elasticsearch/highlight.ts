@@ -21,7 +21,7 @@ export interface HighlightSpec extends FieldOptions {
 
 export function highlightDoc(index: DoubleIndex, doc: StoredDoc, spec: HighlightSpec, clauses: TextClause[]): Record<string, string[]> | undefined {
   const out: Record<string, string[]> = {};
-  const fields = Array.isArray(spec.fields) ? Object.assign({}, ...spec.fields) : spec.fields ?? {};
+  const fields = Array.isArray(spec.fields) ? Object.assign({}, ...spec.fields) : (spec.fields ?? {});
   for (const [field, own] of Object.entries(fields as Record<string, FieldOptions>)) {
     const options = { ...spec, ...own };
     const text = fieldString(index, doc.source, field);

@@ -22,9 +22,7 @@ export function checkMediaTypes(
   const allowed = (version: number): boolean => version === major || version === major - 1;
   const acceptVersion = compatibleVersion(accept);
   if (acceptVersion !== null && !allowed(acceptVersion)) {
-    return mediaTypeHeader(
-      `Accept version must be either version ${major} or ${major - 1}, but found ${acceptVersion}. Accept=${accept ?? ''}`,
-    );
+    return mediaTypeHeader(`Accept version must be either version ${major} or ${major - 1}, but found ${acceptVersion}. Accept=${accept ?? ''}`);
   }
   if (!hasBody) return null;
   if (contentType !== undefined && !/json|ndjson/i.test(contentType)) {

@@ -48,7 +48,12 @@ function expandFields(index: DoubleIndex, specs: string[]): Array<{ field: strin
       out.push({ field: name, boost });
       continue;
     }
-    const pattern = new RegExp(`^${name.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const pattern = new RegExp(
+      `^${name
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
     for (const field of textFieldPaths(index)) if (pattern.test(field)) out.push({ field, boost });
   }
   return out;
@@ -79,7 +84,7 @@ export function compileQuery(query: unknown, clauses: TextClause[]): Matcher {
   if (query === undefined) return () => 1;
   const [type, body] = single(query, 'query');
   const spec = (typeof body === 'object' && body !== null ? body : {}) as Json;
-  const boost = typeof spec['boost'] === 'number' ? spec['boost'] : 1;
+  const boost = typeof spec.boost === 'number' ? spec.boost : 1;
   switch (type) {
     case 'match_all':
       return () => boost;
@@ -88,9 +93,9 @@ export function compileQuery(query: unknown, clauses: TextClause[]): Matcher {
     case 'match': {
       const [field, raw] = single(body, 'match');
       const options = (typeof raw === 'object' && raw !== null ? raw : { query: raw }) as Json;
-      const text = String(options['query'] ?? '');
-      const operator = String(options['operator'] ?? 'or').toLowerCase() === 'and' ? 'and' : 'or';
-      const fieldBoost = typeof options['boost'] === 'number' ? options['boost'] : 1;
+      const text = String(options.query ?? '');
+      const operator = String(options.operator ?? 'or').toLowerCase() === 'and' ? 'and' : 'or';
+      const fieldBoost = typeof options.boost === 'number' ? options.boost : 1;
       clauses.push({ fields: [field], text });
       return (index, doc) => {
         const score = matchText(index, doc, field, text, operator);
@@ -104,20 +109,17 @@ export function compileQuery(query: unknown, clauses: TextClause[]): Matcher {
     case 'range':
       return compileRange(body, boost);
     case 'ids': {
-      const values = new Set(list(spec['values']).map(String));
+      const values = new Set(list(spec.values).map(String));
       return (_index, doc) => (values.has(doc.id) ? boost : null);
     }
     case 'term':
     case 'terms': {
       const [field, raw] = single(body, type);
-      const wanted =
-        type === 'terms'
-          ? list(raw).map(String)
-          : [String(typeof raw === 'object' && raw !== null ? (raw as Json)['value'] : raw)];
+      const wanted = type === 'terms' ? list(raw).map(String) : [String(typeof raw === 'object' && raw !== null ? (raw as Json).value : raw)];
       return (index, doc) => (termMatches(index, doc, field, wanted) ? boost : null);
     }
     case 'exists': {
-      const field = String(spec['field'] ?? '');
+      const field = String(spec.field ?? '');
       return (index, doc) => (field === '_id' || fieldString(index, doc.source, field) !== null ? boost : null);
     }
     default:
@@ -136,13 +138,13 @@ function termMatches(index: DoubleIndex, doc: StoredDoc, field: string, wanted: 
 }
 
 function compileMultiMatch(spec: Json, boost: number, clauses: TextClause[]): Matcher {
-  const text = String(spec['query'] ?? '');
-  const type = String(spec['type'] ?? 'best_fields');
+  const text = String(spec.query ?? '');
+  const type = String(spec.type ?? 'best_fields');
   if (type !== 'best_fields' && type !== 'most_fields') throw new QueryError(unsupportedByDouble(`multi_match type [${type}]`));
-  const tieBreaker = typeof spec['tie_breaker'] === 'number' ? spec['tie_breaker'] : 0;
-  const operator = String(spec['operator'] ?? 'or').toLowerCase() === 'and' ? 'and' : 'or';
-  const lenient = spec['lenient'] === true;
-  const specs = list(spec['fields'] ?? ['*']).map(String);
+  const tieBreaker = typeof spec.tie_breaker === 'number' ? spec.tie_breaker : 0;
+  const operator = String(spec.operator ?? 'or').toLowerCase() === 'and' ? 'and' : 'or';
+  const lenient = spec.lenient === true;
+  const specs = list(spec.fields ?? ['*']).map(String);
   clauses.push({ fields: specs.map((field) => field.split('^')[0] ?? field), text });
   return (index, doc) => {
     const scores: number[] = [];
@@ -162,13 +164,12 @@ function compileMultiMatch(spec: Json, boost: number, clauses: TextClause[]): Ma
 }
 
 function compileBool(spec: Json, boost: number, clauses: TextClause[]): Matcher {
-  const must = list(spec['must']).map((q) => compileQuery(q, clauses));
-  const should = list(spec['should']).map((q) => compileQuery(q, clauses));
-  const filter = list(spec['filter']).map((q) => compileQuery(q, []));
-  const mustNot = list(spec['must_not']).map((q) => compileQuery(q, []));
-  const declared = spec['minimum_should_match'];
-  const minimumShould =
-    declared !== undefined ? Number(declared) : must.length === 0 && filter.length === 0 && should.length > 0 ? 1 : 0;
+  const must = list(spec.must).map((q) => compileQuery(q, clauses));
+  const should = list(spec.should).map((q) => compileQuery(q, clauses));
+  const filter = list(spec.filter).map((q) => compileQuery(q, []));
+  const mustNot = list(spec.must_not).map((q) => compileQuery(q, []));
+  const declared = spec.minimum_should_match;
+  const minimumShould = declared !== undefined ? Number(declared) : must.length === 0 && filter.length === 0 && should.length > 0 ? 1 : 0;
   return (index, doc) => {
     let score = 0;
     for (const matcher of must) {
@@ -207,10 +208,10 @@ function compileRange(body: unknown, boost: number): Matcher {
       const other = isDate ? toMillis(bound) : Number(bound);
       return value - other;
     };
-    if (bounds['gte'] !== undefined && !(compare(bounds['gte']) >= 0)) return null;
-    if (bounds['gt'] !== undefined && !(compare(bounds['gt']) > 0)) return null;
-    if (bounds['lte'] !== undefined && !(compare(bounds['lte']) <= 0)) return null;
-    if (bounds['lt'] !== undefined && !(compare(bounds['lt']) < 0)) return null;
+    if (bounds.gte !== undefined && !(compare(bounds.gte) >= 0)) return null;
+    if (bounds.gt !== undefined && !(compare(bounds.gt) > 0)) return null;
+    if (bounds.lte !== undefined && !(compare(bounds.lte) <= 0)) return null;
+    if (bounds.lt !== undefined && !(compare(bounds.lt) < 0)) return null;
     return boost;
   };
 }

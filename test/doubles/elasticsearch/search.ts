@@ -34,12 +34,12 @@ export function search(store: DoubleStore, expression: string | undefined, body:
   for (const key of Object.keys(body)) {
     if (!KNOWN_SEARCH_KEYS.has(key)) return unsupportedByDouble(`the search body key [${key}]`);
   }
-  const sort = body['sort'];
+  const sort = body.sort;
   if (sort !== undefined && JSON.stringify(sort) !== '["_score"]' && JSON.stringify(sort) !== '"_score"') {
     return unsupportedByDouble('sorting other than by _score');
   }
-  const size = Number(body['size'] ?? params.get('size') ?? 10);
-  const from = Number(body['from'] ?? params.get('from') ?? 0);
+  const size = Number(body.size ?? params.get('size') ?? 10);
+  const from = Number(body.from ?? params.get('from') ?? 0);
   if (!Number.isInteger(size) || size < 0 || !Number.isInteger(from) || from < 0) {
     return parsingException('[size] and [from] must be non-negative integers');
   }
@@ -49,7 +49,7 @@ export function search(store: DoubleStore, expression: string | undefined, body:
   const clauses: TextClause[] = [];
   let matches: Scored[];
   try {
-    matches = run(resolved, body['query'], clauses);
+    matches = run(resolved, body.query, clauses);
   } catch (error) {
     if (error instanceof QueryError) return error.error;
     throw error;
@@ -57,19 +57,19 @@ export function search(store: DoubleStore, expression: string | undefined, body:
   // Best first; ties keep index order then insertion order, as one shard's doc ids would.
   const ordered = matches.map((m, i) => ({ ...m, i })).sort((a, b) => b.score - a.score || a.i - b.i);
   const page = ordered.slice(from, from + size);
-  const highlight = body['highlight'] as HighlightSpec | undefined;
+  const highlight = body.highlight as HighlightSpec | undefined;
   const hits = page.map(({ index, doc, score }) => {
     const hit: Json = { _index: index.name, _id: doc.id, _score: score };
-    if (doc.routing !== null) hit['_routing'] = doc.routing;
-    const source = filterSource(doc.source, body['_source']);
-    if (source !== undefined) hit['_source'] = source;
+    if (doc.routing !== null) hit._routing = doc.routing;
+    const source = filterSource(doc.source, body._source);
+    if (source !== undefined) hit._source = source;
     if (highlight !== undefined) {
       const fragments = highlightDoc(index, doc, highlight, clauses);
-      if (fragments !== undefined) hit['highlight'] = fragments;
+      if (fragments !== undefined) hit.highlight = fragments;
     }
     return hit;
   });
-  const total = totalHits(matches.length, body['track_total_hits']);
+  const total = totalHits(matches.length, body.track_total_hits);
   return {
     status: 200,
     body: {
@@ -85,7 +85,7 @@ export function count(store: DoubleStore, expression: string | undefined, body: 
   const resolved = store.resolve(expression);
   if (!Array.isArray(resolved)) return resolved;
   try {
-    const matches = run(resolved, body['query'], []);
+    const matches = run(resolved, body.query, []);
     return {
       status: 200,
       body: { count: matches.length, _shards: { total: resolved.length, successful: resolved.length, skipped: 0, failed: 0 } },
@@ -105,19 +105,30 @@ function totalHits(n: number, track: unknown): { value: number; relation: 'eq' |
 
 function illegalWindow(window: number): EsError {
   const reason = `Result window is too large, from + size must be less than or equal to: [10000] but was [${window}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`;
-  return { status: 400, body: { error: { root_cause: [{ type: 'illegal_argument_exception', reason }], type: 'search_phase_execution_exception', reason: 'all shards failed' }, status: 400 } };
+  return {
+    status: 400,
+    body: {
+      error: { root_cause: [{ type: 'illegal_argument_exception', reason }], type: 'search_phase_execution_exception', reason: 'all shards failed' },
+      status: 400,
+    },
+  };
 }
 
 /** `_source` filtering: true/false, a list of paths, or `{includes, excludes}`; `*` wildcards allowed. */
 export function filterSource(source: Json, spec: unknown): Json | undefined {
   if (spec === undefined || spec === true) return source;
   if (spec === false) return undefined;
-  const includes = Array.isArray(spec) || typeof spec === 'string' ? toList(spec) : toList((spec as Json)['includes']);
-  const excludes = Array.isArray(spec) || typeof spec === 'string' ? [] : toList((spec as Json)['excludes']);
+  const includes = Array.isArray(spec) || typeof spec === 'string' ? toList(spec) : toList((spec as Json).includes);
+  const excludes = Array.isArray(spec) || typeof spec === 'string' ? [] : toList((spec as Json).excludes);
   const out: Json = {};
   const matches = (patterns: string[], path: string): boolean =>
     patterns.some((pattern) => {
-      const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}(\\..*)?$`);
+      const regex = new RegExp(
+        `^${pattern
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}(\\..*)?$`,
+      );
       return regex.test(path);
     });
   for (const key of Object.keys(source)) {

@@ -6,13 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { bulk } from './bulk.js';
-import {
-  allShardsFailed,
-  noHandler,
-  rejectedExecution,
-  resourceAlreadyExists,
-  securityException,
-} from './error-bodies.js';
+import { allShardsFailed, noHandler, rejectedExecution, resourceAlreadyExists, securityException } from './error-bodies.js';
 import { checkMediaTypes, responseContentType } from './media-type.js';
 import { count, filterSource, search } from './search.js';
 import { DoubleStore, type FieldSpec } from './store.js';
@@ -140,7 +134,7 @@ export class ElasticsearchDouble {
     } catch (error) {
       reply = { status: 500, body: { error: { root_cause: [], type: 'exception', reason: String(error) }, status: 500 } };
     }
-    if (this.#delay !== null && this.#delay.when(request)) {
+    if (this.#delay?.when(request)) {
       const wait = this.#delay.ms;
       const gone = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), wait);

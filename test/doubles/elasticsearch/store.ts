@@ -69,7 +69,10 @@ export class DoubleStore {
   readonly indices = new Map<string, DoubleIndex>();
   readonly aliases = new Map<string, Set<string>>();
 
-  createIndex(name: string, body: { mappings?: { properties?: Record<string, FieldSpec> }; settings?: unknown; aliases?: Record<string, unknown> } = {}): DoubleIndex {
+  createIndex(
+    name: string,
+    body: { mappings?: { properties?: Record<string, FieldSpec> }; settings?: unknown; aliases?: Record<string, unknown> } = {},
+  ): DoubleIndex {
     const settings = body.settings as { number_of_shards?: unknown; index?: { number_of_shards?: unknown } } | undefined;
     const shards = Number(settings?.number_of_shards ?? settings?.index?.number_of_shards ?? 1) || 1;
     const index = new DoubleIndex(name, shards);
@@ -111,7 +114,10 @@ export class DoubleStore {
         else names.add(concrete);
       }
     }
-    return [...names].sort().map((name) => this.indices.get(name)).filter((index): index is DoubleIndex => index !== undefined);
+    return [...names]
+      .sort()
+      .map((name) => this.indices.get(name))
+      .filter((index): index is DoubleIndex => index !== undefined);
   }
 
   #match(name: string): string[] | null {

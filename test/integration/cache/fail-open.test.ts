@@ -40,7 +40,7 @@ function runTraffic(shared: SharedState, layer: CacheLayer, workers = 6): Traffi
       const query = `q${(worker + i) % 5}`;
       const started = performance.now();
       try {
-        const decision = await shared.rateLimiter.consume("agent");
+        const decision = await shared.rateLimiter.consume('agent');
         await shared.breakers.get('handbook');
         const result = await layer.cache.getOrCompute(
           `search:${query}`,

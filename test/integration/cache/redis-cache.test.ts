@@ -106,7 +106,13 @@ describe.skipIf(!reachable)('Redis cache across two instances', () => {
     const compute = async () => ({ version });
     await a.cache.getOrCompute('search:cli', compute, opts({ sources: ['runbooks'] }));
     version = 2;
-    const bumped = await bumpSourceGenerations({ redisUrl: SHARED_REDIS_URL, sources: ['runbooks'], logger: silentLogger, signal: AbortSignal.timeout(5000), keyPrefix: prefix });
+    const bumped = await bumpSourceGenerations({
+      redisUrl: SHARED_REDIS_URL,
+      sources: ['runbooks'],
+      logger: silentLogger,
+      signal: AbortSignal.timeout(5000),
+      keyPrefix: prefix,
+    });
     expect(bumped.get('runbooks')).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 60));
     await expect(a.cache.getOrCompute('search:cli', compute, opts({ sources: ['runbooks'] }))).resolves.toMatchObject({ value: { version: 2 }, cached: false });

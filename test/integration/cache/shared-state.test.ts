@@ -26,7 +26,10 @@ describe.skipIf(!reachable)('shared state across two instances', () => {
         keyPrefix: prefix,
         redis: { commandTimeoutMs: 500 },
         breakerPolicy: policy,
-        rateLimits: { defaultPolicy: { points: 3, durationSec: 2 }, perKey: { batch: { points: 1, durationSec: 60 }, trusted: { points: 0, durationSec: 60 } } },
+        rateLimits: {
+          defaultPolicy: { points: 3, durationSec: 2 },
+          perKey: { batch: { points: 1, durationSec: 60 }, trusted: { points: 0, durationSec: 60 } },
+        },
       });
     a = make();
     b = make();

@@ -61,7 +61,7 @@ describe('the compose stack configuration', () => {
     expect(JSON.parse(first)).toMatchObject({ _id: expect.any(String), title: expect.any(String), text: expect.any(String) });
   });
 
-  it('is accepted by the config loader with the app\'s compose environment', (context) => {
+  it("is accepted by the config loader with the app's compose environment", (context) => {
     if (unregistered.length > 0) context.skip(`connector kinds not registered yet: ${unregistered.join(', ')}`);
     const loaded = loadConfig({ env: appEnv, configPath: CONFIG_PATH, cwd: REPO_ROOT, factories: CONNECTOR_FACTORIES });
     expect(loaded.sources.map((source) => source.name).sort()).toEqual(['handbook', 'runbooks', 'search', 'wiki']);

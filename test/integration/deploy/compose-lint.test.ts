@@ -52,18 +52,48 @@ describe('docker-compose.yml', () => {
   });
 
   const mistakes: Array<[string, string | RegExp, string, string]> = [
-    ['a misspelt healthcheck key (schema)', '      interval: 5s\n      timeout: 3s\n      retries: 20\n      start_period: 10s', '      intervall: 5s\n      timeout: 3s\n      retries: 20\n      start_period: 10s', 'must NOT have additional properties "intervall"'],
+    [
+      'a misspelt healthcheck key (schema)',
+      '      interval: 5s\n      timeout: 3s\n      retries: 20\n      start_period: 10s',
+      '      intervall: 5s\n      timeout: 3s\n      retries: 20\n      start_period: 10s',
+      'must NOT have additional properties "intervall"',
+    ],
     ['a bad duration (schema)', 'interval: 5s', 'interval: five seconds', 'must match format "duration"'],
     ['an unknown depends_on condition (schema)', 'condition: service_completed_successfully', 'condition: service_done', 'one of'],
-    ['a service without healthcheck', /    healthcheck:\n      test: \["CMD", "redis-cli", "ping"\]\n      interval: 5s\n      timeout: 3s\n      retries: 20\n/, '', 'services.redis: a long-running service needs a healthcheck'],
-    ['waiting on a service that has no healthcheck', /    healthcheck:\n      test: \["CMD", "redis-cli", "ping"\]\n      interval: 5s\n      timeout: 3s\n      retries: 20\n/, '', 'service_healthy needs a healthcheck on "redis"'],
+    [
+      'a service without healthcheck',
+      / {4}healthcheck:\n {6}test: \["CMD", "redis-cli", "ping"\]\n {6}interval: 5s\n {6}timeout: 3s\n {6}retries: 20\n/,
+      '',
+      'services.redis: a long-running service needs a healthcheck',
+    ],
+    [
+      'waiting on a service that has no healthcheck',
+      / {4}healthcheck:\n {6}test: \["CMD", "redis-cli", "ping"\]\n {6}interval: 5s\n {6}timeout: 3s\n {6}retries: 20\n/,
+      '',
+      'service_healthy needs a healthcheck on "redis"',
+    ],
     ['an unpinned image', 'image: redis:7', 'image: redis', 'pin the image "redis"'],
     ['a port open on every interface', '"127.0.0.1:6380:6379"', '"6380:6379"', 'publish "6380:6379" on 127.0.0.1 only'],
     ['an undeclared named volume', '      - redis-data:/data', '      - cache-data:/data', 'named volume "cache-data" is not declared'],
-    ['a declared volume nobody mounts', 'volumes:\n  postgres-data:', 'volumes:\n  spare-data:\n  postgres-data:', 'volumes.spare-data: declared but no service mounts it'],
-    ['a dependency on a missing service', '      mediawiki-init:\n        condition', '      mediawiki-setup:\n        condition', '"mediawiki-setup" is not a service'],
-    ['a missing required service', /  seed:\n[\s\S]*?restart: "no"\n\n/, '', 'service "seed" is missing'],
-    ['a bind mount of a missing file', './deploy/knowledge-mcp.config.json:/app/deploy/knowledge-mcp.config.json:ro\n    depends_on', './deploy/missing.json:/app/deploy/knowledge-mcp.config.json:ro\n    depends_on', '"./deploy/missing.json" does not exist'],
+    [
+      'a declared volume nobody mounts',
+      'volumes:\n  postgres-data:',
+      'volumes:\n  spare-data:\n  postgres-data:',
+      'volumes.spare-data: declared but no service mounts it',
+    ],
+    [
+      'a dependency on a missing service',
+      '      mediawiki-init:\n        condition',
+      '      mediawiki-setup:\n        condition',
+      '"mediawiki-setup" is not a service',
+    ],
+    ['a missing required service', / {2}seed:\n[\s\S]*?restart: "no"\n\n/, '', 'service "seed" is missing'],
+    [
+      'a bind mount of a missing file',
+      './deploy/knowledge-mcp.config.json:/app/deploy/knowledge-mcp.config.json:ro\n    depends_on',
+      './deploy/missing.json:/app/deploy/knowledge-mcp.config.json:ro\n    depends_on',
+      '"./deploy/missing.json" does not exist',
+    ],
     ['a public HOST without keys', '  API_KEYS: local:local-dev-key-change-me\n', '', 'HOST=0.0.0.0 without API_KEYS'],
   ];
   it.each(mistakes)('catches %s', (_label, from, to, expected) => {
@@ -71,7 +101,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('catches an app that does not wait for a backend to be healthy', () => {
-    const appBlock = /(  app:[\s\S]*?depends_on:\n[\s\S]*?)      redis:\n        condition: service_healthy\n/;
+    const appBlock = /( {2}app:[\s\S]*?depends_on:\n[\s\S]*?) {6}redis:\n {8}condition: service_healthy\n/;
     expect(lint(mutate(compose, appBlock, '$1')).join('\n')).toContain('services.app.depends_on: wait for "redis"');
   });
 

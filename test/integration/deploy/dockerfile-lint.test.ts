@@ -43,7 +43,12 @@ describe('Dockerfile', () => {
     ['demo data left out', 'COPY demo ./demo\n', '', 'COPY demo'],
     ['a COPY of a missing file', 'COPY migrations ./migrations', 'COPY migrationz ./migrations', '"migrationz" does not exist'],
     ['an ENTRYPOINT wrapper', 'STOPSIGNAL SIGTERM', 'STOPSIGNAL SIGTERM\nENTRYPOINT ["sh", "-c"]', 'no ENTRYPOINT'],
-    ['a lower-case instruction (validator)', 'WORKDIR /app\nCOPY package.json package-lock.json ./\n# Scripts', 'workdir /app\nCOPY package.json package-lock.json ./\n# Scripts', 'uppercase'],
+    [
+      'a lower-case instruction (validator)',
+      'WORKDIR /app\nCOPY package.json package-lock.json ./\n# Scripts',
+      'workdir /app\nCOPY package.json package-lock.json ./\n# Scripts',
+      'uppercase',
+    ],
     ['a relative WORKDIR (validator)', 'WORKDIR /app\n# The layout', 'WORKDIR app\n# The layout', 'WORKDIR paths should be absolute'],
   ];
   it.each(mistakes)('catches %s', (_label, from, to, expected) => {
@@ -59,7 +64,16 @@ describe('.dockerignore', () => {
     for (const kept of ['package.json', 'package-lock.json', 'src', 'connectors', 'migrations', 'demo', 'deploy/healthcheck.mjs', '.env.example']) {
       expect(isDockerIgnored(kept, rules), kept).toBe(false);
     }
-    for (const dropped of ['node_modules', 'node_modules/koa/index.js', '.env', '.env.production', '.git/config', 'dist/src/cli.js', 'data/pglite', 'server.pem']) {
+    for (const dropped of [
+      'node_modules',
+      'node_modules/koa/index.js',
+      '.env',
+      '.env.production',
+      '.git/config',
+      'dist/src/cli.js',
+      'data/pglite',
+      'server.pem',
+    ]) {
       expect(isDockerIgnored(dropped, rules), dropped).toBe(true);
     }
   });

@@ -50,10 +50,7 @@ async function waitForHealthy(port: number, deadlineMs: number): Promise<void> {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)),
-  ]);
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms))]);
 }
 
 function mcpCall(port: number, body: object, headers: Record<string, string> = {}): Promise<Response> {
@@ -79,9 +76,16 @@ describe.skipIf(missingBuild)(missingBuild ? `image start command ${SKIP_NOTE}` 
     env = imageEnvironment({ PORT: String(port), DATA_DIR: dataDir, API_KEYS: `deploy:${API_KEY}`, LOG_LEVEL: 'warn' });
     server = startImageCommand(env);
     // The image's first start initialises embedded Postgres for the demo: slow on a loaded machine.
-    await withTimeout(Promise.race([waitForHealthy(port, 90_000), server.exited.then((code) => {
-      throw new Error(`server exited with ${code}: ${server?.output()}`);
-    })]), 95_000, 'start-up');
+    await withTimeout(
+      Promise.race([
+        waitForHealthy(port, 90_000),
+        server.exited.then((code) => {
+          throw new Error(`server exited with ${code}: ${server?.output()}`);
+        }),
+      ]),
+      95_000,
+      'start-up',
+    );
   }, 100_000);
 
   afterAll(() => {
@@ -116,9 +120,7 @@ describe.skipIf(missingBuild)(missingBuild ? `image start command ${SKIP_NOTE}` 
       const response = await mcpCall(port, listTools, headers);
       expect(response.status).toBe(200);
       const message = (await response.json()) as { result: { tools: Array<{ name: string }> } };
-      expect(message.result.tools.map((tool) => tool.name)).toEqual(
-        expect.arrayContaining(['search_documents', 'get_document', 'list_sources']),
-      );
+      expect(message.result.tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['search_documents', 'get_document', 'list_sources']));
     }
   });
 

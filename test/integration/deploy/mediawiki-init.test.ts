@@ -110,42 +110,50 @@ describe.skipIf(!hasMediaWiki)(
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('installs the wiki and imports every runbook, searchable through the Action API', async () => {
-      const first = runInit();
-      expect(first.stderr + first.stdout).toContain('mediawiki-init: done');
-      expect(first.status).toBe(0);
-      expect(first.stdout).toContain(`Done! ${runbookCount()} succeeded, 0 skipped.`);
+    it(
+      'installs the wiki and imports every runbook, searchable through the Action API',
+      async () => {
+        const first = runInit();
+        expect(first.stderr + first.stdout).toContain('mediawiki-init: done');
+        expect(first.status).toBe(0);
+        expect(first.stdout).toContain(`Done! ${runbookCount()} succeeded, 0 skipped.`);
 
-      web = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', DEBIAN_MW], {
-        env: { ...env, MW_CONFIG_FILE: path.join(dataDir, 'LocalSettings.php') },
-        stdio: 'ignore',
-      });
-      const api = `http://127.0.0.1:${port}/api.php`;
-      let body: { query?: { search?: Array<{ title: string }> } } = {};
-      for (let attempt = 0; attempt < 50 && !body.query; attempt += 1) {
-        try {
-          const response = await fetch(`${api}?action=query&list=search&srsearch=certificate&srwhat=text&format=json`);
-          body = (await response.json()) as typeof body;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 200));
+        web = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', DEBIAN_MW], {
+          env: { ...env, MW_CONFIG_FILE: path.join(dataDir, 'LocalSettings.php') },
+          stdio: 'ignore',
+        });
+        const api = `http://127.0.0.1:${port}/api.php`;
+        let body: { query?: { search?: Array<{ title: string }> } } = {};
+        for (let attempt = 0; attempt < 50 && !body.query; attempt += 1) {
+          try {
+            const response = await fetch(`${api}?action=query&list=search&srsearch=certificate&srwhat=text&format=json`);
+            body = (await response.json()) as typeof body;
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
         }
-      }
-      expect(body.query?.search?.map((hit) => hit.title)).toContain('TLS Certificate Rotation Runbook');
+        expect(body.query?.search?.map((hit) => hit.title)).toContain('TLS Certificate Rotation Runbook');
 
-      const page = (await (
-        await fetch(`${api}?action=query&prop=revisions&rvprop=content&rvslots=main&titles=Access%20Request%20Process&format=json&formatversion=2`)
-      ).json()) as { query: { pages: Array<{ revisions: Array<{ slots: { main: { content: string } } }> }> } };
-      const text = page.query.pages[0]?.revisions[0]?.slots.main.content ?? '';
-      expect(text).toMatch(/^== Production access ==$/m);
-      expect(text).not.toContain('title: Access Request Process');
-    }, INSTALL_TIMEOUT_MS);
+        const page = (await (
+          await fetch(`${api}?action=query&prop=revisions&rvprop=content&rvslots=main&titles=Access%20Request%20Process&format=json&formatversion=2`)
+        ).json()) as { query: { pages: Array<{ revisions: Array<{ slots: { main: { content: string } } }> }> } };
+        const text = page.query.pages[0]?.revisions[0]?.slots.main.content ?? '';
+        expect(text).toMatch(/^== Production access ==$/m);
+        expect(text).not.toContain('title: Access Request Process');
+      },
+      INSTALL_TIMEOUT_MS,
+    );
 
-    it('is safe to run again: no re-install, unchanged pages skipped', () => {
-      const again = runInit();
-      expect(again.status).toBe(0);
-      expect(again.stdout).not.toContain('installing MediaWiki');
-      expect(again.stdout).toContain(`Done! 0 succeeded, ${runbookCount()} skipped.`);
-      expect(again.stdout).toContain('runbooks unchanged, search index kept');
-    }, INSTALL_TIMEOUT_MS);
+    it(
+      'is safe to run again: no re-install, unchanged pages skipped',
+      () => {
+        const again = runInit();
+        expect(again.status).toBe(0);
+        expect(again.stdout).not.toContain('installing MediaWiki');
+        expect(again.stdout).toContain(`Done! 0 succeeded, ${runbookCount()} skipped.`);
+        expect(again.stdout).toContain('runbooks unchanged, search index kept');
+      },
+      INSTALL_TIMEOUT_MS,
+    );
   },
 );

@@ -40,15 +40,12 @@ describe('runtime dependencies', () => {
     expect(packageOf('../errors.js')).toBeNull();
   });
 
-  it.skipIf(!hasDist)(
-    hasDist ? 'are all production dependencies for what dist/ imports' : 'skipped: no dist/, run `npm run build` first',
-    () => {
-      const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-      const production = new Set(Object.keys(manifest.dependencies ?? {}));
-      const imported = importedPackages();
-      expect(imported.size).toBeGreaterThan(0);
-      const missing = [...imported].filter(([name]) => !production.has(name)).map(([name, file]) => `${name} (imported by dist/${file})`);
-      expect(missing).toEqual([]);
-    },
-  );
+  it.skipIf(!hasDist)(hasDist ? 'are all production dependencies for what dist/ imports' : 'skipped: no dist/, run `npm run build` first', () => {
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const production = new Set(Object.keys(manifest.dependencies ?? {}));
+    const imported = importedPackages();
+    expect(imported.size).toBeGreaterThan(0);
+    const missing = [...imported].filter(([name]) => !production.has(name)).map(([name, file]) => `${name} (imported by dist/${file})`);
+    expect(missing).toEqual([]);
+  });
 });

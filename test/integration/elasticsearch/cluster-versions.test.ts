@@ -2,7 +2,7 @@
 // (the 9.x client's defaults are refused there), 9.x its defaults, 7.x and OpenSearch a clear error.
 import { Client, errors } from '@elastic/elasticsearch';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KnowledgeError } from '../../../src/errors.js';
+import { KnowledgeError } from '../../../connectors/contract/errors.js';
 import { startElasticsearchDouble, type ElasticsearchDouble } from '../../doubles/elasticsearch/server.js';
 import { fixtureDocuments, fromArray, makeConnector, timeout } from './harness.js';
 
@@ -73,9 +73,7 @@ describe('unsupported servers', () => {
   it('refuses OpenSearch (no x-elastic-product header) by name', async () => {
     double = await startElasticsearchDouble({ flavor: 'opensearch' });
     const connector = makeConnector(double.url);
-    await expect(connector.start(timeout())).rejects.toThrow(
-      'OpenSearch 2.17.1 is not supported; this connector needs Elasticsearch 8.x or 9.x',
-    );
+    await expect(connector.start(timeout())).rejects.toThrow('OpenSearch 2.17.1 is not supported; this connector needs Elasticsearch 8.x or 9.x');
     await connector.close();
   });
 

@@ -1,7 +1,7 @@
 // A busy, slow or locked cluster through the real client: 429/503 become one-line source errors,
 // an abort really cancels the HTTP request, and each auth scheme reaches the cluster as it should.
 import { afterEach, describe, expect, it } from 'vitest';
-import { KnowledgeError, SourceError, isAbortError } from '../../../src/errors.js';
+import { KnowledgeError, SourceError, isAbortError } from '../../../connectors/contract/errors.js';
 import { startElasticsearchDouble, type ElasticsearchDouble } from '../../doubles/elasticsearch/server.js';
 import { makeConnector, timeout } from './harness.js';
 

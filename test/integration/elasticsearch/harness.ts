@@ -2,7 +2,7 @@
 // composition root builds it), a logger that keeps what it is told, and the fixture documents.
 import { readFileSync } from 'node:fs';
 import { elasticsearchFactory } from '../../../connectors/elasticsearch/index.js';
-import type { Connector, IngestDocument } from '../../../connectors/types.js';
+import type { Connector, IngestDocument } from '../../../connectors/contract/types.js';
 
 export interface LogEntry {
   level: string;

@@ -1,7 +1,7 @@
 // Ingest through the client's bulk helper against the double: index creation with an English
 // mapping, batches, per-document failures with reasons, 429 retries, refresh at the end.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KnowledgeError } from '../../../src/errors.js';
+import { KnowledgeError } from '../../../connectors/contract/errors.js';
 import { startElasticsearchDouble, type ElasticsearchDouble } from '../../doubles/elasticsearch/server.js';
 import { fixtureDocuments, fromArray, makeConnector, timeout } from './harness.js';
 

@@ -14,35 +14,37 @@ export interface RealCluster {
 }
 
 /** Images tried when a container runtime exists: one of each supported major. */
-export const CLUSTER_IMAGES = (process.env['ELASTICSEARCH_IMAGES'] ?? 'docker.elastic.co/elasticsearch/elasticsearch:8.19.4,docker.elastic.co/elasticsearch/elasticsearch:9.1.5')
+export const CLUSTER_IMAGES = (
+  process.env.ELASTICSEARCH_IMAGES ?? 'docker.elastic.co/elasticsearch/elasticsearch:8.19.4,docker.elastic.co/elasticsearch/elasticsearch:9.1.5'
+)
   .split(',')
   .map((image) => image.trim())
   .filter(Boolean);
 
 /** Null when a container runtime looks reachable; otherwise the one-line reason to skip. */
 export function containerRuntimeSkipReason(): string | null {
-  if (process.env['DOCKER_HOST']) return null;
+  if (process.env.DOCKER_HOST) return null;
   const sockets = [
     '/var/run/docker.sock',
     path.join(homedir(), '.docker/run/docker.sock'),
     path.join(homedir(), '.docker/desktop/docker.sock'),
-    process.env['XDG_RUNTIME_DIR'] ? path.join(process.env['XDG_RUNTIME_DIR'], 'docker.sock') : '',
-    process.env['XDG_RUNTIME_DIR'] ? path.join(process.env['XDG_RUNTIME_DIR'], 'podman/podman.sock') : '',
+    process.env.XDG_RUNTIME_DIR ? path.join(process.env.XDG_RUNTIME_DIR, 'docker.sock') : '',
+    process.env.XDG_RUNTIME_DIR ? path.join(process.env.XDG_RUNTIME_DIR, 'podman/podman.sock') : '',
   ].filter(Boolean);
   return sockets.some((socket) => existsSync(socket)) ? null : 'no container runtime (no DOCKER_HOST, no docker socket)';
 }
 
 /** The cluster named by ELASTICSEARCH_URL (+ ELASTICSEARCH_API_KEY or _USERNAME/_PASSWORD), if any. */
 export function externalCluster(): RealCluster | null {
-  const url = process.env['ELASTICSEARCH_URL'];
+  const url = process.env.ELASTICSEARCH_URL;
   if (!url) return null;
   const config: Record<string, unknown> = {};
-  if (process.env['ELASTICSEARCH_API_KEY']) config['api_key_env'] = 'ELASTICSEARCH_API_KEY';
-  else if (process.env['ELASTICSEARCH_USERNAME']) {
-    config['username'] = process.env['ELASTICSEARCH_USERNAME'];
-    config['password_env'] = 'ELASTICSEARCH_PASSWORD';
+  if (process.env.ELASTICSEARCH_API_KEY) config.api_key_env = 'ELASTICSEARCH_API_KEY';
+  else if (process.env.ELASTICSEARCH_USERNAME) {
+    config.username = process.env.ELASTICSEARCH_USERNAME;
+    config.password_env = 'ELASTICSEARCH_PASSWORD';
   }
-  if (process.env['ELASTICSEARCH_CA_FINGERPRINT']) config['tls'] = { ca_fingerprint: process.env['ELASTICSEARCH_CA_FINGERPRINT'] };
+  if (process.env.ELASTICSEARCH_CA_FINGERPRINT) config.tls = { ca_fingerprint: process.env.ELASTICSEARCH_CA_FINGERPRINT };
   return { url, config, env: { ...process.env }, stop: async () => {} };
 }
 
@@ -73,12 +75,12 @@ export async function startContainerCluster(image: string): Promise<RealCluster>
 /** Deletes a test index with plain JSON headers (accepted by 8.x and 9.x alike). */
 export async function deleteIndex(cluster: RealCluster, index: string): Promise<void> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const apiKey = cluster.env['ELASTICSEARCH_API_KEY'];
-  const username = cluster.config['username'];
-  if (apiKey) headers['authorization'] = `ApiKey ${apiKey}`;
+  const apiKey = cluster.env.ELASTICSEARCH_API_KEY;
+  const username = cluster.config.username;
+  if (apiKey) headers.authorization = `ApiKey ${apiKey}`;
   else if (typeof username === 'string') {
-    const password = cluster.env['ELASTICSEARCH_PASSWORD'] ?? '';
-    headers['authorization'] = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    const password = cluster.env.ELASTICSEARCH_PASSWORD ?? '';
+    headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
   await fetch(`${cluster.url.replace(/\/$/, '')}/${encodeURIComponent(index)}`, {
     method: 'DELETE',

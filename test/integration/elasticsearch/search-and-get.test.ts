@@ -1,7 +1,7 @@
 // Search and get through the real client against the double: the request bodies the cluster sees,
 // ranking and snippets, filters, aliases, patterns, routing, field detection and missing indices.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SourceError } from '../../../src/errors.js';
+import { SourceError } from '../../../connectors/contract/errors.js';
 import { startElasticsearchDouble, type ElasticsearchDouble } from '../../doubles/elasticsearch/server.js';
 import { fixtureDocuments, fromArray, makeConnector, timeout } from './harness.js';
 
@@ -43,12 +43,12 @@ describe('searching an index filled by ingest', () => {
   it('asks for a bounded page: bool + multi_match, size = limit, no total count, ** highlight tags', async () => {
     await search(connector, 'on-call handover', 4);
     const body = lastSearchBody();
-    expect(body['size']).toBe(4);
-    expect(body['track_total_hits']).toBe(false);
-    expect(body['query'].bool.must[0].multi_match).toMatchObject({ query: 'on-call handover', fields: ['title^2', 'body^1'] });
-    expect(body['highlight']).toMatchObject({ pre_tags: ['**'], post_tags: ['**'] });
-    expect(body['highlight'].fields.body).toMatchObject({ fragment_size: 200, number_of_fragments: 1 });
-    expect(body['_source']).toEqual({ includes: ['title', 'url', 'updated_at'] });
+    expect(body.size).toBe(4);
+    expect(body.track_total_hits).toBe(false);
+    expect(body.query.bool.must[0].multi_match).toMatchObject({ query: 'on-call handover', fields: ['title^2', 'body^1'] });
+    expect(body.highlight).toMatchObject({ pre_tags: ['**'], post_tags: ['**'] });
+    expect(body.highlight.fields.body).toMatchObject({ fragment_size: 200, number_of_fragments: 1 });
+    expect(body._source).toEqual({ includes: ['title', 'url', 'updated_at'] });
   });
 
   it.each(['title:(foo AND', '/.*/', '*', 'body:* OR _id:kb-005', '{"match_all":{}}'])(
@@ -71,7 +71,7 @@ describe('searching an index filled by ingest', () => {
     const after = new Date('2025-01-20T00:00:00Z');
     const hits = await search(connector, 'rotating certificates credentials', 10, after);
     expect(hits.map((h) => h.nativeId)).toEqual(['kb-010']);
-    expect(lastSearchBody()['query'].bool.filter).toEqual([{ range: { updated_at: { gte: '2025-01-20T00:00:00.000Z' } } }]);
+    expect(lastSearchBody().query.bool.filter).toEqual([{ range: { updated_at: { gte: '2025-01-20T00:00:00.000Z' } } }]);
   });
 
   it('returns at most limit hits', async () => {
@@ -142,7 +142,9 @@ describe('indexes as operators have them', () => {
 
   it('uses configured field names over detection, and a custom id field for ids', async () => {
     double = await startElasticsearchDouble();
-    double.seed('wiki', [{ id: 'internal-1', doc_id: 'WIKI-42', heading: 'Badge access', summary: 'Badges open doors.', text: 'Lost badges go to reception.' }]);
+    double.seed('wiki', [
+      { id: 'internal-1', doc_id: 'WIKI-42', heading: 'Badge access', summary: 'Badges open doors.', text: 'Lost badges go to reception.' },
+    ]);
     const connector = makeConnector(double.url, { index: 'wiki', fields: { id: 'doc_id', title: 'heading', body: 'text' } });
     const [hit] = await search(connector, 'reception');
     expect(hit).toMatchObject({ nativeId: 'WIKI-42', title: 'Badge access' });

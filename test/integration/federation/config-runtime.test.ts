@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTOR_FACTORIES } from '../../../connectors/registry.js';
-import { KnowledgeError } from '../../../src/errors.js';
+import { KnowledgeError } from '../../../connectors/contract/errors.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import type { Caller } from '../../../src/federation/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { createMetrics, type Metrics } from '../../../src/metrics.js';
-import { createRuntime, type Runtime } from '../../../src/runtime.js';
+import { createRuntime, type Runtime } from '../../../src/composition/runtime.js';
 
 const doc = (id: string, title: string, text: string) => ({ id, title, text, url: `https://docs.example.com/${id}` });
 
@@ -20,13 +20,19 @@ const CONFIG = {
       name: 'handbook',
       kind: 'scripted',
       ranking: 'match',
-      documents: [doc('leave', 'Parental leave policy', 'Parental leave lasts sixteen weeks.'), doc('deploy', 'Deploy checklist', 'Roll back a deploy with the release tool.')],
+      documents: [
+        doc('leave', 'Parental leave policy', 'Parental leave lasts sixteen weeks.'),
+        doc('deploy', 'Deploy checklist', 'Roll back a deploy with the release tool.'),
+      ],
     },
     {
       name: 'runbooks',
       kind: 'scripted',
       ranking: 'match',
-      documents: [doc('rollback', 'Rollback runbook', 'To roll back a deploy, pin the previous release.'), doc('oncall', 'On-call rota', 'Who is on call this week.')],
+      documents: [
+        doc('rollback', 'Rollback runbook', 'To roll back a deploy, pin the previous release.'),
+        doc('oncall', 'On-call rota', 'Who is on call this week.'),
+      ],
     },
     { name: 'slow', kind: 'scripted', ranking: 'match', delay_ms: 5000, timeout_ms: 120, documents: [doc('late', 'Deploy notes', 'deploy deploy')] },
   ],
@@ -87,7 +93,9 @@ describe('federation built from a config file', () => {
     const found = await runtime.service.search({ query: 'roll back a deploy', limit: 10 }, ci, signal());
     expect(found.results.map((result) => result.source)).toEqual(['handbook']);
     expect(found.sources.map((source) => source.name)).toEqual(['handbook']);
-    const error = await runtime.service.getDocument({ document_id: 'runbooks:rollback', max_chars: 100, offset: 0 }, ci, signal()).catch((caught: unknown) => caught);
+    const error = await runtime.service
+      .getDocument({ document_id: 'runbooks:rollback', max_chars: 100, offset: 0 }, ci, signal())
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(KnowledgeError);
     expect((error as KnowledgeError).message).toBe('unknown source "runbooks"; available sources: handbook');
     expect((await runtime.service.listSources(ci, signal())).map((source) => source.name)).toEqual(['handbook']);

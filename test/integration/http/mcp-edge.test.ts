@@ -47,7 +47,12 @@ describe('POST /mcp without keys (loopback)', () => {
   });
 
   it('runs tools/call and returns structuredContent plus the same JSON as text', async () => {
-    const answer = await postJson(server.url, { jsonrpc: '2.0', id: 'a', method: 'tools/call', params: { name: 'search_documents', arguments: { query: '  remote work ' } } });
+    const answer = await postJson(server.url, {
+      jsonrpc: '2.0',
+      id: 'a',
+      method: 'tools/call',
+      params: { name: 'search_documents', arguments: { query: '  remote work ' } },
+    });
     expect(answer.status).toBe(200);
     const result = answer.json.result;
     expect(result.isError).toBe(false);
@@ -65,14 +70,24 @@ describe('POST /mcp without keys (loopback)', () => {
     });
     expect(init.json.result).toMatchObject({ protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'knowledge-mcp' } });
     expect(init.headers.get('mcp-session-id')).toBeNull();
-    const unknownVersion = await postJson(server.url, { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '1999-01-01', capabilities: {} } });
+    const unknownVersion = await postJson(server.url, {
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '1999-01-01', capabilities: {} },
+    });
     expect(unknownVersion.json.result.protocolVersion).toBe('2025-11-25');
     const ping = await postJson(server.url, { jsonrpc: '2.0', id: 9, method: 'ping' });
     expect(ping.json).toEqual({ jsonrpc: '2.0', id: 9, result: {} });
   });
 
   it('names the field and what was expected for invalid arguments', async () => {
-    const answer = await postJson(server.url, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'x', limit: 500 } } });
+    const answer = await postJson(server.url, {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'search_documents', arguments: { query: 'x', limit: 500 } },
+    });
     expect(answer.json.result.isError).toBe(true);
     expect(answer.json.result.content[0].text).toMatch(/INVALID_ARGUMENT: .*limit.*50/);
     const missing = await postJson(server.url, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'get_document', arguments: {} } });
@@ -80,9 +95,18 @@ describe('POST /mcp without keys (loopback)', () => {
   });
 
   it('shows exposed service errors and hides unexpected ones behind the request id', async () => {
-    const unknown = await postJson(server.url, { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get_document', arguments: { document_id: 'nope:1' } } });
+    const unknown = await postJson(server.url, {
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'get_document', arguments: { document_id: 'nope:1' } },
+    });
     expect(unknown.json.result).toMatchObject({ isError: true, content: [{ text: 'UNKNOWN_SOURCE: no source named "nope"' }] });
-    const exploded = await postJson(server.url, { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'explode' } } }, { 'x-request-id': 'req-77' });
+    const exploded = await postJson(
+      server.url,
+      { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'explode' } } },
+      { 'x-request-id': 'req-77' },
+    );
     expect(exploded.status).toBe(200);
     expect(exploded.text).not.toMatch(/SELECT|exploded|at .*\.ts/);
     expect(exploded.json.result.content[0].text).toBe('internal error (request id req-77)');
@@ -97,7 +121,10 @@ describe('POST /mcp without keys (loopback)', () => {
   it('answers unknown methods with -32601, malformed JSON with -32700, batches with -32600', async () => {
     expect((await postJson(server.url, { jsonrpc: '2.0', id: 7, method: 'completion/complete' })).json.error.code).toBe(-32601);
     expect((await postJson(server.url, { jsonrpc: '2.0', id: 7, method: 'resources/list' })).json.result).toEqual({ resources: [] });
-    expect((await postJson(server.url, { jsonrpc: '2.0', id: 7, method: 'resources/read', params: { uri: 'x://y' } })).json.error).toMatchObject({ code: -32602, data: { uri: 'x://y' } });
+    expect((await postJson(server.url, { jsonrpc: '2.0', id: 7, method: 'resources/read', params: { uri: 'x://y' } })).json.error).toMatchObject({
+      code: -32602,
+      data: { uri: 'x://y' },
+    });
     const malformed = await postJson(server.url, '{"jsonrpc":"2.0",');
     expect(malformed.status).toBe(400);
     expect(malformed.json).toMatchObject({ id: null, error: { code: -32700 } });
@@ -116,7 +143,12 @@ describe('POST /mcp without keys (loopback)', () => {
   });
 
   it('refuses bodies over the limit with 413, other media types with 415', async () => {
-    const big = await postJson(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'x'.repeat(70 * 1024) } } });
+    const big = await postJson(server.url, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'search_documents', arguments: { query: 'x'.repeat(70 * 1024) } },
+    });
     expect(big.status).toBe(413);
     expect(big.json.error.message).toMatch(/larger than/);
     const form = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
@@ -131,10 +163,13 @@ describe('POST /mcp without keys (loopback)', () => {
     const rebound = await new Promise<number>((resolve, reject) => {
       import('node:http').then(({ request }) => {
         const url = new URL(server.url);
-        const req = request({ host: url.hostname, port: url.port, path: '/mcp', method: 'POST', headers: { host: 'evil.example:80', 'content-type': 'application/json' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          { host: url.hostname, port: url.port, path: '/mcp', method: 'POST', headers: { host: 'evil.example:80', 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end('{"jsonrpc":"2.0","id":1,"method":"ping"}');
       }, reject);
@@ -147,7 +182,11 @@ describe('POST /mcp without keys (loopback)', () => {
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
     for (const method of ['DELETE', 'PUT', 'PATCH']) {
-      const answer = await fetch(`${server.url}/mcp`, { method, headers: { 'content-type': 'application/json' }, body: method === 'DELETE' ? undefined : '{}' });
+      const answer = await fetch(`${server.url}/mcp`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'DELETE' ? undefined : '{}',
+      });
       expect(answer.status).toBe(405);
       expect(answer.headers.get('allow')).toBe('POST');
     }
@@ -155,7 +194,11 @@ describe('POST /mcp without keys (loopback)', () => {
 
   it('takes POST /mcp with a trailing slash or a query string like /mcp', async () => {
     for (const path of ['/mcp/', '/mcp?client=test']) {
-      const answer = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping' }) });
+      const answer = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping' }),
+      });
       expect(answer.status).toBe(200);
       expect(await answer.json()).toEqual({ jsonrpc: '2.0', id: 3, result: {} });
     }
@@ -163,7 +206,11 @@ describe('POST /mcp without keys (loopback)', () => {
 
   describe('stateless 2026-07-28 era', () => {
     it('serves server/discover and tools/list with cache hints and server info', async () => {
-      const discover = await postJson(server.url, { jsonrpc: '2.0', id: 201, method: 'server/discover', params: { _meta: modernMeta } }, modernHeaders('server/discover'));
+      const discover = await postJson(
+        server.url,
+        { jsonrpc: '2.0', id: 201, method: 'server/discover', params: { _meta: modernMeta } },
+        modernHeaders('server/discover'),
+      );
       expect(discover.status).toBe(200);
       expect(discover.json.result).toMatchObject({ resultType: 'complete', supportedVersions: [MODERN], capabilities: { tools: {} }, cacheScope: 'public' });
       expect(discover.json.result._meta['io.modelcontextprotocol/serverInfo'].name).toBe('knowledge-mcp');
@@ -219,7 +266,12 @@ describe('POST /mcp with API keys', () => {
   const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
 
   it('refuses a missing or wrong key with 401 and a JSON-RPC body that names no key', async () => {
-    const attempts: Array<Record<string, string>> = [{}, { 'x-api-key': 'wrong-key-0123456789' }, { authorization: 'Bearer nope' }, { authorization: `Basic ${key}` }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { 'x-api-key': 'wrong-key-0123456789' },
+      { authorization: 'Bearer nope' },
+      { authorization: `Basic ${key}` },
+    ];
     for (const headers of attempts) {
       const answer = await postJson(server.url, ping, headers);
       expect(answer.status).toBe(401);

@@ -45,7 +45,10 @@ describe('the official MCP SDK client', () => {
   }
 
   it('negotiates the modern era when asked to auto-detect, the 2025 one otherwise', async () => {
-    for (const [mode, expected] of [['auto', '2026-07-28'], ['legacy', '2025-11-25']] as const) {
+    for (const [mode, expected] of [
+      ['auto', '2026-07-28'],
+      ['legacy', '2025-11-25'],
+    ] as const) {
       const client = await connect({ mode });
       try {
         expect(client.getNegotiatedProtocolVersion()).toBe(expected);

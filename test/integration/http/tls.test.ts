@@ -20,7 +20,27 @@ describe.skipIf(!hasOpenssl)(`HTTPS with TLS_CERT_FILE/TLS_KEY_FILE${hasOpenssl 
     const dir = mkdtempSync(path.join(tmpdir(), 'kmcp-tls-'));
     const certFile = path.join(dir, 'cert.pem');
     const keyFile = path.join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     cert = readFileSync(certFile);
     const logger = createLogger('silent');
     const app = buildApp({
@@ -50,6 +70,6 @@ describe.skipIf(!hasOpenssl)(`HTTPS with TLS_CERT_FILE/TLS_KEY_FILE${hasOpenssl 
   });
 
   it('refuses plain HTTP on the TLS port', async () => {
-    await expect(fetch(server.url.replace('https:', 'http:') + '/healthz')).rejects.toThrow();
+    await expect(fetch(`${server.url.replace('https:', 'http:')}/healthz`)).rejects.toThrow();
   });
 });

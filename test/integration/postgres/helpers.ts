@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { ConnectorContext, IngestDocument } from '../../../connectors/types.js';
+import type { ConnectorContext, IngestDocument } from '../../../connectors/contract/types.js';
 import { postgresFactory, type PostgresSourceConfig } from '../../../connectors/postgres/index.js';
 
 /** The machine's Postgres (DESIGN §9); tests use their own schema in it. */

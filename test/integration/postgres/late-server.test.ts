@@ -13,7 +13,10 @@ function startProxy(port: number): Promise<net.Server> {
   const server = net.createServer((socket) => {
     const upstream = net.connect(5432, '127.0.0.1');
     socket.pipe(upstream).pipe(socket);
-    const close = () => { socket.destroy(); upstream.destroy(); };
+    const close = () => {
+      socket.destroy();
+      upstream.destroy();
+    };
     socket.on('error', close);
     upstream.on('error', close);
   });
@@ -33,7 +36,12 @@ describe.skipIf(skipReason !== null)(`postgres down at start${skipReason ? ` (sk
 
   it('migrates and serves once the server is reachable', async () => {
     const port = await freePort();
-    connector = createPostgresConnector({ name: 'late', url: `postgres://postgres@127.0.0.1:${port}/test`, schema, connect_timeout_ms: 500 }) as PostgresConnector;
+    connector = createPostgresConnector({
+      name: 'late',
+      url: `postgres://postgres@127.0.0.1:${port}/test`,
+      schema,
+      connect_timeout_ms: 500,
+    }) as PostgresConnector;
     await expect(connector.start(signal())).rejects.toThrow();
     expect((await connector.health(signal())).ok).toBe(false);
 

@@ -39,7 +39,13 @@ describe.skipIf(skipReason !== null)(`pg client and migrations${skipReason ? ` (
   });
 
   it('reports an unreachable server as SOURCE_UNAVAILABLE', async () => {
-    const nowhere = createPgClient({ connectionString: 'postgres://postgres@127.0.0.1:1/none', poolSize: 1, statementTimeoutMs: 1000, connectTimeoutMs: 500, logger: quietLogger });
+    const nowhere = createPgClient({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      poolSize: 1,
+      statementTimeoutMs: 1000,
+      connectTimeoutMs: 500,
+      logger: quietLogger,
+    });
     const failure = await nowhere.query('SELECT 1', [], signal()).catch((error: unknown) => error);
     await nowhere.close();
     expect(toSourceError(failure, 'search', quietLogger)).toMatchObject({ code: 'SOURCE_UNAVAILABLE', message: 'postgres is unreachable' });

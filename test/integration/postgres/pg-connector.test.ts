@@ -2,7 +2,7 @@
 // through updates, batches are atomic, search ranks, filters and highlights. Own schema.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connector, IngestDocument } from '../../../connectors/types.js';
+import type { Connector, IngestDocument } from '../../../connectors/contract/types.js';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
 import { readBeirJsonl } from '../../../src/ingest/beir-jsonl.js';
 import { createReadStream } from 'node:fs';
@@ -20,7 +20,9 @@ async function handbook(): Promise<IngestDocument[]> {
 /** Recomputes every statistic from the stored rows; ingest must have kept them identical. */
 async function expectStatsConsistent(schema: string, source: string): Promise<void> {
   const s = `"${schema}"`;
-  const { rows: [totals] } = await sql(
+  const {
+    rows: [totals],
+  } = await sql(
     `SELECT (SELECT count(*)::int FROM ${s}.documents WHERE source = $1) AS docs,
             (SELECT coalesce(sum(length), 0)::int FROM ${s}.documents WHERE source = $1) AS length,
             (SELECT doc_count::int FROM ${s}.source_stats WHERE source = $1) AS stat_docs,
@@ -35,9 +37,9 @@ async function expectStatsConsistent(schema: string, source: string): Promise<vo
     [source],
   );
   expect(wrongDf).toEqual([]);
-  const { rows: [orphans] } = await sql(
-    `SELECT count(*)::int AS n FROM ${s}.postings p LEFT JOIN ${s}.documents d ON d.doc_key = p.doc_key WHERE d.doc_key IS NULL`,
-  );
+  const {
+    rows: [orphans],
+  } = await sql(`SELECT count(*)::int AS n FROM ${s}.postings p LEFT JOIN ${s}.documents d ON d.doc_key = p.doc_key WHERE d.doc_key IS NULL`);
   expect(orphans.n).toBe(0);
 }
 

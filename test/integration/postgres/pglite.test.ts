@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
-import { createPostgresConnector, fromArray, makeTempDir } from './helpers.js';
+import { seedIfEmpty } from '../../../src/composition/seed-source.js';
+import { createPostgresConnector, fromArray, makeTempDir, quietLogger } from './helpers.js';
 
 const HANDBOOK = path.resolve(import.meta.dirname, '../../../demo/handbook/handbook.jsonl');
 // initdb in WebAssembly takes seconds, much longer on a busy machine.
@@ -24,6 +25,7 @@ describe('postgres connector on embedded PGlite', () => {
   it('seeds an empty source on first start and keeps its data across restarts without re-seeding', async () => {
     const first = createPostgresConnector({ name: 'handbook', seed_file: HANDBOOK }, temp.dir) as PostgresConnector;
     await first.start(slow());
+    await seedIfEmpty(first, HANDBOOK, quietLogger, slow());
     try {
       expect(await first.health(slow())).toEqual({ ok: true, documentCount: 21 });
       const hits = await first.search({ query: 'referral bonus for hard-to-fill roles', limit: 3, updatedAfter: null, signal: slow() });
@@ -35,6 +37,7 @@ describe('postgres connector on embedded PGlite', () => {
     }
     const again = createPostgresConnector({ name: 'handbook', seed_file: HANDBOOK }, temp.dir) as PostgresConnector;
     await again.start(slow());
+    await seedIfEmpty(again, HANDBOOK, quietLogger, slow());
     try {
       expect((await again.health(slow())).documentCount).toBe(22);
       expect((await again.get('extra', slow()))?.content).toBe('added after seeding');

@@ -1,7 +1,7 @@
 // The read-only mode over an existing table with a column mapping, on the local server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connector } from '../../../connectors/types.js';
-import { createPostgresConnector, dropSchema, postgresSkipReason, signal, sql, TEST_DATABASE_URL, uniqueSchema } from './helpers.js';
+import type { Connector } from '../../../connectors/contract/types.js';
+import { createPostgresConnector, dropSchema, postgresSkipReason, signal, sql, uniqueSchema } from './helpers.js';
 
 const skipReason = await postgresSkipReason();
 

@@ -17,7 +17,9 @@ import { silentLogger } from '../../../src/shared-state/logger.js';
 import { createCacheStatsRecorder, createSourceStatsRecorder, mountStatusPage, type StatusPageDeps } from '../../../src/status/index.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const chromiumMissing = existsSync(CHROMIUM_PATH) ? null : `status page browser tests skipped: ${CHROMIUM_PATH} is not installed (apt-get install chromium)`;
+export const chromiumMissing = existsSync(CHROMIUM_PATH)
+  ? null
+  : `status page browser tests skipped: ${CHROMIUM_PATH} is not installed (apt-get install chromium)`;
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../../bench/results/status-page');
 
 export const XSS_TITLE = '<img src=x onerror="window.__pwned=1"> Quarterly payload';
@@ -27,17 +29,37 @@ export const XSS_TEXT =
 
 function handbookDocuments(): NonNullable<ScriptedOptions['documents']> {
   return [
-    { id: 'deploys', title: 'How we deploy', text: 'Every deploy goes through the pipeline; a rollback is one click in the deploy dashboard.', url: 'https://handbook.example.com/deploys' },
-    { id: 'oncall', title: 'On-call handbook', text: 'The on-call engineer owns incidents and may roll back a deploy without asking.', url: 'https://handbook.example.com/oncall' },
+    {
+      id: 'deploys',
+      title: 'How we deploy',
+      text: 'Every deploy goes through the pipeline; a rollback is one click in the deploy dashboard.',
+      url: 'https://handbook.example.com/deploys',
+    },
+    {
+      id: 'oncall',
+      title: 'On-call handbook',
+      text: 'The on-call engineer owns incidents and may roll back a deploy without asking.',
+      url: 'https://handbook.example.com/oncall',
+    },
     { id: 'leave', title: 'Holidays and leave', text: 'Book leave in the HR tool two weeks ahead.', url: null },
   ];
 }
 
 function runbookDocuments(): NonNullable<ScriptedOptions['documents']> {
   return [
-    { id: 'rollback.md', title: 'Runbook: roll back a bad deploy', text: 'Rollback steps: freeze the deploy queue, pick the last green build, redeploy it, then watch the error rate.', url: 'https://runbooks.example.com/rollback' },
+    {
+      id: 'rollback.md',
+      title: 'Runbook: roll back a bad deploy',
+      text: 'Rollback steps: freeze the deploy queue, pick the last green build, redeploy it, then watch the error rate.',
+      url: 'https://runbooks.example.com/rollback',
+    },
     { id: 'payload.md', title: XSS_TITLE, text: XSS_TEXT, url: 'javascript:alert(1)', metadata: { owner: '<i>security</i>' } },
-    { id: 'disk.md', title: 'Runbook: disk full', text: 'When a disk fills up, page the on-call and rotate logs before a deploy.', url: 'https://runbooks.example.com/disk' },
+    {
+      id: 'disk.md',
+      title: 'Runbook: disk full',
+      text: 'When a disk fills up, page the on-call and rotate logs before a deploy.',
+      url: 'https://runbooks.example.com/disk',
+    },
   ];
 }
 
@@ -51,7 +73,13 @@ export interface StatusTestApp {
 
 export async function startStatusTestApp(options: { keys?: ApiKey[]; refreshMs?: number } = {}): Promise<StatusTestApp> {
   const logger = createLogger('silent');
-  const handbook = new ScriptedConnector({ name: 'handbook', description: 'Company handbook (Postgres)', ranking: 'match', documents: handbookDocuments(), documentCount: 1234 });
+  const handbook = new ScriptedConnector({
+    name: 'handbook',
+    description: 'Company handbook (Postgres)',
+    ranking: 'match',
+    documents: handbookDocuments(),
+    documentCount: 1234,
+  });
   const runbooks = new ScriptedConnector({ name: 'runbooks', description: 'Runbooks wiki (markdown folder)', ranking: 'match', documents: runbookDocuments() });
   const recorder = createSourceStatsRecorder({ now: () => performance.now(), windowMs: 5 * 60_000 });
   const cacheStats = createCacheStatsRecorder({ kind: 'memory', now: () => performance.now() });
@@ -70,7 +98,14 @@ export async function startStatusTestApp(options: { keys?: ApiKey[]; refreshMs?:
     refreshMs: options.refreshMs ?? 500,
   };
   const app = buildApp({
-    config: { host: '127.0.0.1', auth: { mode: 'apikey', keys: options.keys ?? [] }, allowedOrigins: [], bodyLimitBytes: 1024 * 1024, trustProxy: false, rateLimitPerMinute: 0 },
+    config: {
+      host: '127.0.0.1',
+      auth: { mode: 'apikey', keys: options.keys ?? [] },
+      allowedOrigins: [],
+      bodyLimitBytes: 1024 * 1024,
+      trustProxy: false,
+      rateLimitPerMinute: 0,
+    },
     service: federation,
     logger,
     metrics: createMetrics({ defaultMetrics: false }),

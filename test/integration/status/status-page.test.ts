@@ -25,7 +25,6 @@ declare const getComputedStyle: (element: BrowserElement, pseudo?: string) => { 
 declare const sessionStorage: { length: number };
 declare const window: { __pwned?: unknown };
 
-
 async function sourceCell(page: Page, source: string, label: string): Promise<string> {
   return ((await page.locator(`#sources-body tr[data-source="${source}"] td[data-label="${label}"]`).textContent()) ?? '').trim();
 }

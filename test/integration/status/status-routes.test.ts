@@ -1,5 +1,5 @@
 // GET /, its assets and GET /status.json over real HTTP (no browser): auth, key scopes, headers.
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { createLogger } from '../../../src/logger.js';
@@ -102,7 +102,14 @@ describe('status routes without keys and with a failing source list', () => {
     const logger = createLogger('silent');
     const service = createFakeSearchService();
     const app = buildApp({
-      config: { host: '127.0.0.1', auth: { mode: 'apikey', keys: [] }, allowedOrigins: [], bodyLimitBytes: 1024 * 1024, trustProxy: true, rateLimitPerMinute: 0 },
+      config: {
+        host: '127.0.0.1',
+        auth: { mode: 'apikey', keys: [] },
+        allowedOrigins: [],
+        bodyLimitBytes: 1024 * 1024,
+        trustProxy: true,
+        rateLimitPerMinute: 0,
+      },
       service,
       logger,
       metrics: createMetrics({ defaultMetrics: false }),

@@ -1,9 +1,9 @@
 // The Confluence connector over real HTTP against the REST double: CQL, highlights, paging,
 // bodies, scoping, auth, Retry-After and cancellation, for Cloud and Data Center flavours.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Connector } from '../../../connectors/types.js';
-import { confluenceFactory } from '../../../connectors/wiki/confluence/index.js';
-import { ConfluenceDouble, startConfluenceDouble } from './confluence-double.js';
+import type { Connector } from '../../../connectors/contract/types.js';
+import { confluenceFactory } from '../../../connectors/confluence/index.js';
+import { type ConfluenceDouble, startConfluenceDouble } from './confluence-double.js';
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const signal = () => AbortSignal.timeout(10_000);
@@ -11,7 +11,12 @@ const CLOUD_AUTH = { type: 'basic', user: 'bot@example.com', secret: 'cloud-api-
 
 function cloudConnector(double: ConfluenceDouble, extra: Record<string, unknown> = {}): Connector {
   const config = confluenceFactory.configSchema.parse({
-    name: 'confluence', kind: 'confluence', url: double.baseUrl, email: 'bot@example.com', api_token_env: 'CONF_TOKEN', ...extra,
+    name: 'confluence',
+    kind: 'confluence',
+    url: double.baseUrl,
+    email: 'bot@example.com',
+    api_token_env: 'CONF_TOKEN',
+    ...extra,
   });
   return confluenceFactory.create(config, { logger: silentLogger, dataDir: '.', env: { CONF_TOKEN: 'cloud-api-token' } });
 }
@@ -57,8 +62,16 @@ describe('Confluence Cloud', () => {
   });
 
   it.each([
-    `"unbalanced quote`, 'title:(foo AND', 'rollback OR NOT deploy', 'canary* ~2 ^3', '\\\\ back\\slash', 'a && b || !c',
-    '{"query":1}', '[[Category:x]] <script>', 'nul\u0000byte canary', '; DROP TABLE x; --',
+    `"unbalanced quote`,
+    'title:(foo AND',
+    'rollback OR NOT deploy',
+    'canary* ~2 ^3',
+    '\\\\ back\\slash',
+    'a && b || !c',
+    '{"query":1}',
+    '[[Category:x]] <script>',
+    'nul\u0000byte canary',
+    '; DROP TABLE x; --',
   ])('sends %j as plain words only', async (query) => {
     await expect(connector.search({ query, limit: 5, updatedAfter: null, signal: signal() })).resolves.toBeInstanceOf(Array);
     const operand = double.textOperands.at(-1) ?? '';
@@ -190,7 +203,10 @@ describe('Confluence Cloud', () => {
     double.queueFault({ status: 200, body: { results: [], size: 0, _links: {} } });
     double.queueFault({
       status: 200,
-      body: { results: [{ content: { id: '1', title: 'A', _links: { webui: '/spaces/X/pages/1' } }, excerpt: 'a' }], _links: { next: 'http://evil.example/rest/api/search?x=1' } },
+      body: {
+        results: [{ content: { id: '1', title: 'A', _links: { webui: '/spaces/X/pages/1' } }, excerpt: 'a' }],
+        _links: { next: 'http://evil.example/rest/api/search?x=1' },
+      },
     });
     await connector.search({ query: 'x', limit: 5, updatedAfter: null, signal: signal() });
     await expect(cloudConnector(double, { page_size: 1 }).search({ query: 'x', limit: 5, updatedAfter: null, signal: signal() })).rejects.toMatchObject({
@@ -206,7 +222,13 @@ describe('Confluence Data Center', () => {
   beforeAll(async () => {
     double = await startConfluenceDouble({ flavor: 'dc', auth: { type: 'bearer', token: 'pat-123' } });
     const config = confluenceFactory.configSchema.parse({
-      name: 'dc-wiki', kind: 'confluence', url: `${double.baseUrl}/`, token_env: 'CONFLUENCE_TOKEN', search_field: 'text', page_size: 2, body_format: 'view',
+      name: 'dc-wiki',
+      kind: 'confluence',
+      url: `${double.baseUrl}/`,
+      token_env: 'CONFLUENCE_TOKEN',
+      search_field: 'text',
+      page_size: 2,
+      body_format: 'view',
     });
     connector = confluenceFactory.create(config, { logger: silentLogger, dataDir: '.', env: { CONFLUENCE_TOKEN: 'pat-123' } });
   });
@@ -253,7 +275,13 @@ describe('confluence config', () => {
 
   it('uses token as the Cloud API token when an email is given (the env shortcut)', async () => {
     const double = await startConfluenceDouble({ flavor: 'cloud', auth: CLOUD_AUTH });
-    const config = confluenceFactory.configSchema.parse({ name: 'confluence', kind: 'confluence', url: double.baseUrl, email: 'bot@example.com', token_env: 'CONFLUENCE_TOKEN' });
+    const config = confluenceFactory.configSchema.parse({
+      name: 'confluence',
+      kind: 'confluence',
+      url: double.baseUrl,
+      email: 'bot@example.com',
+      token_env: 'CONFLUENCE_TOKEN',
+    });
     const connector = confluenceFactory.create(config, { logger: silentLogger, dataDir: '.', env: { CONFLUENCE_TOKEN: 'cloud-api-token' } });
     expect((await connector.health(signal())).ok).toBe(true);
     await double.close();

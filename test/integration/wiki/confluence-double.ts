@@ -16,7 +16,12 @@ export interface DoublePage {
   storage: string;
 }
 
-interface Space { id: number; key: string; name: string; type: string }
+interface Space {
+  id: number;
+  key: string;
+  name: string;
+  type: string;
+}
 
 export type DoubleAuth = { type: 'basic'; user: string; secret: string } | { type: 'bearer'; token: string } | { type: 'none' };
 
@@ -63,12 +68,18 @@ function tokenize(cql: string): Token[] {
   let i = 0;
   while (i < cql.length) {
     const c = cql[i] as string;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"' || c === "'") {
       let value = '';
       i++;
       while (i < cql.length && cql[i] !== c) {
-        if (cql[i] === '\\') { i++; if (i >= cql.length) throw new CqlError('dangling escape'); }
+        if (cql[i] === '\\') {
+          i++;
+          if (i >= cql.length) throw new CqlError('dangling escape');
+        }
         value += cql[i];
         i++;
       }
@@ -78,8 +89,16 @@ function tokenize(cql: string): Token[] {
       continue;
     }
     const op = /^(!=|!~|>=|<=|=|~|>|<)/.exec(cql.slice(i));
-    if (op) { tokens.push({ kind: 'op', value: op[0] }); i += op[0].length; continue; }
-    if (c === '(' || c === ')' || c === ',') { tokens.push({ kind: 'punct', value: c }); i++; continue; }
+    if (op) {
+      tokens.push({ kind: 'op', value: op[0] });
+      i += op[0].length;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ kind: 'punct', value: c });
+      i++;
+      continue;
+    }
     const word = /^[A-Za-z0-9_.~-]+/.exec(cql.slice(i));
     if (!word) throw new CqlError(`unexpected character ${c}`);
     tokens.push({ kind: 'word', value: word[0] });
@@ -92,7 +111,11 @@ function parseCql(cql: string): Expr {
   const tokens = tokenize(cql);
   let pos = 0;
   const peek = () => tokens[pos];
-  const next = () => { const t = tokens[pos++]; if (!t) throw new CqlError('unexpected end'); return t; };
+  const next = () => {
+    const t = tokens[pos++];
+    if (!t) throw new CqlError('unexpected end');
+    return t;
+  };
   const isWord = (t: Token | undefined, w: string) => t?.kind === 'word' && t.value.toUpperCase() === w;
 
   function value(): string {
@@ -101,23 +124,36 @@ function parseCql(cql: string): Expr {
     throw new CqlError(`expected a value, got ${t.value}`);
   }
   function clause(): Expr {
-    if (peek()?.value === '(') { next(); const e = expr(); if (next().value !== ')') throw new CqlError('expected )'); return e; }
-    if (isWord(peek(), 'NOT')) { next(); return { not: clause() }; }
+    if (peek()?.value === '(') {
+      next();
+      const e = expr();
+      if (next().value !== ')') throw new CqlError('expected )');
+      return e;
+    }
+    if (isWord(peek(), 'NOT')) {
+      next();
+      return { not: clause() };
+    }
     const field = next();
     if (field.kind !== 'word') throw new CqlError('expected a field');
     const known = ['type', 'space', 'sitesearch', 'text', 'title', 'lastmodified', 'id'];
     if (!known.includes(field.value.toLowerCase())) throw new CqlError(`unknown field ${field.value}`);
     let op = next();
     let opValue = op.value;
-    if (isWord(op, 'NOT') && isWord(peek(), 'IN')) { next(); opValue = 'not in'; }
-    else if (isWord(op, 'IN')) opValue = 'in';
+    if (isWord(op, 'NOT') && isWord(peek(), 'IN')) {
+      next();
+      opValue = 'not in';
+    } else if (isWord(op, 'IN')) opValue = 'in';
     else if (op.kind !== 'op') throw new CqlError(`expected an operator after ${field.value}`);
     let values: string[];
     if (opValue === 'in' || opValue === 'not in') {
       op = next();
       if (op.value !== '(') throw new CqlError('expected ( after IN');
       values = [value()];
-      while (peek()?.value === ',') { next(); values.push(value()); }
+      while (peek()?.value === ',') {
+        next();
+        values.push(value());
+      }
       if (next().value !== ')') throw new CqlError('expected )');
     } else {
       values = [value()];
@@ -145,8 +181,15 @@ function parseCql(cql: string): Expr {
 const LUCENE_SYNTAX = /[+\-&|!(){}[\]^"~*?:\\/]|\b(AND|OR|NOT|TO)\b/;
 
 const textOf = (html: string) =>
-  html.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1').replace(/<ac:parameter[\s\S]*?<\/ac:parameter>/g, ' ').replace(/<[^>]+>/g, ' ')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+  html
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
+    .replace(/<ac:parameter[\s\S]*?<\/ac:parameter>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 const words = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/s$/, ''));
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -194,7 +237,10 @@ export class ConfluenceDouble {
   }
 
   webui(page: DoublePage): string {
-    if (this.options.flavor === 'dc') return page.type === 'blogpost' ? `/pages/viewpage.action?pageId=${page.id}` : `/display/${page.space}/${encodeURIComponent(page.title).replace(/%20/g, '+')}`;
+    if (this.options.flavor === 'dc')
+      return page.type === 'blogpost'
+        ? `/pages/viewpage.action?pageId=${page.id}`
+        : `/display/${page.space}/${encodeURIComponent(page.title).replace(/%20/g, '+')}`;
     const slug = encodeURIComponent(page.title).replace(/%20/g, '+');
     return page.type === 'blogpost'
       ? `/spaces/${page.space}/blog/${page.when.slice(0, 10).replace(/-/g, '/')}/${page.id}/${slug}`
@@ -209,15 +255,15 @@ export class ConfluenceDouble {
       const [fault] = this.faults.splice(faultIndex, 1) as [Fault];
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (res.destroyed) return;
-      return this.send(res, fault.status, fault.body ?? errors['serviceUnavailable'], fault.headers);
+      return this.send(res, fault.status, fault.body ?? errors.serviceUnavailable, fault.headers);
     }
-    if (!this.authorized(req.headers.authorization)) return this.send(res, 401, errors['unauthorized']);
+    if (!this.authorized(req.headers.authorization)) return this.send(res, 401, errors.unauthorized);
     if (req.method !== 'GET') return this.send(res, 405, { statusCode: 405, message: 'Method Not Allowed' });
     const route = url.pathname.startsWith(this.context) ? url.pathname.slice(this.context.length) : null;
     if (route === '/rest/api/search') return this.search(url, res);
     const content = route === null ? null : /^\/rest\/api\/content\/(\d+)$/.exec(route);
     if (content) return this.content(content[1] as string, url, res);
-    return this.send(res, 404, { statusCode: 404, message: 'null for uri: ' + url.pathname, reason: 'Not Found' });
+    return this.send(res, 404, { statusCode: 404, message: `null for uri: ${url.pathname}`, reason: 'Not Found' });
   }
 
   private authorized(header: string | undefined): boolean {
@@ -279,7 +325,7 @@ export class ConfluenceDouble {
       }
     } catch (error) {
       if (!(error instanceof CqlError)) throw error;
-      return this.send(res, 400, { ...errors['badCql'], message: `${String(errors['badCql']?.['message'])}${cql}` });
+      return this.send(res, 400, { ...errors.badCql, message: `${String(errors.badCql?.message)}${cql}` });
     }
     const terms = new Set(operands.flatMap(words));
     const score = (page: DoublePage) => {
@@ -294,29 +340,60 @@ export class ConfluenceDouble {
       matched = this.pages.filter((p) => this.matches(expr, p, terms));
     } catch (error) {
       if (!(error instanceof CqlError)) throw error;
-      return this.send(res, 400, { ...errors['badCql'], message: `${String(errors['badCql']?.['message'])}${cql}` });
+      return this.send(res, 400, { ...errors.badCql, message: `${String(errors.badCql?.message)}${cql}` });
     }
     matched.sort((a, b) => score(b) - score(a) || a.id.localeCompare(b.id));
 
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 25), 100);
     const cursor = url.searchParams.get('cursor');
-    const start = this.options.flavor === 'cloud' ? (cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0) : Number(url.searchParams.get('start') ?? 0);
+    const start =
+      this.options.flavor === 'cloud' ? (cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0) : Number(url.searchParams.get('start') ?? 0);
     const slice = matched.slice(start, start + limit);
     const expand = (url.searchParams.get('expand') ?? '').split(',');
     const excerptMode = url.searchParams.get('excerpt') ?? 'highlight';
     const results = slice.map((page) => {
       const text = textOf(page.storage);
       const firstHit = words(text).findIndex((w) => terms.has(w));
-      const around = firstHit <= 0 ? text.slice(0, 200) : text.split(' ').slice(Math.max(0, firstHit - 8), firstHit + 25).join(' ');
+      const around =
+        firstHit <= 0
+          ? text.slice(0, 200)
+          : text
+              .split(' ')
+              .slice(Math.max(0, firstHit - 8), firstHit + 25)
+              .join(' ');
       const space = this.spaces.find((s) => s.key === page.space);
       const content: Record<string, unknown> = {
-        id: page.id, type: page.type, status: 'current', title: page.title,
-        childTypes: {}, macroRenderedOutput: {}, restrictions: {},
-        _expandable: { container: '', metadata: '', extensions: '', operations: '', children: '', history: `/rest/api/content/${page.id}/history`, ancestors: '', body: '', descendants: '' },
+        id: page.id,
+        type: page.type,
+        status: 'current',
+        title: page.title,
+        childTypes: {},
+        macroRenderedOutput: {},
+        restrictions: {},
+        _expandable: {
+          container: '',
+          metadata: '',
+          extensions: '',
+          operations: '',
+          children: '',
+          history: `/rest/api/content/${page.id}/history`,
+          ancestors: '',
+          body: '',
+          descendants: '',
+        },
         _links: { webui: this.webui(page), self: `${this.baseUrl}/rest/api/content/${page.id}`, tinyui: `/x/${Buffer.from(page.id).toString('base64url')}` },
       };
-      if (expand.includes('content.space')) content['space'] = { id: space?.id, key: page.space, name: space?.name, type: space?.type, status: 'current', _links: { webui: `/spaces/${page.space}` } };
-      if (expand.includes('content.version')) content['version'] = { number: page.version, when: page.when, minorEdit: false, by: { type: 'known', displayName: 'Jane Doe' } };
+      if (expand.includes('content.space'))
+        content.space = {
+          id: space?.id,
+          key: page.space,
+          name: space?.name,
+          type: space?.type,
+          status: 'current',
+          _links: { webui: `/spaces/${page.space}` },
+        };
+      if (expand.includes('content.version'))
+        content.version = { number: page.version, when: page.when, minorEdit: false, by: { type: 'known', displayName: 'Jane Doe' } };
       return {
         content,
         title: excerptMode === 'none' ? page.title : highlight(page.title, terms),
@@ -340,28 +417,48 @@ export class ConfluenceDouble {
       } else {
         nextParams.set('start', String(start + limit));
       }
-      links['next'] = `/rest/api/search?${nextParams.toString()}`;
+      links.next = `/rest/api/search?${nextParams.toString()}`;
     }
     this.send(res, 200, { results, start, limit, size: results.length, totalSize: matched.length, cqlQuery: cql, searchDuration: 12, _links: links });
   }
 
   private content(id: string, url: URL, res: ServerResponse): void {
     const page = this.pages.find((p) => p.id === id);
-    if (!page) return this.send(res, 404, { ...errors['notFound'], message: String(errors['notFound']?.['message']).replace('%ID%', id) });
+    if (!page) return this.send(res, 404, { ...errors.notFound, message: String(errors.notFound?.message).replace('%ID%', id) });
     const expand = (url.searchParams.get('expand') ?? '').split(',');
     const space = this.spaces.find((s) => s.key === page.space);
     const body: Record<string, unknown> = {};
-    if (expand.includes('body.storage')) body['storage'] = { value: page.storage, representation: 'storage', _expandable: { content: `/rest/api/content/${id}` } };
-    if (expand.includes('body.view')) body['view'] = { value: `<div class="wiki-content">${textOf(page.storage) === '' ? '' : page.storage.replace(/<ac:[\s\S]*?<\/ac:[a-z-]+>/g, '')}</div>`, representation: 'view' };
+    if (expand.includes('body.storage'))
+      body.storage = { value: page.storage, representation: 'storage', _expandable: { content: `/rest/api/content/${id}` } };
+    if (expand.includes('body.view'))
+      body.view = {
+        value: `<div class="wiki-content">${textOf(page.storage) === '' ? '' : page.storage.replace(/<ac:[\s\S]*?<\/ac:[a-z-]+>/g, '')}</div>`,
+        representation: 'view',
+      };
     this.send(res, 200, {
-      id: page.id, type: page.type, status: 'current', title: page.title,
+      id: page.id,
+      type: page.type,
+      status: 'current',
+      title: page.title,
       space: { id: space?.id, key: page.space, name: space?.name, type: space?.type, status: 'current' },
-      history: { latest: true, createdBy: { type: 'known', displayName: 'Jane Doe' }, createdDate: '2020-01-01T00:00:00.000Z', lastUpdated: { when: page.when, number: page.version } },
+      history: {
+        latest: true,
+        createdBy: { type: 'known', displayName: 'Jane Doe' },
+        createdDate: '2020-01-01T00:00:00.000Z',
+        lastUpdated: { when: page.when, number: page.version },
+      },
       version: { number: page.version, when: page.when, minorEdit: false, message: '' },
       body,
       extensions: { position: 'none' },
       _expandable: { children: `/rest/api/content/${id}/child`, ancestors: '', container: `/rest/api/space/${page.space}` },
-      _links: { webui: this.webui(page), edit: `/pages/resumedraft.action?draftId=${id}`, tinyui: `/x/AQAB`, base: this.baseUrl, context: this.context, self: `${this.baseUrl}/rest/api/content/${id}` },
+      _links: {
+        webui: this.webui(page),
+        edit: `/pages/resumedraft.action?draftId=${id}`,
+        tinyui: `/x/AQAB`,
+        base: this.baseUrl,
+        context: this.context,
+        self: `${this.baseUrl}/rest/api/content/${id}`,
+      },
     });
   }
 

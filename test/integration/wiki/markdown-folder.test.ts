@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, symlink, unlink, utimes, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connector } from '../../../connectors/types.js';
-import { markdownFactory } from '../../../connectors/wiki/markdown/index.js';
+import type { Connector } from '../../../connectors/contract/types.js';
+import { markdownFactory } from '../../../connectors/markdown/index.js';
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const signal = () => AbortSignal.timeout(10_000);
@@ -114,7 +114,17 @@ describe('markdown folder connector', () => {
     await symlink(root, path.join(wiki, 'parent'));
     await symlink(path.join(wiki, 'oncall'), path.join(wiki, 'alias'));
     expect(await ids(connector, 'zeppelin')).toEqual([]);
-    for (const id of ['../secret.md', 'leak.md', 'parent/secret.md', '/etc/passwd', '../../etc/passwd', 'oncall/../../secret.md', 'oncall\\..\\..\\secret.md', './deploy-guide.md', '']) {
+    for (const id of [
+      '../secret.md',
+      'leak.md',
+      'parent/secret.md',
+      '/etc/passwd',
+      '../../etc/passwd',
+      'oncall/../../secret.md',
+      'oncall\\..\\..\\secret.md',
+      './deploy-guide.md',
+      '',
+    ]) {
       expect(await connector.get(id, signal())).toBeNull();
     }
     // Directory links are not walked (no duplicates, no loops); a file link inside the folder is a page.

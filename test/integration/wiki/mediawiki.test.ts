@@ -1,8 +1,8 @@
 // The mediawiki connector against a real MediaWiki (.ci/mediawiki/setup.sh, which seeds the pages of
 // test/fixtures/mediawiki/pages): searches and reads them as an agent would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaWikiConnector, mediawikiSourceSchema } from '../../../connectors/wiki/mediawiki/index.js';
-import { SourceError } from '../../../src/errors.js';
+import { MediaWikiConnector, mediawikiSourceSchema } from '../../../connectors/mediawiki/index.js';
+import { SourceError } from '../../../connectors/contract/errors.js';
 import { resolveTestWiki, type TestWikiEnv } from './mediawiki-test-wiki.js';
 
 const env = await resolveTestWiki('quokkabridge');
@@ -17,7 +17,14 @@ function connect(wiki: TestWikiEnv, overrides: Record<string, unknown> = {}, cou
     config,
     {
       credentials,
-      ...(counter ? { fetch: (input: string, init: RequestInit) => { counter.calls++; return fetch(input, init); } } : {}),
+      ...(counter
+        ? {
+            fetch: (input: string, init: RequestInit) => {
+              counter.calls++;
+              return fetch(input, init);
+            },
+          }
+        : {}),
     },
     logger,
   );
@@ -26,8 +33,7 @@ function connect(wiki: TestWikiEnv, overrides: Record<string, unknown> = {}, cou
 describe.skipIf(skipReason !== null)(`mediawiki connector on a real wiki${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const wiki = env as TestWikiEnv;
   let connector: MediaWikiConnector;
-  const search = (query: string, updatedAfter: Date | null = null, limit = 10) =>
-    connector.search({ query, limit, updatedAfter, signal: signal() });
+  const search = (query: string, updatedAfter: Date | null = null, limit = 10) => connector.search({ query, limit, updatedAfter, signal: signal() });
 
   beforeAll(async () => {
     connector = connect(wiki, wiki.username ? { username: wiki.username, password: wiki.password } : {});

@@ -7,7 +7,8 @@ import { startAssembledService, sourceConfig, type AssembledService } from '../h
 import { waitUntil } from '../helpers/traffic.js';
 
 const documents = [{ id: 'deploy', title: 'Deploy guide', text: 'How to deploy and roll back.' }];
-const call = (id: number, query: string) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'search_documents', arguments: { query } } });
+const call = (id: number, query: string) =>
+  JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'search_documents', arguments: { query } } });
 
 function post(agent: http.Agent, url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -74,6 +75,11 @@ describe('clients that go away', () => {
       agent.destroy();
     }
     expect(warnings.filter((w) => /MaxListeners/.test(w))).toEqual([]);
-    expect(slow.callsOf('search').slice(-400).every((c) => c.outcome === 'completed')).toBe(true);
+    expect(
+      slow
+        .callsOf('search')
+        .slice(-400)
+        .every((c) => c.outcome === 'completed'),
+    ).toBe(true);
   });
 });

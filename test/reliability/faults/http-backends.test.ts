@@ -4,7 +4,7 @@
 // answered from the healthy sources, names the failed one, the breaker opens, and after the
 // fault ends the source is back on its own with the breaker closed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connector } from '../../../connectors/types.js';
+import type { Connector } from '../../../connectors/contract/types.js';
 import { startElasticsearchDouble, type ElasticsearchDouble } from '../../doubles/elasticsearch/server.js';
 import { startConfluenceDouble, type ConfluenceDouble } from '../../integration/wiki/confluence-double.js';
 import { confluenceAt, CONFLUENCE_CLOUD_AUTH, elasticsearchAt, ES_DOCUMENTS, markdownRunbooks } from '../helpers/connectors.js';
@@ -54,10 +54,15 @@ async function exerciseFault(service: AssembledService, proxy: FaultProxy, fault
 
   proxy.heal();
   let last: ToolAnswer | undefined;
-  await waitUntil(`${faulty} answering again after ${fault.kind}`, async () => {
-    last = await search(service);
-    return reportOf(last, faulty)?.status === 'ok';
-  }, 5000, 100);
+  await waitUntil(
+    `${faulty} answering again after ${fault.kind}`,
+    async () => {
+      last = await search(service);
+      return reportOf(last, faulty)?.status === 'ok';
+    },
+    5000,
+    100,
+  );
   expect(last?.result?.structuredContent.partial).toBe(false);
   expect((last!.result!.structuredContent.results as Array<{ source: string }>).some((r) => r.source === faulty)).toBe(true);
   expect(guard.breaker.state()).toBe('closed');
@@ -88,7 +93,11 @@ describe.each([
     kind: 'Confluence',
     name: 'wiki',
     searchPath: /\/rest\/api\/search$/,
-    wrongShapes: [{ body: { results: 'none', size: 'many' } }, { body: { results: [{ content: 7, title: null, url: 42 }], _links: [] } }, { body: ['not', 'an', 'object'] }],
+    wrongShapes: [
+      { body: { results: 'none', size: 'many' } },
+      { body: { results: [{ content: 7, title: null, url: 42 }], _links: [] } },
+      { body: ['not', 'an', 'object'] },
+    ],
   },
 ])('$kind behind a faulty network', ({ kind, name, searchPath, wrongShapes }) => {
   let es: ElasticsearchDouble | null = null;

@@ -2,7 +2,7 @@
 // for URLs, NaN scores, a non-array, null). The service must still answer from the healthy
 // source with output that satisfies the tool's own outputSchema, which clients validate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connector, SearchRequest, SourceHit } from '../../../connectors/types.js';
+import type { Connector, SearchRequest, SourceHit } from '../../../connectors/contract/types.js';
 import { getDocumentOutput, searchDocumentsOutput } from '../../../src/tools/schemas.js';
 import { markdownRunbooks } from '../helpers/connectors.js';
 import { callTool, expectNoInternals } from '../helpers/mcp.js';
@@ -10,10 +10,19 @@ import { sourceConfig, startAssembledService, type AssembledService } from '../h
 
 /** Garbage answers; the federation repairs or drops malformed hits (src/federation/qualify.ts). */
 const GARBAGE: Array<{ label: string; answer: unknown }> = [
-  { label: 'non-string id, numeric title, object url', answer: [{ nativeId: 'ok-1', title: 'Deploy notes', snippet: 'a **deploy**', url: null, score: 1, updatedAt: null }, { nativeId: 42, title: 7, snippet: null, url: { href: 'x' }, score: 'high', updatedAt: 'yesterday' }] },
+  {
+    label: 'non-string id, numeric title, object url',
+    answer: [
+      { nativeId: 'ok-1', title: 'Deploy notes', snippet: 'a **deploy**', url: null, score: 1, updatedAt: null },
+      { nativeId: 42, title: 7, snippet: null, url: { href: 'x' }, score: 'high', updatedAt: 'yesterday' },
+    ],
+  },
   { label: 'NaN score', answer: [{ nativeId: 'nan', title: 'NaN score', snippet: 'deploy', url: null, score: Number.NaN, updatedAt: null }] },
   { label: 'missing title, url and date', answer: [{ nativeId: 'no-title', snippet: 'deploy', score: 1 }] },
-  { label: 'an object as the date', answer: [{ nativeId: 'weird-date', title: 'Date', snippet: 'deploy', url: 'not a url', score: 1, updatedAt: { year: 2025 } }] },
+  {
+    label: 'an object as the date',
+    answer: [{ nativeId: 'weird-date', title: 'Date', snippet: 'deploy', url: 'not a url', score: 1, updatedAt: { year: 2025 } }],
+  },
   { label: 'an object instead of a list', answer: { hits: [] } },
   { label: 'null instead of a list', answer: null },
   { label: 'a string instead of a list', answer: 'garbage' },

@@ -6,7 +6,7 @@
 // reconnects by itself without the breaker suspending the source.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresFactory } from '../../../connectors/postgres/index.js';
-import type { IngestDocument } from '../../../connectors/types.js';
+import type { IngestDocument } from '../../../connectors/contract/types.js';
 import { buildConnector, DEMO_RUNBOOKS } from '../helpers/connectors.js';
 import { callTool, expectNoInternals, type ToolAnswer } from '../helpers/mcp.js';
 import { adminClient, dropSchema, postgresUnavailable, terminateBackends, uniqueName, urlWithApplicationName, waitForBackends } from '../helpers/postgres.js';
@@ -64,7 +64,9 @@ describe.skipIf(unavailable !== null)('Postgres connections terminated mid-traff
     const warm = await Promise.all(Array.from({ length: WORKERS }, (_, i) => callTool(service.url, 'search_documents', { query: `deploy warm ${i}` })));
     expect(warm.every((answer) => reportOf(answer, 'handbook')?.status === 'ok')).toBe(true);
     expect(await terminateBackends(admin, applicationName)).toBeGreaterThan(0);
-    const answers = await Promise.all(Array.from({ length: WORKERS }, (_, i) => callTool(service.url, 'search_documents', { query: `deploy after idle kill ${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: WORKERS }, (_, i) => callTool(service.url, 'search_documents', { query: `deploy after idle kill ${i}` })),
+    );
     expect(service.alive(), service.output().slice(-2000)).toBe(true);
     for (const answer of answers) {
       expect(reportOf(answer, 'handbook')).toMatchObject({ status: 'ok' });
@@ -141,7 +143,10 @@ describe.skipIf(unavailable !== null)('Postgres connections terminated mid-traff
       expect(reportOf(answer, 'handbook')?.status ?? 'ok').toBe('ok');
     }
     // New backends: the pool reconnected.
-    await waitUntil('pool has reconnected', async () => (await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0].n > 0, 2000);
+    await waitUntil(
+      'pool has reconnected',
+      async () => (await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0].n > 0,
+      2000,
+    );
   });
-
 });

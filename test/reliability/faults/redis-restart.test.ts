@@ -58,11 +58,15 @@ describe.skipIf(!available)('Redis killed and restarted mid-traffic', () => {
     await pause(700);
     traffic.mark('killed');
     await redis.kill();
-    await waitUntil('/readyz reports the cache degraded', async () => {
-      const ready = await readiness(service.url);
-      expect(ready.status).toBe(200);
-      return ready.degraded;
-    }, 5000);
+    await waitUntil(
+      '/readyz reports the cache degraded',
+      async () => {
+        const ready = await readiness(service.url);
+        expect(ready.status).toBe(200);
+        return ready.degraded;
+      },
+      5000,
+    );
     await pause(1000);
     traffic.mark('restarted');
     await redis.start();

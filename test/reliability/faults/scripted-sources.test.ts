@@ -69,7 +69,10 @@ describe('a hanging, a slow and a failing source behind the real runtime', () =>
     const suspendedTimes = answers.filter((s) => report(s.value as ToolAnswer, 'stuck')?.status === 'suspended').map((s) => s.tookMs);
     // A suspended source costs nothing: only the slow source's 400 ms remain.
     expect(Math.max(...suspendedTimes)).toBeLessThan(1000);
-    const warnings = service.logs.records().filter((r) => r.level === 40).map((r) => r.msg);
+    const warnings = service.logs
+      .records()
+      .filter((r) => r.level === 40)
+      .map((r) => r.msg);
     expect(warnings).toEqual(expect.arrayContaining(['circuit breaker of source broken is open', 'circuit breaker of source stuck is open']));
     expect(warnings.some((m) => m?.includes('stuck ignored its abort signal'))).toBe(true);
   });
@@ -103,7 +106,10 @@ describe('a hanging, a slow and a failing source behind the real runtime', () =>
     expect(last?.result?.structuredContent.partial).toBe(false);
     const ids = (last!.result!.structuredContent.results as Array<{ id: string }>).map((r) => r.id);
     expect(ids).toEqual(expect.arrayContaining(['broken:broken-deploy', 'stuck:stuck-deploy']));
-    const infos = service.logs.records().filter((r) => r.level === 40).map((r) => r.msg);
+    const infos = service.logs
+      .records()
+      .filter((r) => r.level === 40)
+      .map((r) => r.msg);
     expect(infos).toEqual(expect.arrayContaining(['circuit breaker of source broken is closed', 'circuit breaker of source stuck is closed']));
   }, 30_000);
 });

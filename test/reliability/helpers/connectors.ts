@@ -2,10 +2,10 @@
 // assembled services: the demo markdown folder, Elasticsearch and Confluence behind any URL.
 import path from 'node:path';
 import { elasticsearchFactory } from '../../../connectors/elasticsearch/index.js';
-import type { ConnectorFactory } from '../../../connectors/registry-types.js';
-import type { Connector, ConnectorContext } from '../../../connectors/types.js';
-import { confluenceFactory } from '../../../connectors/wiki/confluence/index.js';
-import { markdownFactory } from '../../../connectors/wiki/markdown/index.js';
+import type { ConnectorFactory } from '../../../connectors/contract/registry-types.js';
+import type { Connector, ConnectorContext } from '../../../connectors/contract/types.js';
+import { confluenceFactory } from '../../../connectors/confluence/index.js';
+import { markdownFactory } from '../../../connectors/markdown/index.js';
 
 export const quietLogger: ConnectorContext['logger'] = { debug() {}, info() {}, warn() {}, error() {} };
 export const DEMO_RUNBOOKS = path.resolve('demo/runbooks');

@@ -105,7 +105,12 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       case 'wrong-shape':
         return withBody(res, upstream, Buffer.from(JSON.stringify(active.body)), 'application/json');
       case 'html':
-        return withBody(res, { ...upstream, status: 200 }, Buffer.from('<!doctype html><html><body><h1>Sign in to continue</h1></body></html>'), 'text/html; charset=utf-8');
+        return withBody(
+          res,
+          { ...upstream, status: 200 },
+          Buffer.from('<!doctype html><html><body><h1>Sign in to continue</h1></body></html>'),
+          'text/html; charset=utf-8',
+        );
       case 'reset-mid-body': {
         const headers: Upstream['headers'] = { ...upstream.headers, 'content-length': String(upstream.body.length + 100) };
         delete headers['transfer-encoding'];

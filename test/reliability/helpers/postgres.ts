@@ -84,17 +84,25 @@ export interface SourceState {
 /** What a source holds, in a form two runs can be compared by (ids and identities left out). */
 export async function readSourceState(db: SqlRunner, schema: string, source: string): Promise<SourceState> {
   const s = `"${schema}"`;
-  const docs = await db.query<{ id: string; title: string; body: string; url: string | null; updated_at: Date | string | null; metadata: unknown; content_hash: string }>(
-    `SELECT id, title, body, url, updated_at, metadata, content_hash FROM ${s}.documents WHERE source = $1 ORDER BY id`,
-    [source],
-  );
+  const docs = await db.query<{
+    id: string;
+    title: string;
+    body: string;
+    url: string | null;
+    updated_at: Date | string | null;
+    metadata: unknown;
+    content_hash: string;
+  }>(`SELECT id, title, body, url, updated_at, metadata, content_hash FROM ${s}.documents WHERE source = $1 ORDER BY id`, [source]);
   const terms = await db.query<{ term: string; df: number }>(`SELECT term, df FROM ${s}.terms WHERE source = $1 AND df > 0 ORDER BY term`, [source]);
   const postings = await db.query<{ id: string; term: string; tf: number; length: number }>(
     `SELECT d.id, t.term, p.tf, p.length FROM ${s}.postings p JOIN ${s}.documents d ON d.doc_key = p.doc_key JOIN ${s}.terms t ON t.term_id = p.term_id
      WHERE d.source = $1 ORDER BY d.id, t.term`,
     [source],
   );
-  const stats = await db.query<{ doc_count: string | number; total_length: string | number }>(`SELECT doc_count, total_length FROM ${s}.source_stats WHERE source = $1`, [source]);
+  const stats = await db.query<{ doc_count: string | number; total_length: string | number }>(
+    `SELECT doc_count, total_length FROM ${s}.source_stats WHERE source = $1`,
+    [source],
+  );
   const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
   return {
     documents: docs.rows.length,
@@ -102,7 +110,9 @@ export async function readSourceState(db: SqlRunner, schema: string, source: str
     terms: terms.rows.length,
     docCount: Number(stats.rows[0]?.doc_count ?? 0),
     totalLength: Number(stats.rows[0]?.total_length ?? 0),
-    contentHash: hash(docs.rows.map((d) => [d.id, d.title, d.body, d.url, d.updated_at === null ? null : new Date(d.updated_at).toISOString(), d.metadata, d.content_hash])),
+    contentHash: hash(
+      docs.rows.map((d) => [d.id, d.title, d.body, d.url, d.updated_at === null ? null : new Date(d.updated_at).toISOString(), d.metadata, d.content_hash]),
+    ),
     indexHash: hash([terms.rows.map((t) => [t.term, Number(t.df)]), postings.rows.map((p) => [p.id, p.term, Number(p.tf), Number(p.length)])]),
   };
 }
@@ -114,8 +124,14 @@ export async function readSourceState(db: SqlRunner, schema: string, source: str
 export async function brokenInvariants(db: SqlRunner, schema: string, source: string): Promise<string[]> {
   const s = `"${schema}"`;
   const checks: Array<[string, string]> = [
-    ['doc_count = number of documents', `SELECT (SELECT coalesce(max(doc_count), 0) FROM ${s}.source_stats WHERE source = $1) = (SELECT count(*) FROM ${s}.documents WHERE source = $1) AS ok`],
-    ['total_length = sum of lengths', `SELECT (SELECT coalesce(max(total_length), 0) FROM ${s}.source_stats WHERE source = $1) = (SELECT coalesce(sum(length), 0) FROM ${s}.documents WHERE source = $1) AS ok`],
+    [
+      'doc_count = number of documents',
+      `SELECT (SELECT coalesce(max(doc_count), 0) FROM ${s}.source_stats WHERE source = $1) = (SELECT count(*) FROM ${s}.documents WHERE source = $1) AS ok`,
+    ],
+    [
+      'total_length = sum of lengths',
+      `SELECT (SELECT coalesce(max(total_length), 0) FROM ${s}.source_stats WHERE source = $1) = (SELECT coalesce(sum(length), 0) FROM ${s}.documents WHERE source = $1) AS ok`,
+    ],
     [
       'df = postings per term',
       `SELECT NOT EXISTS (SELECT 1 FROM ${s}.terms t WHERE t.source = $1 AND t.df <> (SELECT count(*) FROM ${s}.postings p WHERE p.term_id = t.term_id)) AS ok`,

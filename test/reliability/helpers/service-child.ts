@@ -4,7 +4,7 @@
 // would be in production: the server dying. Prints `LISTENING <url>` once it listens.
 import { CONNECTOR_FACTORIES } from '../../../connectors/registry.js';
 import { postgresFactory } from '../../../connectors/postgres/index.js';
-import type { ConnectorFactory } from '../../../connectors/registry-types.js';
+import type { ConnectorFactory } from '../../../connectors/contract/registry-types.js';
 import { createLogger } from '../../../src/logger.js';
 import { buildApp } from '../../../src/app.js';
 import { createFederation } from '../../../src/federation/index.js';

@@ -16,7 +16,10 @@ export interface ServiceProcess {
 
 const ENTRY = path.resolve('test/reliability/helpers/service-child.ts');
 
-export async function startServiceProcess(spec: { sources: Array<Record<string, unknown>>; settings?: Record<string, unknown> }, logLevel = 'warn'): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  spec: { sources: Array<Record<string, unknown>>; settings?: Record<string, unknown> },
+  logLevel = 'warn',
+): Promise<ServiceProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-child-'));
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     env: { PATH: process.env.PATH ?? '', KMCP_CHILD_SPEC: JSON.stringify({ ...spec, dataDir }), KMCP_CHILD_LOG_LEVEL: logLevel },

@@ -11,7 +11,7 @@ import { createCacheLayer } from '../../../src/cache/create-cache.js';
 import { loadConfig, type ApiKey, type AppConfig } from '../../../src/config/load-config.js';
 import { createFederation, type FederatedSource, type Federation, type FederationSettingsInput } from '../../../src/federation/index.js';
 import { createMetrics } from '../../../src/metrics.js';
-import { createRuntime, type Runtime } from '../../../src/runtime.js';
+import { createRuntime, type Runtime } from '../../../src/composition/runtime.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { silentLogger } from '../../../src/shared-state/logger.js';
 import { captureLogs, type CapturedLogs } from './capture-logs.js';

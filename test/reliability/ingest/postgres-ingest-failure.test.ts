@@ -12,7 +12,18 @@ import { resolveTarget, type PostgresSourceConfig } from '../../../connectors/po
 import type { SqlClient } from '../../../connectors/postgres/sql-client.js';
 import { runIngest, type RunIngestSummary } from '../../../src/ingest/index.js';
 import { buildConnector, quietLogger } from '../helpers/connectors.js';
-import { adminClient, brokenInvariants, dropSchema, postgresUnavailable, readSourceState, terminateBackends, uniqueName, urlWithApplicationName, type SqlRunner, type SourceState } from '../helpers/postgres.js';
+import {
+  adminClient,
+  brokenInvariants,
+  dropSchema,
+  postgresUnavailable,
+  readSourceState,
+  terminateBackends,
+  uniqueName,
+  urlWithApplicationName,
+  type SqlRunner,
+  type SourceState,
+} from '../helpers/postgres.js';
 import { waitUntil } from '../helpers/traffic.js';
 
 const pgUnavailable = await postgresUnavailable();
@@ -92,7 +103,8 @@ describe.each(BACKENDS)('ingest under failure on $label', ({ label, skip, entry 
         : `ALTER TABLE "${schema}".documents DROP CONSTRAINT IF EXISTS reliability_poison`,
       AbortSignal.timeout(10_000),
     );
-  const clear = () => sql.exec(`TRUNCATE "${schema}".documents, "${schema}".terms, "${schema}".postings, "${schema}".source_stats`, AbortSignal.timeout(10_000));
+  const clear = () =>
+    sql.exec(`TRUNCATE "${schema}".documents, "${schema}".terms, "${schema}".postings, "${schema}".source_stats`, AbortSignal.timeout(10_000));
 
   beforeAll(async () => {
     if (skip) return;
@@ -154,7 +166,9 @@ describe.each(BACKENDS)('ingest under failure on $label', ({ label, skip, entry 
     expect(failure).toMatchObject({ code: 'INGEST_FAILED' });
     const after = await state();
     // Batch 1 (doc-1..10) moved to v2; batch 2 is exactly as before; batch 3 never ran.
-    const versions = await db.query<{ id: string; version: number }>(`SELECT id, (metadata->>'version')::int AS version FROM "${schema}".documents WHERE source = 'runbooks' ORDER BY id`);
+    const versions = await db.query<{ id: string; version: number }>(
+      `SELECT id, (metadata->>'version')::int AS version FROM "${schema}".documents WHERE source = 'runbooks' ORDER BY id`,
+    );
     const byId = Object.fromEntries(versions.rows.map((r) => [r.id, Number(r.version)]));
     for (let n = 1; n <= TOTAL; n += 1) expect(byId[`doc-${n}`], `doc-${n}`).toBe(n <= 10 ? 2 : 1);
     expect(after.documents).toBe(before.documents);
@@ -187,10 +201,14 @@ describe.each(BACKENDS)('ingest under failure on $label', ({ label, skip, entry 
     );
     try {
       const running = ingest(files.v1).catch((error: unknown) => error);
-      await waitUntil('the batch with the slow row is running', async () => {
-        const { rows } = await admin!.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event = 'PgSleep'`, [applicationName]);
-        return rows.length > 0;
-      }, 10_000);
+      await waitUntil(
+        'the batch with the slow row is running',
+        async () => {
+          const { rows } = await admin!.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event = 'PgSleep'`, [applicationName]);
+          return rows.length > 0;
+        },
+        10_000,
+      );
       expect(await terminateBackends(admin!, applicationName)).toBeGreaterThan(0);
       const failure = await running;
       expect(failure).toMatchObject({ code: 'INGEST_FAILED' });

@@ -40,7 +40,11 @@ async function request(url: string, route: { method: string; path: string; body?
 
 describe('authentication and scoped keys on the app', () => {
   let service: AssembledService;
-  const handbook = new ScriptedConnector({ name: 'handbook', ranking: 'match', documents: Array.from({ length: 15 }, (_, i) => doc(`h${i}`, `Handbook deploy page ${i}`)) });
+  const handbook = new ScriptedConnector({
+    name: 'handbook',
+    ranking: 'match',
+    documents: Array.from({ length: 15 }, (_, i) => doc(`h${i}`, `Handbook deploy page ${i}`)),
+  });
   const runbooks = new ScriptedConnector({ name: 'runbooks', ranking: 'match', documents: [doc('secret-runbook', 'Runbook deploy secrets')] });
 
   beforeAll(async () => {
@@ -53,7 +57,8 @@ describe('authentication and scoped keys on the app', () => {
       ],
       keys: KEYS,
       cache: true,
-      extraRoutes: (router, helpers) => mountStatusPage(router, helpers, { recorder, listSources: (caller, signal) => federation!.listSources(caller, signal) }),
+      extraRoutes: (router, helpers) =>
+        mountStatusPage(router, helpers, { recorder, listSources: (caller, signal) => federation!.listSources(caller, signal) }),
     });
     federation = service.federation;
   });

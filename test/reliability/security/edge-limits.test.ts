@@ -24,7 +24,12 @@ describe('Origin checks', () => {
   let exposed: AssembledService;
   beforeAll(async () => {
     loopback = await startAssembledService({ sources: [{ connector: scripted(), config: sourceConfig() }], allowedOrigins: [ALLOWED] });
-    exposed = await startAssembledService({ sources: [{ connector: scripted(), config: sourceConfig() }], allowedOrigins: [ALLOWED], host: '0.0.0.0', keys: [] });
+    exposed = await startAssembledService({
+      sources: [{ connector: scripted(), config: sourceConfig() }],
+      allowedOrigins: [ALLOWED],
+      host: '0.0.0.0',
+      keys: [],
+    });
   });
   afterAll(async () => {
     await loopback?.close();
@@ -48,15 +53,28 @@ describe('Origin checks', () => {
 
   it.each(accepted.map((origin) => [origin ?? '(none)', origin]))('accepts Origin %s', async (_label, origin) => {
     for (const path of ['/mcp', '/metrics']) {
-      const response = await fetch(`${loopback.url}${path}`, { method: path === '/mcp' ? 'POST' : 'GET', headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) }, ...(path === '/mcp' ? { body: PING } : {}) });
+      const response = await fetch(`${loopback.url}${path}`, {
+        method: path === '/mcp' ? 'POST' : 'GET',
+        headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+        ...(path === '/mcp' ? { body: PING } : {}),
+      });
       expect(response.status, path).toBe(200);
     }
   });
 
   it.each(refused)('refuses Origin %s with 403 and a JSON-RPC error, on every route', async (origin) => {
     for (const service of [loopback, exposed]) {
-      for (const [method, path] of [['POST', '/mcp'], ['GET', '/metrics'], ['GET', '/mcp'], ['GET', '/readyz']] as const) {
-        const response = await fetch(`${service.url}${path}`, { method, headers: { origin, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: PING } : {}) });
+      for (const [method, path] of [
+        ['POST', '/mcp'],
+        ['GET', '/metrics'],
+        ['GET', '/mcp'],
+        ['GET', '/readyz'],
+      ] as const) {
+        const response = await fetch(`${service.url}${path}`, {
+          method,
+          headers: { origin, 'content-type': 'application/json' },
+          ...(method === 'POST' ? { body: PING } : {}),
+        });
         expect(response.status, `${method} ${path}`).toBe(403);
         expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32003 } });
       }
@@ -65,7 +83,11 @@ describe('Origin checks', () => {
 });
 
 /** Writes raw bytes and resolves what came back and when the server closed the socket. */
-function rawExchange(url: string, chunks: Array<string | Buffer>, options: { everyMs?: number; timeoutMs?: number } = {}): Promise<{ response: string; closedAfterMs: number; sent: number }> {
+function rawExchange(
+  url: string,
+  chunks: Array<string | Buffer>,
+  options: { everyMs?: number; timeoutMs?: number } = {},
+): Promise<{ response: string; closedAfterMs: number; sent: number }> {
   const { port, hostname } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), hostname);
@@ -107,7 +129,12 @@ describe('size limits', () => {
   afterAll(() => service?.close());
 
   it('answers 413 with a JSON-RPC error for a body over the limit, whether declared or streamed', async () => {
-    const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'x'.repeat(70 * 1024) } } });
+    const big = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'search_documents', arguments: { query: 'x'.repeat(70 * 1024) } },
+    });
     const declared = await postMcp(service.url, big);
     expect(declared.status).toBe(413);
     expect(declared.json).toMatchObject({ jsonrpc: '2.0', error: { code: -32004 } });
@@ -118,14 +145,21 @@ describe('size limits', () => {
         controller.close();
       },
     });
-    const streamed = await fetch(`${service.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    const streamed = await fetch(`${service.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(streamed.status).toBe(413);
   });
 
   it('refuses at once a request declaring a huge body, without waiting for it', async () => {
-    const { response, closedAfterMs } = await rawExchange(service.url, [
-      `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10737418240\r\nConnection: close\r\n\r\n{`,
-    ], { timeoutMs: 5000 });
+    const { response, closedAfterMs } = await rawExchange(
+      service.url,
+      [`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10737418240\r\nConnection: close\r\n\r\n{`],
+      { timeoutMs: 5000 },
+    );
     expect(response).toMatch(/^HTTP\/1\.1 413 /);
     expect(closedAfterMs).toBeLessThan(2000);
   });
@@ -138,7 +172,9 @@ describe('size limits', () => {
   });
 
   it('answers 431 to headers over 16 KB and keeps serving', async () => {
-    const { response } = await rawExchange(service.url, [`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${'c'.repeat(20 * 1024)}\r\n\r\n`], { timeoutMs: 5000 });
+    const { response } = await rawExchange(service.url, [`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${'c'.repeat(20 * 1024)}\r\n\r\n`], {
+      timeoutMs: 5000,
+    });
     expect(response).toMatch(/^HTTP\/1\.1 431 /);
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
   });
@@ -148,7 +184,14 @@ describe('slow clients', () => {
   const logger = createLogger('silent');
   const app = () =>
     buildApp({
-      config: { host: '127.0.0.1', auth: { mode: 'apikey', keys: [] }, allowedOrigins: [], bodyLimitBytes: 1024 * 1024, trustProxy: false, rateLimitPerMinute: 0 },
+      config: {
+        host: '127.0.0.1',
+        auth: { mode: 'apikey', keys: [] },
+        allowedOrigins: [],
+        bodyLimitBytes: 1024 * 1024,
+        trustProxy: false,
+        rateLimitPerMinute: 0,
+      },
       service: createFakeSearchService(),
       logger,
       metrics: createMetrics({ defaultMetrics: false }),
@@ -214,7 +257,10 @@ describe('slow clients', () => {
     it('closes sockets that trickle their body after quick headers', async () => {
       requireTimeouts();
       const headers = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n`;
-      const result = await rawExchange(server.url, [headers, ...'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"'.split(''), ...'p'.repeat(1900)], { everyMs: 40, timeoutMs: 8000 });
+      const result = await rawExchange(server.url, [headers, ...'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"'.split(''), ...'p'.repeat(1900)], {
+        everyMs: 40,
+        timeoutMs: 8000,
+      });
       expect(result.closedAfterMs).toBeGreaterThanOrEqual(timeouts.requestMs - 50);
       expect(result.closedAfterMs).toBeLessThan(timeouts.requestMs + timeouts.checkIntervalMs + 400);
     });

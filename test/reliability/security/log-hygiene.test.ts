@@ -18,7 +18,8 @@ const QUERY_WORDS = 'quokkazanzibar vault';
 
 function writeWiki(dir: string): void {
   writeFileSync(path.join(dir, 'vault.md'), `# ${SECRET_TITLE}\n\n${SECRET_SENTENCE}.\n\nAsk security before opening the vault.\n`);
-  for (let i = 1; i <= 12; i += 1) writeFileSync(path.join(dir, `vault-${i}.md`), `# Vault note ${i}\n\nVault note ${i} about quokkazanzibar rotation ${'padding '.repeat(i)}\n`);
+  for (let i = 1; i <= 12; i += 1)
+    writeFileSync(path.join(dir, `vault-${i}.md`), `# Vault note ${i}\n\nVault note ${i} about quokkazanzibar rotation ${'padding '.repeat(i)}\n`);
 }
 
 async function exercise(service: RuntimeService): Promise<void> {
@@ -72,7 +73,17 @@ describe('what the logs hold', () => {
   it('never logs a key, a presented wrong key, the query words or document text at info level', () => {
     const text = info.logs.lines().join('\n');
     expect(text.length).toBeGreaterThan(0);
-    for (const secret of [ENV_KEY, FILE_KEY, WRONG_KEY, 'quokkazanzibar', 'Quokkazanzibar', SECRET_SENTENCE, SECRET_TITLE, 'seven four one nine', 'vault combination']) {
+    for (const secret of [
+      ENV_KEY,
+      FILE_KEY,
+      WRONG_KEY,
+      'quokkazanzibar',
+      'Quokkazanzibar',
+      SECRET_SENTENCE,
+      SECRET_TITLE,
+      'seven four one nine',
+      'vault combination',
+    ]) {
       expect(text, `"${secret}" is in the info log`).not.toContain(secret);
     }
   });

@@ -14,7 +14,9 @@ interface Harness {
   generations: MemoryGenerationStore;
 }
 
-function harness(options: { store?: CacheStore; health?: CacheHealth; clock?: { now: number }; generations?: MemoryGenerationStore; lockWaitMs?: number } = {}): Harness {
+function harness(
+  options: { store?: CacheStore; health?: CacheHealth; clock?: { now: number }; generations?: MemoryGenerationStore; lockWaitMs?: number } = {},
+): Harness {
   const clock = options.clock ?? { now: 1_000_000 };
   const events: string[] = [];
   const generations = options.generations ?? new MemoryGenerationStore();
@@ -121,16 +123,34 @@ describe('ReadThroughCache', () => {
   });
 
   it('folds generations independently of source order', () => {
-    const a = foldGenerations(new Map([['wiki', 2], ['handbook', 1]]));
-    const b = foldGenerations(new Map([['handbook', 1], ['wiki', 2]]));
+    const a = foldGenerations(
+      new Map([
+        ['wiki', 2],
+        ['handbook', 1],
+      ]),
+    );
+    const b = foldGenerations(
+      new Map([
+        ['handbook', 1],
+        ['wiki', 2],
+      ]),
+    );
     expect(a).toBe(b);
-    expect(foldGenerations(new Map([['handbook', 1], ['wiki', 3]]))).not.toBe(a);
+    expect(
+      foldGenerations(
+        new Map([
+          ['handbook', 1],
+          ['wiki', 3],
+        ]),
+      ),
+    ).not.toBe(a);
   });
 
   it('treats a value its parser rejects as a miss', async () => {
     const { cache } = harness();
     const work = counter((n) => ({ n }));
-    const parse = (raw: unknown): { n: number } | null => (typeof raw === 'object' && raw !== null && 'n' in raw && (raw as { n: unknown }).n === 2 ? (raw as { n: number }) : null);
+    const parse = (raw: unknown): { n: number } | null =>
+      typeof raw === 'object' && raw !== null && 'n' in raw && (raw as { n: unknown }).n === 2 ? (raw as { n: number }) : null;
     await cache.getOrCompute('search:v', work.compute, opts({ parse }));
     await expect(cache.getOrCompute('search:v', work.compute, opts({ parse }))).resolves.toMatchObject({ value: { n: 2 }, cached: false });
   });
@@ -235,7 +255,10 @@ describe('ReadThroughCache', () => {
       const b = harness({ store: shared, clock, generations });
       const work = counter((n) => ({ n, partial: true }), 40);
       const partial = opts<{ n: number; partial: boolean }>({ shouldStore: (v) => !v.partial });
-      const [fromA, fromB] = await Promise.all([a.cache.getOrCompute('search:h', work.compute, partial), b.cache.getOrCompute('search:h', work.compute, partial)]);
+      const [fromA, fromB] = await Promise.all([
+        a.cache.getOrCompute('search:h', work.compute, partial),
+        b.cache.getOrCompute('search:h', work.compute, partial),
+      ]);
       expect(work.calls()).toBe(1);
       expect(fromA.value).toEqual(fromB.value);
       expect(fromB.cached || fromA.cached).toBe(false);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ConnectorFactory } from '../../../connectors/registry-types.js';
-import { baseSourceSchema } from '../../../connectors/source-config.js';
+import type { ConnectorFactory } from '../../../connectors/contract/registry-types.js';
+import { baseSourceSchema } from '../../../connectors/contract/source-config.js';
 import { ConfigError, isLoopbackHost, loadConfig } from '../../../src/config/load-config.js';
 
 const markdownLike: ConnectorFactory = {
@@ -101,7 +101,8 @@ describe('loadConfig', () => {
     const config = load({ CI_KEY: 'abcdefghijklmnopqrstuvwxyz' }, { 'k.yaml': yaml }, 'k.yaml');
     expect(config.sources.find((s) => s.name === 'handbook')?.weight).toBe(2);
     expect(config.auth.keys[0]).toMatchObject({ name: 'ci', sources: ['handbook'] });
-    const bad = 'sources:\n  - { name: a, kind: markdown, dir: x }\n  - { name: a, kind: markdown, dir: y }\nkeys:\n  - { name: ci, key: abcdefghijklmnopqrs, sources: [nope] }\n';
+    const bad =
+      'sources:\n  - { name: a, kind: markdown, dir: x }\n  - { name: a, kind: markdown, dir: y }\nkeys:\n  - { name: ci, key: abcdefghijklmnopqrs, sources: [nope] }\n';
     const problems = problemsOf(() => load({}, { 'k.yaml': bad }, 'k.yaml'));
     expect(problems).toContain('sources[1].name: "a" is used by another source; names must be unique');
     expect(problems).toContain('keys[0].sources: "nope" is not a configured source');

@@ -42,7 +42,7 @@ describe('elasticsearch source config', () => {
   it('refuses two auth schemes, a password without a user, and a fingerprint over plain http', () => {
     expect(issues({ ...minimal, api_key: 'k', bearer: 't' })).toEqual(['api_key: give one auth scheme: api_key, username+password or bearer']);
     expect(issues({ ...minimal, password: 'p' })).toEqual(['username: password needs a username']);
-    const fingerprint = 'AA:'.repeat(31) + 'AA';
+    const fingerprint = `${'AA:'.repeat(31)}AA`;
     expect(issues({ ...minimal, tls: { ca_fingerprint: fingerprint } })).toEqual(['tls.ca_fingerprint: ca_fingerprint needs https:// nodes']);
     expect(issues({ ...minimal, node: 'https://es:9200', tls: { ca_fingerprint: fingerprint } })).toEqual([]);
   });

@@ -4,13 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bulk } from '../../doubles/elasticsearch/bulk.js';
-import {
-  allShardsFailed,
-  indexNotFound,
-  mediaTypeHeader,
-  rejectedExecution,
-  securityException,
-} from '../../doubles/elasticsearch/error-bodies.js';
+import { allShardsFailed, indexNotFound, mediaTypeHeader, rejectedExecution, securityException } from '../../doubles/elasticsearch/error-bodies.js';
 import { checkMediaTypes, responseContentType } from '../../doubles/elasticsearch/media-type.js';
 import { count, search } from '../../doubles/elasticsearch/search.js';
 import type { RecordedRequest } from '../../doubles/elasticsearch/server.js';
@@ -40,7 +34,9 @@ describe('media types', () => {
 
   it('accepts the current and previous major, and plain JSON', () => {
     expect(checkMediaTypes(8, v8json, v8json, true)).toBeNull();
-    expect(checkMediaTypes(8, 'application/vnd.elasticsearch+json; compatible-with=7', 'application/vnd.elasticsearch+x-ndjson; compatible-with=7', true)).toBeNull();
+    expect(
+      checkMediaTypes(8, 'application/vnd.elasticsearch+json; compatible-with=7', 'application/vnd.elasticsearch+x-ndjson; compatible-with=7', true),
+    ).toBeNull();
     expect(checkMediaTypes(9, v9json, 'application/vnd.elasticsearch+x-ndjson; compatible-with=9', true)).toBeNull();
     expect(checkMediaTypes(9, v8json, v8json, true)).toBeNull();
     expect(checkMediaTypes(8, 'application/json', 'application/json', true)).toBeNull();
@@ -61,7 +57,9 @@ describe('media types', () => {
 
 function storeWith(docs: Array<Record<string, unknown> & { id: string }>, refresh = true): DoubleStore {
   const store = new DoubleStore();
-  const index = store.createIndex('docs', { mappings: { properties: { title: { type: 'text', analyzer: 'english' }, body: { type: 'text', analyzer: 'english' } } } });
+  const index = store.createIndex('docs', {
+    mappings: { properties: { title: { type: 'text', analyzer: 'english' }, body: { type: 'text', analyzer: 'english' } } },
+  });
   for (const { id, ...source } of docs) store.put(index, id, source, null);
   if (refresh) index.refresh();
   return store;
@@ -160,13 +158,17 @@ describe('bulk', () => {
 
   it('answers per item in the shape of the fixture, with a parsing error for a bad date', () => {
     const store = storeWith([]);
-    store.indices.get('docs')!.properties['updated_at'] = { type: 'date' };
-    const result = bulk(host(store), undefined, request([
-      { index: { _index: 'docs', _id: '1' } },
-      { title: 'ok', updated_at: '2025-01-01T00:00:00Z' },
-      { index: { _index: 'docs', _id: '2' } },
-      { title: 'bad', updated_at: 'yesterday' },
-    ])).body as any;
+    store.indices.get('docs')!.properties.updated_at = { type: 'date' };
+    const result = bulk(
+      host(store),
+      undefined,
+      request([
+        { index: { _index: 'docs', _id: '1' } },
+        { title: 'ok', updated_at: '2025-01-01T00:00:00Z' },
+        { index: { _index: 'docs', _id: '2' } },
+        { title: 'bad', updated_at: 'yesterday' },
+      ]),
+    ).body as any;
     const expected = fixture('bulk-response-with-errors.json');
     expect(result.errors).toBe(true);
     expect(result.items[0]).toEqual(expected.items[0]);

@@ -4,10 +4,9 @@ import { readFileSync } from 'node:fs';
 import { errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import { translateError } from '../../../connectors/elasticsearch/errors.js';
-import { SourceError } from '../../../src/errors.js';
+import { SourceError } from '../../../connectors/contract/errors.js';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/elasticsearch/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/elasticsearch/${name}`, import.meta.url), 'utf8'));
 
 function responseError(statusCode: number, body: unknown): errors.ResponseError {
   return new errors.ResponseError({ statusCode, body, headers: {}, warnings: null, meta: {} as never });
@@ -35,7 +34,10 @@ describe('translateError', () => {
 
   it('maps transport failures', () => {
     expect(translateError(new errors.TimeoutError('t'), live, 'docs')).toMatchObject({ code: 'SOURCE_TIMEOUT' });
-    expect(translateError(new errors.ConnectionError('c'), live, 'docs')).toMatchObject({ code: 'SOURCE_UNAVAILABLE', message: 'cannot connect to the cluster' });
+    expect(translateError(new errors.ConnectionError('c'), live, 'docs')).toMatchObject({
+      code: 'SOURCE_UNAVAILABLE',
+      message: 'cannot connect to the cluster',
+    });
     expect(translateError(new Error('boom'), live, 'docs')).toMatchObject({ code: 'SOURCE_ERROR', expose: false });
   });
 

@@ -112,7 +112,13 @@ describe('hits', () => {
 
   it('takes the native id from a custom id field and skips hits without one', () => {
     const fields = { ...DEFAULT_FIELDS, id: 'key', idLookup: 'key' };
-    const hits = parseSearchHits(response([{ _id: 'x', _source: { key: 'K-1' } }, { _id: 'y', _source: {} }]), fields);
+    const hits = parseSearchHits(
+      response([
+        { _id: 'x', _source: { key: 'K-1' } },
+        { _id: 'y', _source: {} },
+      ]),
+      fields,
+    );
     expect(hits.map((h) => h.nativeId)).toEqual(['K-1']);
   });
 

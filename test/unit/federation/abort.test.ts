@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortScope, raceAbort, settleWithinGrace, SourceTimeoutError } from '../../../src/federation/abort.js';
+import { AbortScope, raceAbort, settleWithinGrace, SourceTimeoutError } from '../../../src/federation/abort-scope.js';
 
 describe('AbortScope', () => {
   it('follows the outside signal and passes its reason down to children', () => {

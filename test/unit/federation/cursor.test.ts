@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { KnowledgeError } from '../../../src/errors.js';
+import { KnowledgeError } from '../../../connectors/contract/errors.js';
 import { createCursorEncoder, decodeCursor, encodeCursor, searchFingerprint } from '../../../src/federation/cursor.js';
 import { planSearch } from '../../../src/federation/plan.js';
 import { caller } from './helpers.js';
 
 const names = ['a', 'b', 'c'];
-const plan = (query: string, extra: { sources?: string[]; updated_after?: string } = {}) =>
-  planSearch({ query, limit: 10, ...extra }, caller(), names, 50);
+const plan = (query: string, extra: { sources?: string[]; updated_after?: string } = {}) => planSearch({ query, limit: 10, ...extra }, caller(), names, 50);
 
 function cursorError(fn: () => unknown): KnowledgeError {
   try {
@@ -26,7 +25,12 @@ describe('paging cursors', () => {
     const encode = createCursorEncoder(secret, 3);
     const other = searchFingerprint(plan('incident template'), caller(), 'ns');
     for (let round = 0; round < 3; round += 1) {
-      for (const [print, offset] of [[fingerprint, 10], [fingerprint, 20], [other, 10], [other, 30]] as const) {
+      for (const [print, offset] of [
+        [fingerprint, 10],
+        [fingerprint, 20],
+        [other, 10],
+        [other, 30],
+      ] as const) {
         const cursor = encode(print, offset);
         expect(cursor).toBe(encodeCursor(secret, print, offset));
         expect(decodeCursor(secret, cursor, print, 1000)).toBe(offset);

@@ -4,7 +4,7 @@ import { canonicalizeUrl, canonicalizeWithParser } from '../../../src/federation
 import { dedupeHits } from '../../../src/federation/dedupe.js';
 import { fuseRankings } from '../../../src/federation/fuse.js';
 import { qualifyHits } from '../../../src/federation/qualify.js';
-import type { SourceHit } from '../../../connectors/types.js';
+import type { SourceHit } from '../../../connectors/contract/types.js';
 
 describe('canonicalizeUrl', () => {
   it.each([
@@ -36,8 +36,9 @@ describe('canonicalizeUrl', () => {
         fc.array(segment, { maxLength: 4 }),
         fc.option(fc.constantFrom('#top', '#', '#a/b?c'), { nil: undefined }),
       )
-      .map(([scheme, labels, last, port, path, fragment]) =>
-        `${scheme}://${[...labels, last].join('.')}${port === undefined ? '' : `:${port}`}${path.map((part) => `/${part}`).join('')}${fragment ?? ''}`,
+      .map(
+        ([scheme, labels, last, port, path, fragment]) =>
+          `${scheme}://${[...labels, last].join('.')}${port === undefined ? '' : `:${port}`}${path.map((part) => `/${part}`).join('')}${fragment ?? ''}`,
       );
     fc.assert(
       fc.property(url, (raw) => {

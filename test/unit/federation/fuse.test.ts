@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuseRankings, normalizeScores } from '../../../src/federation/fuse.js';
 import { qualifyHits, type RankedHit } from '../../../src/federation/qualify.js';
-import type { SourceHit } from '../../../connectors/types.js';
+import type { SourceHit } from '../../../connectors/contract/types.js';
 
 function hits(ids: string[], scores?: number[]): SourceHit[] {
   return ids.map((id, index) => ({ nativeId: id, title: id, snippet: '', url: null, score: scores?.[index] ?? 100 - index, updatedAt: null }));

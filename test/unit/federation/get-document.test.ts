@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KnowledgeError } from '../../../src/errors.js';
+import { KnowledgeError } from '../../../connectors/contract/errors.js';
 import { buildFederation, caller, never } from './helpers.js';
 
 const long = 'x'.repeat(50) + 'y'.repeat(50);
@@ -9,7 +9,14 @@ function setup(extra: { timeoutMs?: number } = {}) {
     {
       name: 'wiki',
       documents: [
-        { id: 'deploy/rollback', title: 'Rollback', text: long, url: 'https://wiki.example.com/rollback', updatedAt: '2025-01-01T00:00:00Z', metadata: { space: 'ops' } },
+        {
+          id: 'deploy/rollback',
+          title: 'Rollback',
+          text: long,
+          url: 'https://wiki.example.com/rollback',
+          updatedAt: '2025-01-01T00:00:00Z',
+          metadata: { space: 'ops' },
+        },
       ],
       ...extra,
     },
@@ -70,7 +77,9 @@ describe('getDocument', () => {
     const byId = await failure(federation.getDocument({ document_id: 'hr:salaries', max_chars: 10, offset: 0 }, caller(['wiki']), never()));
     expect(byId.code).toBe('UNKNOWN_SOURCE');
     expect(byId.message).toBe('unknown source "hr"; available sources: wiki');
-    const byUrl = await failure(federation.getDocument({ document_id: 'https://hr.example.com/salaries', max_chars: 10, offset: 0 }, caller(['wiki']), never()));
+    const byUrl = await failure(
+      federation.getDocument({ document_id: 'https://hr.example.com/salaries', max_chars: 10, offset: 0 }, caller(['wiki']), never()),
+    );
     expect(byUrl.code).toBe('NOT_FOUND');
     expect(byUrl.message).not.toContain('hr');
     expect(connectors[1]!.calls).toHaveLength(0);

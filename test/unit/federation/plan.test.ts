@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KnowledgeError } from '../../../src/errors.js';
+import { KnowledgeError } from '../../../connectors/contract/errors.js';
 import { normalizeQuery, parseUpdatedAfter, planSearch } from '../../../src/federation/plan.js';
 import { caller } from './helpers.js';
 

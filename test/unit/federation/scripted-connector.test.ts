@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scriptedConnectorFactory, type ScriptedConnector } from '../../../connectors/scripted/index.js';
-import { SourceError } from '../../../src/errors.js';
+import { SourceError } from '../../../connectors/contract/errors.js';
 import { never } from './helpers.js';
 
 function fromConfig(entry: Record<string, unknown>): ScriptedConnector {
@@ -13,7 +13,13 @@ const search = (connector: ScriptedConnector, signal = never(), limit = 10) => c
 
 describe('scripted connector from a config entry', () => {
   it('returns its fixed ranked list for any query, best first, at most limit', async () => {
-    const connector = fromConfig({ documents: [{ id: 'one', title: 'One' }, { id: 'two', title: 'Two', score: 0.5 }, { id: 'three', title: 'Three' }] });
+    const connector = fromConfig({
+      documents: [
+        { id: 'one', title: 'One' },
+        { id: 'two', title: 'Two', score: 0.5 },
+        { id: 'three', title: 'Three' },
+      ],
+    });
     const hits = await search(connector, never(), 2);
     expect(hits.map((hit) => [hit.nativeId, hit.score])).toEqual([
       ['one', 3],

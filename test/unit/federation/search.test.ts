@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KnowledgeError } from '../../../src/errors.js';
+import { KnowledgeError } from '../../../connectors/contract/errors.js';
 import type { CacheComputeOptions, SearchCache } from '../../../src/federation/cache-port.js';
 import type { SearchOutput } from '../../../src/federation/types.js';
 import { buildFederation, caller, docs, never } from './helpers.js';
@@ -62,10 +62,13 @@ describe('search: fan-out and fusion', () => {
   });
 
   it('weights sources by their config weight', async () => {
-    const { federation } = buildFederation([
-      { name: 'alpha', documents: docs('a', 3) },
-      { name: 'beta', documents: docs('b', 3), weight: 3 },
-    ], rrf);
+    const { federation } = buildFederation(
+      [
+        { name: 'alpha', documents: docs('a', 3) },
+        { name: 'beta', documents: docs('b', 3), weight: 3 },
+      ],
+      rrf,
+    );
     const output = await federation.search({ query: 'x', limit: 3 }, caller(), never());
     // 3/61 > 3/62 > 3/63 > 1/61: beta's top three come first.
     expect(output.results.map((result) => result.id)).toEqual(['beta:b1', 'beta:b2', 'beta:b3']);

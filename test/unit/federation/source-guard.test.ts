@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedConnector } from '../../../connectors/scripted/index.js';
-import { AbortScope } from '../../../src/federation/abort.js';
+import { AbortScope } from '../../../src/federation/abort-scope.js';
 import { createCockatielBreaker } from '../../../src/federation/breaker.js';
 import { createSourceGuard, type SourceGuard } from '../../../src/federation/source-guard.js';
 import type { FederationObserver } from '../../../src/federation/settings.js';

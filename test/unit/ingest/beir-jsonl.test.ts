@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { IngestDocument } from '../../../connectors/types.js';
+import type { IngestDocument } from '../../../connectors/contract/types.js';
 import { IngestInputError, type InvalidRecord } from '../../../src/ingest/input-error.js';
 import { parseBeirLine, readBeirJsonl } from '../../../src/ingest/beir-jsonl.js';
 
@@ -15,9 +15,14 @@ async function collect(text: string, options: { skipInvalid?: boolean; onInvalid
 describe('parseBeirLine', () => {
   it('reads the BEIR fields and the optional ones', () => {
     expect(parseBeirLine('{"_id":"4983","title":"T","text":"body"}')).toEqual({ id: '4983', title: 'T', text: 'body', url: null, updatedAt: null });
-    expect(
-      parseBeirLine('{"_id":7,"text":"b","url":"https://x/7","updated_at":"2025-01-01T00:00:00Z","metadata":{"tags":["a"]}}'),
-    ).toEqual({ id: '7', title: '', text: 'b', url: 'https://x/7', updatedAt: '2025-01-01T00:00:00Z', metadata: { tags: ['a'] } });
+    expect(parseBeirLine('{"_id":7,"text":"b","url":"https://x/7","updated_at":"2025-01-01T00:00:00Z","metadata":{"tags":["a"]}}')).toEqual({
+      id: '7',
+      title: '',
+      text: 'b',
+      url: 'https://x/7',
+      updatedAt: '2025-01-01T00:00:00Z',
+      metadata: { tags: ['a'] },
+    });
   });
 
   it.each([
@@ -50,6 +55,9 @@ describe('readBeirJsonl', () => {
     const invalid: InvalidRecord[] = [];
     const docs = await collect('oops\n{"_id":"2","text":"b"}\n{"_id":3}\n', { skipInvalid: true, onInvalid: (record) => invalid.push(record) });
     expect(docs.map((doc) => doc.id)).toEqual(['2']);
-    expect(invalid.map((record) => [record.file, record.line])).toEqual([['docs.jsonl', 1], ['docs.jsonl', 3]]);
+    expect(invalid.map((record) => [record.file, record.line])).toEqual([
+      ['docs.jsonl', 1],
+      ['docs.jsonl', 3],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestDocument } from '../../../connectors/types.js';
+import type { IngestDocument } from '../../../connectors/contract/types.js';
 import type { InvalidRecord } from '../../../src/ingest/input-error.js';
 import { listMarkdownFiles, parseMarkdownDocument, readMarkdownFolder } from '../../../src/ingest/markdown-folder.js';
 
@@ -10,16 +10,27 @@ const mtime = new Date('2024-05-05T05:05:05Z');
 
 describe('parseMarkdownDocument', () => {
   it('takes id, title, url, date and metadata from the front matter', () => {
-    const doc = parseMarkdownDocument('---\nid: guide-1\ntitle: The Guide\nurl: https://w/guide\nupdated: 2025-03-12\ntags: [a, b]\n---\n# Heading\n\nBody text.\n', 'team/guide.md', mtime);
+    const doc = parseMarkdownDocument(
+      '---\nid: guide-1\ntitle: The Guide\nurl: https://w/guide\nupdated: 2025-03-12\ntags: [a, b]\n---\n# Heading\n\nBody text.\n',
+      'team/guide.md',
+      mtime,
+    );
     expect(doc).toEqual({
-      id: 'guide-1', title: 'The Guide', text: '# Heading\n\nBody text.', url: 'https://w/guide',
-      updatedAt: '2025-03-12T00:00:00.000Z', metadata: { tags: ['a', 'b'], path: 'team/guide.md' },
+      id: 'guide-1',
+      title: 'The Guide',
+      text: '# Heading\n\nBody text.',
+      url: 'https://w/guide',
+      updatedAt: '2025-03-12T00:00:00.000Z',
+      metadata: { tags: ['a', 'b'], path: 'team/guide.md' },
     });
   });
 
   it('falls back to the path, the first heading and the file time', () => {
     expect(parseMarkdownDocument('Intro\n\n# Setting up  \nmore', 'a/b/setup.markdown', mtime)).toMatchObject({
-      id: 'a/b/setup', title: 'Setting up', url: null, updatedAt: mtime.toISOString(),
+      id: 'a/b/setup',
+      title: 'Setting up',
+      url: null,
+      updatedAt: mtime.toISOString(),
     });
     expect(parseMarkdownDocument('no heading', 'notes.md', mtime)).toMatchObject({ title: 'notes' });
   });
@@ -51,8 +62,12 @@ describe('readMarkdownFolder', () => {
   it('yields documents and reports broken files when skipping invalid ones', async () => {
     const invalid: InvalidRecord[] = [];
     const docs: IngestDocument[] = [];
-    for await (const doc of readMarkdownFolder(dir, { signal: AbortSignal.timeout(5000), skipInvalid: true, onInvalid: (r) => invalid.push(r) })) docs.push(doc);
-    expect(docs.map((doc) => [doc.id, doc.title])).toEqual([['b', 'B'], ['sub/a', 'A']]);
+    for await (const doc of readMarkdownFolder(dir, { signal: AbortSignal.timeout(5000), skipInvalid: true, onInvalid: (r) => invalid.push(r) }))
+      docs.push(doc);
+    expect(docs.map((doc) => [doc.id, doc.title])).toEqual([
+      ['b', 'B'],
+      ['sub/a', 'A'],
+    ]);
     expect(invalid).toEqual([{ file: path.join(dir, 'bad.md'), line: 1, reason: expect.stringContaining('front matter') }]);
   });
 });

@@ -3,15 +3,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connector, IngestDocument, IngestOptions, IngestSummary } from '../../../connectors/types.js';
+import type { Connector, IngestDocument, IngestOptions, IngestSummary } from '../../../connectors/contract/types.js';
 import { runIngest, type IngestProgress } from '../../../src/ingest/run-ingest.js';
 
 /** Records what it is given; refuses ids starting with "x". */
 function recordingConnector(batchSize = 2): Connector & { received: IngestDocument[] } {
   const received: IngestDocument[] = [];
   return {
-    name: 'docs', kind: 'fake', description: 'fake', received,
-    search: async () => [], get: async () => null, health: async () => ({ ok: true, documentCount: received.length }), close: async () => {},
+    name: 'docs',
+    kind: 'fake',
+    description: 'fake',
+    received,
+    search: async () => [],
+    get: async () => null,
+    health: async () => ({ ok: true, documentCount: received.length }),
+    close: async () => {},
     async ingest(documents: AsyncIterable<IngestDocument>, options: IngestOptions): Promise<IngestSummary & { unchanged: number }> {
       const failed: IngestSummary['failed'] = [];
       for await (const doc of documents) {
@@ -37,7 +43,13 @@ describe('runIngest', () => {
   it('summarises written, refused and skipped records and reports progress', async () => {
     const connector = recordingConnector();
     const progress: IngestProgress[] = [];
-    const summary = await runIngest({ connector, input: path.join(dir, 'a.jsonl'), skipInvalid: true, signal: AbortSignal.timeout(5000), onProgress: (p) => progress.push(p) });
+    const summary = await runIngest({
+      connector,
+      input: path.join(dir, 'a.jsonl'),
+      skipInvalid: true,
+      signal: AbortSignal.timeout(5000),
+      onProgress: (p) => progress.push(p),
+    });
     expect(summary).toMatchObject({ source: 'docs', written: 2, unchanged: 0, failed: [{ id: 'x2', reason: 'refused' }] });
     expect(summary.invalid).toEqual([{ file: path.join(dir, 'a.jsonl'), line: 2, reason: expect.stringContaining('not valid JSON') }]);
     expect(summary.input).toContain('a.jsonl');
@@ -45,7 +57,9 @@ describe('runIngest', () => {
   });
 
   it('fails on the first bad line without skipInvalid', async () => {
-    await expect(runIngest({ connector: recordingConnector(), input: path.join(dir, 'a.jsonl'), signal: AbortSignal.timeout(5000) })).rejects.toThrow(/a\.jsonl:2: not valid JSON/);
+    await expect(runIngest({ connector: recordingConnector(), input: path.join(dir, 'a.jsonl'), signal: AbortSignal.timeout(5000) })).rejects.toThrow(
+      /a\.jsonl:2: not valid JSON/,
+    );
   });
 
   it('reads a folder of .jsonl files, a markdown folder, and standard input', async () => {
@@ -63,7 +77,11 @@ describe('runIngest', () => {
   it('refuses read-only sources and missing inputs with clear errors', async () => {
     const { ingest: _ignored, ...readOnly } = recordingConnector();
     await expect(runIngest({ connector: readOnly, input: dir, signal: AbortSignal.timeout(5000) })).rejects.toMatchObject({ code: 'READ_ONLY_SOURCE' });
-    await expect(runIngest({ connector: recordingConnector(), input: path.join(dir, 'nope.jsonl'), signal: AbortSignal.timeout(5000) })).rejects.toThrow('no such file or directory');
-    await expect(runIngest({ connector: recordingConnector(), input: path.join(dir, 'md', 'page.md'), signal: AbortSignal.timeout(5000) })).rejects.toThrow('give the folder');
+    await expect(runIngest({ connector: recordingConnector(), input: path.join(dir, 'nope.jsonl'), signal: AbortSignal.timeout(5000) })).rejects.toThrow(
+      'no such file or directory',
+    );
+    await expect(runIngest({ connector: recordingConnector(), input: path.join(dir, 'md', 'page.md'), signal: AbortSignal.timeout(5000) })).rejects.toThrow(
+      'give the folder',
+    );
   });
 });

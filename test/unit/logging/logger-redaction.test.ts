@@ -18,7 +18,15 @@ describe('log redaction', () => {
     const { logger, lines } = capture();
     const source = { name: 'wiki', token: 'tok-123', apiKey: 'ak-1', api_key: 'ak-2', key: 'k-3', password: 'pw-4', url: 'https://wiki' };
     logger.info({ source, count: 2 }, 'connected');
-    expect(lines[0]!.source).toEqual({ name: 'wiki', token: '[redacted]', apiKey: '[redacted]', api_key: '[redacted]', key: '[redacted]', password: '[redacted]', url: 'https://wiki' });
+    expect(lines[0]!.source).toEqual({
+      name: 'wiki',
+      token: '[redacted]',
+      apiKey: '[redacted]',
+      api_key: '[redacted]',
+      key: '[redacted]',
+      password: '[redacted]',
+      url: 'https://wiki',
+    });
     expect(lines[0]!.count).toBe(2);
     expect(source.token).toBe('tok-123');
     expect(JSON.stringify(lines)).not.toMatch(/tok-123|ak-1|ak-2|k-3|pw-4/);

@@ -31,7 +31,10 @@ describe('postgres source config', () => {
   });
 
   it('accepts a read-only table mapping', () => {
-    const result = parse({ url: 'postgres://a', table: { schema: 'wiki', name: 'pages', columns: { id: 'page_id', title: 'title', body: 'body', tsvector: 'search_vector' } } });
+    const result = parse({
+      url: 'postgres://a',
+      table: { schema: 'wiki', name: 'pages', columns: { id: 'page_id', title: 'title', body: 'body', tsvector: 'search_vector' } },
+    });
     expect(result.success).toBe(true);
   });
 });

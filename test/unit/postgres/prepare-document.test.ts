@@ -6,12 +6,17 @@ const ok = (result: ReturnType<typeof prepareDocument>) => result as PreparedDoc
 describe('prepareDocument', () => {
   it('normalises dates to ISO and keeps optional fields null', () => {
     expect(ok(prepareDocument({ id: 'a', title: 'A', text: 'body', updatedAt: '2025-01-02' }))).toMatchObject({
-      id: 'a', url: null, updated_at: '2025-01-02T00:00:00.000Z', metadata: {},
+      id: 'a',
+      url: null,
+      updated_at: '2025-01-02T00:00:00.000Z',
+      metadata: {},
     });
   });
 
   it('strips NUL everywhere, including metadata keys and nested values', () => {
-    const doc = ok(prepareDocument({ id: 'i\u0000d', title: 't\u0000', text: 'b\u0000', url: 'u\u0000', metadata: { 'k\u0000': ['v\u0000', { n: 'w\u0000' }] } }));
+    const doc = ok(
+      prepareDocument({ id: 'i\u0000d', title: 't\u0000', text: 'b\u0000', url: 'u\u0000', metadata: { 'k\u0000': ['v\u0000', { n: 'w\u0000' }] } }),
+    );
     expect(doc).toMatchObject({ id: 'id', title: 't', body: 'b', url: 'u', metadata: { k: ['v', { n: 'w' }] } });
   });
 

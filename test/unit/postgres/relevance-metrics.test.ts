@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ndcgAt, percentile, recallAt } from '../../../bench/relevance/metrics.js';
 import { splitCorpus } from '../../../bench/relevance/scifact.js';
 
-const judged = new Map([['a', 1], ['b', 1]]);
+const judged = new Map([
+  ['a', 1],
+  ['b', 1],
+]);
 
 describe('relevance metrics', () => {
   it('computes nDCG@k with log2(rank + 1) discounts', () => {
@@ -25,7 +28,10 @@ describe('relevance metrics', () => {
   });
 
   it('splits a corpus round-robin into equal parts', () => {
-    expect(splitCorpus([1, 2, 3, 4, 5], 2)).toEqual([[1, 3, 5], [2, 4]]);
+    expect(splitCorpus([1, 2, 3, 4, 5], 2)).toEqual([
+      [1, 3, 5],
+      [2, 4],
+    ]);
     expect(() => splitCorpus([1], 0)).toThrow(RangeError);
   });
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnippet, candidateWords, cleanQueryText, wordSpans } from '../../../connectors/postgres/snippet.js';
 
-const matchAny = (...words: string[]) => (word: string) => words.includes(word);
+const matchAny =
+  (...words: string[]) =>
+  (word: string) =>
+    words.includes(word);
 
 describe('wordSpans', () => {
   it('finds letter and digit runs in any script, lower-cased, with their offsets', () => {

@@ -9,7 +9,8 @@ describe('createCacheStatsRecorder', () => {
 
   it('counts fresh, stale and shared answers as hits, computed and bypassed ones as misses', () => {
     const recorder = createCacheStatsRecorder({ kind: 'redis', now: () => 0 });
-    for (const event of ['hit', 'hit', 'stale', 'shared', 'miss', 'bypass', 'store_error', 'refreshed', 'refresh_failed'] as const) recorder.event('search', event);
+    for (const event of ['hit', 'hit', 'stale', 'shared', 'miss', 'bypass', 'store_error', 'refreshed', 'refresh_failed'] as const)
+      recorder.event('search', event);
     expect(recorder.status()).toMatchObject({ hits: 4, misses: 2 });
     expect(recorder.status().hitRatio).toBeCloseTo(4 / 6);
   });

@@ -21,7 +21,12 @@ describe('buildStatusReport', () => {
       generatedAt: new Date('2025-01-01T00:00:00Z'),
     });
     expect(report).toEqual({
-      server: { name: 'knowledge-mcp', version: '1.2.3', protocol_versions: { legacy: ['2025-11-25'], stateless: ['2026-07-28'] }, mcp_url: 'https://kb.example.com/mcp' },
+      server: {
+        name: 'knowledge-mcp',
+        version: '1.2.3',
+        protocol_versions: { legacy: ['2025-11-25'], stateless: ['2026-07-28'] },
+        mcp_url: 'https://kb.example.com/mcp',
+      },
       caller: { key_name: 'ci', auth_required: true },
       window_ms: 120_000,
       generated_at: '2025-01-01T00:00:00.000Z',

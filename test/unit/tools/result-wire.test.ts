@@ -14,7 +14,15 @@ const decode = (bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as { conten
 
 describe('serializeToolResult', () => {
   it('writes structuredContent and the same JSON, byte for byte, as the text block', () => {
-    const content = { query: 'déploiement …', results: [{ id: 'a:1', title: 'Ünïcode “quotes” \\ \n\t', score: 0.5 }], sources: [], partial: false, next_cursor: null, took_ms: 3, cached: true };
+    const content = {
+      query: 'déploiement …',
+      results: [{ id: 'a:1', title: 'Ünïcode “quotes” \\ \n\t', score: 0.5 }],
+      sources: [],
+      partial: false,
+      next_cursor: null,
+      took_ms: 3,
+      cached: true,
+    };
     const wire = decode(serializeToolResult({ isError: false, structuredContent: content }));
     expect(wire).toEqual(reference(content));
     expect(wire.content[0]!.text).toBe(JSON.stringify(content));

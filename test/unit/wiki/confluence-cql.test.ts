@@ -1,8 +1,8 @@
 // CQL building: user text can never become CQL or Lucene syntax, whatever it contains.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildScopeCql, buildSearchCql, escapeCqlText, formatCqlDate, quoteCqlString } from '../../../connectors/wiki/confluence/cql.js';
-import { parseRetryAfter } from '../../../connectors/wiki/confluence/http-client.js';
+import { buildScopeCql, buildSearchCql, escapeCqlText, formatCqlDate, quoteCqlString } from '../../../connectors/confluence/cql.js';
+import { parseRetryAfter } from '../../../connectors/confluence/http-client.js';
 
 describe('escapeCqlText', () => {
   it('keeps words, lower-cased, and drops every operator character', () => {
@@ -35,9 +35,9 @@ describe('quoteCqlString', () => {
 
 describe('buildSearchCql', () => {
   it('combines the text, scope and date clauses', () => {
-    expect(
-      buildSearchCql('deploy', { field: 'siteSearch', spaces: ['OPS', '~jdoe'], types: ['page'], modifiedSince: new Date('2025-01-02T03:04:59Z') }),
-    ).toBe('siteSearch ~ "deploy" AND type in ("page") AND space in ("OPS", "~jdoe") AND lastmodified >= "2025-01-02 03:04"');
+    expect(buildSearchCql('deploy', { field: 'siteSearch', spaces: ['OPS', '~jdoe'], types: ['page'], modifiedSince: new Date('2025-01-02T03:04:59Z') })).toBe(
+      'siteSearch ~ "deploy" AND type in ("page") AND space in ("OPS", "~jdoe") AND lastmodified >= "2025-01-02 03:04"',
+    );
     expect(buildSearchCql('?!', { field: 'text', spaces: [], types: ['page'], modifiedSince: null })).toBeNull();
     expect(buildScopeCql({ spaces: [], types: ['page', 'blogpost'] })).toBe('type in ("page", "blogpost")');
     expect(formatCqlDate(new Date('1999-12-31T23:59:00Z'))).toBe('1999-12-31 23:59');

@@ -1,7 +1,7 @@
 // HTML and Confluence storage format to markdown: structure kept, chrome and macros dropped.
 import { describe, expect, it } from 'vitest';
-import { htmlToMarkdown } from '../../../connectors/wiki/shared/html-to-markdown.js';
-import { prepareStorageXml, storageToMarkdown, viewToMarkdown } from '../../../connectors/wiki/confluence/storage-to-markdown.js';
+import { htmlToMarkdown } from '../../../connectors/contract/text/html-to-markdown.js';
+import { prepareStorageXml, storageToMarkdown, viewToMarkdown } from '../../../connectors/confluence/storage-to-markdown.js';
 
 describe('htmlToMarkdown', () => {
   it('keeps headings, lists, links and code; drops scripts, styles and navigation', () => {
@@ -70,7 +70,8 @@ describe('Confluence storage format', () => {
   });
 
   it('cleans rendered view HTML of macro chrome', () => {
-    const view = '<div class="confluence-information-macro"><span class="aui-icon confluence-information-macro-icon">i</span><div><p>Note body</p></div></div><div class="toc-macro"><ul><li>Intro</li></ul></div>';
+    const view =
+      '<div class="confluence-information-macro"><span class="aui-icon confluence-information-macro-icon">i</span><div><p>Note body</p></div></div><div class="toc-macro"><ul><li>Intro</li></ul></div>';
     expect(viewToMarkdown(view, null)).toBe('Note body');
   });
 });

@@ -1,8 +1,8 @@
 // The Action API seam: maxlag and Retry-After honoured with bounded retries, bot-password login
 // with session cookies, re-login when the session is lost, abort on every call, errors mapped.
 import { describe, expect, it } from 'vitest';
-import { MediaWikiApi, parseRetryAfter, type FetchLike } from '../../../connectors/wiki/mediawiki/api-client.js';
-import { SourceError } from '../../../src/errors.js';
+import { MediaWikiApi, parseRetryAfter, type FetchLike } from '../../../connectors/mediawiki/api-client.js';
+import { SourceError } from '../../../connectors/contract/errors.js';
 
 const URL_ = 'https://wiki.example.com/w/api.php';
 const json = (body: unknown, init: ResponseInit = {}): Response =>
@@ -58,7 +58,9 @@ describe('MediaWikiApi', () => {
   it('retries 429 and 503 a bounded number of times, then gives up with SOURCE_UNAVAILABLE', async () => {
     const busy = () => new Response('busy', { status: 503, headers: { 'retry-after': '0' } });
     const { fetch, seen } = scripted([busy, () => new Response('slow down', { status: 429 }), busy]);
-    const error = await api(fetch, { maxRetries: 2 }).call({ action: 'query' }, signal()).catch((e: unknown) => e);
+    const error = await api(fetch, { maxRetries: 2 })
+      .call({ action: 'query' }, signal())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
     expect((error as SourceError).code).toBe('SOURCE_UNAVAILABLE');
     expect(seen).toHaveLength(3);
@@ -87,7 +89,10 @@ describe('MediaWikiApi', () => {
       () => new Response('nope', { status: 500 }),
     ]);
     const client = api(fetch);
-    await expect(client.call({ action: 'query' }, signal())).rejects.toMatchObject({ code: 'SOURCE_ERROR', message: expect.stringContaining('requires login') });
+    await expect(client.call({ action: 'query' }, signal())).rejects.toMatchObject({
+      code: 'SOURCE_ERROR',
+      message: expect.stringContaining('requires login'),
+    });
     await expect(client.call({ action: 'query' }, signal())).rejects.toMatchObject({ code: 'SOURCE_ERROR' });
     await expect(client.call({ action: 'query' }, signal())).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', message: 'wiki answered HTTP 500' });
   });
@@ -129,7 +134,10 @@ describe('MediaWikiApi', () => {
       () => json({ login: { result: 'Failed', reason: 'Incorrect username or password entered.' } }),
     ]);
     const client = api(fetch, { credentials: { username: 'Bot@app', password: 'wrong' } });
-    await expect(client.call({ action: 'query' }, signal())).rejects.toMatchObject({ code: 'SOURCE_ERROR', message: expect.stringContaining('wiki login failed (Failed)') });
+    await expect(client.call({ action: 'query' }, signal())).rejects.toMatchObject({
+      code: 'SOURCE_ERROR',
+      message: expect.stringContaining('wiki login failed (Failed)'),
+    });
   });
 
   it('posts long parameter lists instead of building huge URLs', async () => {

@@ -2,7 +2,7 @@
 // analysis that picks the one-term probes.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { analyzeSearchQuery, escapeSearchText, joinSearchTexts, wordSearchText } from '../../../connectors/wiki/mediawiki/query-terms.js';
+import { analyzeSearchQuery, escapeSearchText, joinSearchTexts, wordSearchText } from '../../../connectors/mediawiki/query-terms.js';
 
 // Characters that mean something to CirrusSearch or to core's database search.
 const SYNTAX = /["*?~\-!+:()[\]{}\\/^&|<>=']/;

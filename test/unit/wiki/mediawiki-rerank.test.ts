@@ -1,6 +1,6 @@
 // Local BM25 over fetched candidates: the ranking core's database search does not give.
 import { describe, expect, it } from 'vitest';
-import { idf, rankByBm25 } from '../../../connectors/wiki/mediawiki/rerank.js';
+import { idf, rankByBm25 } from '../../../connectors/mediawiki/rerank.js';
 
 const docs = [
   { key: 'a', title: 'Kafka consumer lag', text: 'When consumer lag grows, scale the consumer group. Lag alerts page on-call.' },
@@ -16,8 +16,20 @@ describe('rankByBm25', () => {
   });
 
   it('weights a term by the document frequency the wiki reported', () => {
-    const rareConsumer = rankByBm25(docs, ['consum', 'plant'], { totalDocuments: 1000, knownDf: new Map([['consum', 2], ['plant', 900]]) });
-    const rarePlant = rankByBm25(docs, ['consum', 'plant'], { totalDocuments: 1000, knownDf: new Map([['consum', 900], ['plant', 2]]) });
+    const rareConsumer = rankByBm25(docs, ['consum', 'plant'], {
+      totalDocuments: 1000,
+      knownDf: new Map([
+        ['consum', 2],
+        ['plant', 900],
+      ]),
+    });
+    const rarePlant = rankByBm25(docs, ['consum', 'plant'], {
+      totalDocuments: 1000,
+      knownDf: new Map([
+        ['consum', 900],
+        ['plant', 2],
+      ]),
+    });
     expect(rareConsumer[0]?.key).toBe('a');
     expect(rarePlant[0]?.key).toBe('b');
   });

@@ -1,9 +1,9 @@
 // The search plan against a scripted wiki: AND first, widening only when it finds too little,
 // never more calls than the budget, texts fetched in one batch and re-ranked locally.
 import { describe, expect, it } from 'vitest';
-import type { ApiParams } from '../../../connectors/wiki/mediawiki/api-client.js';
-import { chooseProbes, searchWiki, type SearchDeps, type SiteFacts } from '../../../connectors/wiki/mediawiki/search.js';
-import { analyzeSearchQuery, type QueryTerm } from '../../../connectors/wiki/mediawiki/query-terms.js';
+import type { ApiParams } from '../../../connectors/mediawiki/api-client.js';
+import { chooseProbes, searchWiki, type SearchDeps, type SiteFacts } from '../../../connectors/mediawiki/search.js';
+import { analyzeSearchQuery, type QueryTerm } from '../../../connectors/mediawiki/query-terms.js';
 
 interface Page {
   pageid: number;
@@ -23,24 +23,34 @@ const PAGES: Page[] = [
 function scriptedWiki(pages: Page[], options: { failTitles?: boolean } = {}) {
   const calls: ApiParams[] = [];
   const matches = (text: string, query: string) =>
-    String(query).split(' ').every((word) => {
-      const words: string[] = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-      return word.endsWith('*') ? words.some((w) => w.startsWith(word.slice(0, -1))) : words.includes(word);
-    });
+    String(query)
+      .split(' ')
+      .every((word) => {
+        const words: string[] = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+        return word.endsWith('*') ? words.some((w) => w.startsWith(word.slice(0, -1))) : words.includes(word);
+      });
   const call = async (params: ApiParams): Promise<Record<string, unknown>> => {
     calls.push(params);
     if (params.list === 'search') {
       if (params.srwhat === 'title' && options.failTitles) throw new Error('search-title-disabled');
       const hits = pages.filter((p) => matches(params.srwhat === 'title' ? p.title : p.text, String(params.srsearch)));
-      return { limits: { search: 50 }, query: { searchinfo: { totalhits: hits.length }, search: hits.map(({ pageid, title, timestamp }) => ({ ns: 0, pageid, title, timestamp })) } };
+      return {
+        limits: { search: 50 },
+        query: { searchinfo: { totalhits: hits.length }, search: hits.map(({ pageid, title, timestamp }) => ({ ns: 0, pageid, title, timestamp })) },
+      };
     }
     const ids = String(params.pageids).split('|').map(Number);
     return {
       query: {
-        pages: pages.filter((p) => ids.includes(p.pageid)).map((p) => ({
-          pageid: p.pageid, ns: 0, title: p.title, fullurl: `https://wiki.example.com/wiki/${p.title.replace(/ /g, '_')}`,
-          revisions: [{ revid: p.pageid * 10, timestamp: p.timestamp, slots: { main: { content: p.text, contentmodel: 'wikitext' } } }],
-        })),
+        pages: pages
+          .filter((p) => ids.includes(p.pageid))
+          .map((p) => ({
+            pageid: p.pageid,
+            ns: 0,
+            title: p.title,
+            fullurl: `https://wiki.example.com/wiki/${p.title.replace(/ /g, '_')}`,
+            revisions: [{ revid: p.pageid * 10, timestamp: p.timestamp, slots: { main: { content: p.text, contentmodel: 'wikitext' } } }],
+          })),
       },
     };
   };
@@ -49,10 +59,15 @@ function scriptedWiki(pages: Page[], options: { failTitles?: boolean } = {}) {
 
 const site: SiteFacts = { pageCount: 100, articleUrl: 'https://wiki.example.com/wiki/$1', cirrus: false };
 const deps = (call: SearchDeps['call'], overrides: Partial<SearchDeps['settings']> = {}, facts = site): SearchDeps => ({
-  call, site: facts, settings: { namespaces: [0], maxSearchCalls: 6, rerankCandidates: 50, ...overrides },
+  call,
+  site: facts,
+  settings: { namespaces: [0], maxSearchCalls: 6, rerankCandidates: 50, ...overrides },
 });
 const request = (query: string, extra: { limit?: number; updatedAfter?: Date | null } = {}) => ({
-  query, limit: extra.limit ?? 10, updatedAfter: extra.updatedAfter ?? null, signal: AbortSignal.timeout(5000),
+  query,
+  limit: extra.limit ?? 10,
+  updatedAfter: extra.updatedAfter ?? null,
+  signal: AbortSignal.timeout(5000),
 });
 
 describe('searchWiki', () => {

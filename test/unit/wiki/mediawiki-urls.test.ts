@@ -1,6 +1,6 @@
 // Page URLs of the wiki map back to page titles (the native IDs); other URLs are not ours.
 import { describe, expect, it } from 'vitest';
-import { wikiUrlMatcher } from '../../../connectors/wiki/mediawiki/urls.js';
+import { wikiUrlMatcher } from '../../../connectors/mediawiki/urls.js';
 
 describe('wikiUrlMatcher', () => {
   const match = wikiUrlMatcher('https://wiki.example.com/w/api.php', 'https://wiki.example.com/wiki/$1');

@@ -1,7 +1,7 @@
 // Wikitext becomes markdown an agent can read: structure kept, templates and wiki plumbing dropped.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeTitleForUrl, wikitextToMarkdown } from '../../../connectors/wiki/mediawiki/wikitext.js';
+import { encodeTitleForUrl, wikitextToMarkdown } from '../../../connectors/mediawiki/wikitext.js';
 
 const ARTICLE = 'https://wiki.example.com/wiki/$1';
 const convert = (text: string): string => wikitextToMarkdown(text, { articleUrl: ARTICLE });
@@ -24,7 +24,8 @@ describe('wikitextToMarkdown', () => {
   });
 
   it('drops templates (nested too), references, categories, files, comments and magic words', () => {
-    const text = '{{Infobox|a={{nested|x}}|b=2}}__TOC__Intro<ref name="r">cite</ref> text<!-- hidden -->[[File:Diagram.png|thumb|A [[link]] inside]]\n[[Category:Runbooks]]';
+    const text =
+      '{{Infobox|a={{nested|x}}|b=2}}__TOC__Intro<ref name="r">cite</ref> text<!-- hidden -->[[File:Diagram.png|thumb|A [[link]] inside]]\n[[Category:Runbooks]]';
     expect(convert(text)).toBe('Intro text');
   });
 
@@ -39,9 +40,7 @@ describe('wikitextToMarkdown', () => {
   });
 
   it('decodes entities and keeps nowiki text literally', () => {
-    expect(convert("A &amp; B &lt;tag&gt; <nowiki>[[not a link]] ''x''</nowiki> <code>a &lt; b</code>")).toBe(
-      "A & B <tag> [[not a link]] ''x'' `a < b`",
-    );
+    expect(convert("A &amp; B &lt;tag&gt; <nowiki>[[not a link]] ''x''</nowiki> <code>a &lt; b</code>")).toBe("A & B <tag> [[not a link]] ''x'' `a < b`");
   });
 
   it('renders definition lists and indented lines', () => {

@@ -1,10 +1,10 @@
 // Term analysis, snippets and highlight conversion shared by the wiki connectors.
 import { describe, expect, it } from 'vitest';
-import { analyzeQuery, analyzeTerm, foldTerm } from '../../../connectors/wiki/shared/text-analysis.js';
-import { buildSnippet, highlightTerms } from '../../../connectors/wiki/shared/snippet.js';
-import { convertHighlightMarkers, decodeHtmlEntities, stripHtmlTags } from '../../../connectors/wiki/shared/highlight-markers.js';
-import { markdownToPlainText } from '../../../connectors/wiki/shared/markdown-text.js';
-import { hashContent } from '../../../connectors/wiki/shared/content-hash.js';
+import { analyzeQuery, analyzeTerm, foldTerm } from '../../../connectors/contract/text/text-analysis.js';
+import { buildSnippet, highlightTerms } from '../../../connectors/contract/text/snippet.js';
+import { convertHighlightMarkers, decodeHtmlEntities, stripHtmlTags } from '../../../connectors/contract/text/highlight-markers.js';
+import { markdownToPlainText } from '../../../connectors/contract/text/markdown-text.js';
+import { hashContent } from '../../../connectors/contract/text/content-hash.js';
 
 describe('text analysis', () => {
   it('folds case and accents, drops stop words, stems', () => {
@@ -25,9 +25,7 @@ describe('snippets', () => {
   const terms = new Set(analyzeQuery('backup restore'));
 
   it('bolds every matched word, whatever its form', () => {
-    expect(highlightTerms('Backups are restored daily; restore tests monthly.', terms)).toBe(
-      '**Backups** are **restored** daily; **restore** tests monthly.',
-    );
+    expect(highlightTerms('Backups are restored daily; restore tests monthly.', terms)).toBe('**Backups** are **restored** daily; **restore** tests monthly.');
   });
 
   it('centres on the passage that holds the most distinct terms', () => {
@@ -74,12 +72,21 @@ describe('highlight markers', () => {
 describe('markdown to plain text', () => {
   it('keeps prose and drops markup', () => {
     const markdown = [
-      '# Title', '', 'Some **bold** and _em_ with [a link](https://x.example) and ![alt](y.png).', '',
-      '| A | B |', '| --- | --- |', '| one | two |', '', '- item `deployctl rollback <service>`', '> quoted <br> text', '```sh', 'echo hi', '```',
+      '# Title',
+      '',
+      'Some **bold** and _em_ with [a link](https://x.example) and ![alt](y.png).',
+      '',
+      '| A | B |',
+      '| --- | --- |',
+      '| one | two |',
+      '',
+      '- item `deployctl rollback <service>`',
+      '> quoted <br> text',
+      '```sh',
+      'echo hi',
+      '```',
     ].join('\n');
-    expect(markdownToPlainText(markdown)).toBe(
-      'Title Some bold and em with a link and alt. A B one two item deployctl rollback <service> quoted text echo hi',
-    );
+    expect(markdownToPlainText(markdown)).toBe('Title Some bold and em with a link and alt. A B one two item deployctl rollback <service> quoted text echo hi');
   });
 
   it('hashes words, not markup or case', () => {

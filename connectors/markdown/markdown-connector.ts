@@ -1,0 +1,273 @@
+// The markdown-folder source: an in-process BM25+ index (MiniSearch) over a folder of pages,
+// refreshed from file versions before it answers, with IDs that are relative paths.
+import { readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import MiniSearch from 'minisearch';
+import type { Connector, ConnectorContext, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
+import { SourceError } from '../contract/errors.js';
+import { analyzeQuery, analyzeTerm, tokenizeText } from '../contract/text/text-analysis.js';
+import { buildSnippet } from '../contract/text/snippet.js';
+import { hashContent } from '../contract/text/content-hash.js';
+import { isInside, scanFolder, type ScannedFile } from './folder-scan.js';
+import { parseMarkdownPage, type ParsedPage } from './parse-page.js';
+
+export interface MarkdownConnectorOptions {
+  name: string;
+  description: string;
+  /** The folder, absolute or relative to the working directory. */
+  dir: string;
+  extensions: readonly string[];
+  /** How stale the index may be: files are re-checked at most this often (0 = every call). */
+  refreshIntervalMs: number;
+  maxFileBytes: number;
+  maxFiles: number;
+  stemming: boolean;
+  /** Field boosts for BM25+; the title matters more than the body. */
+  boost: { title: number; headings: number; text: number };
+  /** Builds a URL for pages without a front-matter `url` (e.g. a Git web view). */
+  urlPrefix: string | null;
+  logger: ConnectorContext['logger'];
+  now?: () => number;
+}
+
+interface IndexedPage {
+  file: ScannedFile;
+  page: ParsedPage;
+  url: string | null;
+  contentHash: string;
+}
+
+interface IndexFields {
+  id: string;
+  title: string;
+  headings: string;
+  text: string;
+}
+
+const READ_CONCURRENCY = 16;
+
+/** Rejects IDs that could name anything but a plain relative path inside the folder. */
+export function isSafeRelativeId(id: string): boolean {
+  if (id.length === 0 || id.length > 1024 || id.includes('\0') || id.includes('\\')) return false;
+  if (id.startsWith('/') || /^[a-zA-Z]:/.test(id)) return false;
+  return id.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+function normalizeUrl(url: string): string | null {
+  try {
+    const parsed = new URL(url.trim());
+    parsed.hash = '';
+    return parsed.toString().replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export class MarkdownConnector implements Connector {
+  readonly kind = 'markdown';
+  readonly name: string;
+  readonly description: string;
+
+  private readonly options: MarkdownConnectorOptions;
+  private readonly root: string;
+  private readonly analyze: (word: string) => string | null;
+  private readonly index: MiniSearch<IndexFields>;
+  private readonly pages = new Map<string, IndexedPage>();
+  private readonly urls = new Map<string, string>();
+  private realRoot: string | null = null;
+  private lastScanAt = Number.NEGATIVE_INFINITY;
+  private scanning: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(options: MarkdownConnectorOptions) {
+    this.options = options;
+    this.name = options.name;
+    this.description = options.description;
+    this.root = path.resolve(options.dir);
+    const stem = options.stemming;
+    this.analyze = (word) => analyzeTerm(word, { stem });
+    this.index = new MiniSearch<IndexFields>({
+      fields: ['title', 'headings', 'text'],
+      tokenize: (text) => tokenizeText(text),
+      processTerm: (term) => this.analyze(term) ?? null,
+      searchOptions: { boost: { ...options.boost }, combineWith: 'OR', prefix: false, fuzzy: false },
+    });
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    await this.refresh(signal, true);
+  }
+
+  async search(request: SearchRequest): Promise<SourceHit[]> {
+    request.signal.throwIfAborted();
+    await this.refresh(request.signal, false);
+    const terms = new Set(analyzeQuery(request.query, { stem: this.options.stemming }));
+    if (terms.size === 0) return [];
+    const cutoff = request.updatedAfter?.getTime() ?? null;
+    const results = this.index.search([...terms].join(' '), {
+      processTerm: (term) => term,
+      filter:
+        cutoff === null
+          ? undefined
+          : (result) => {
+              const updated = this.pages.get(String(result.id))?.page.updatedAt;
+              return updated !== null && updated !== undefined && Date.parse(updated) >= cutoff;
+            },
+    });
+    const hits: SourceHit[] = [];
+    for (const result of results.slice(0, request.limit)) {
+      const indexed = this.pages.get(String(result.id));
+      if (indexed === undefined) continue;
+      hits.push({
+        nativeId: indexed.file.id,
+        title: indexed.page.title,
+        snippet: buildSnippet(indexed.page.plainText, terms, { analyze: this.analyze }),
+        url: indexed.url,
+        score: result.score,
+        updatedAt: indexed.page.updatedAt,
+        contentHash: indexed.contentHash,
+      });
+    }
+    return hits;
+  }
+
+  async get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null> {
+    signal.throwIfAborted();
+    if (!isSafeRelativeId(nativeId)) return null;
+    await this.refresh(signal, false);
+    const indexed = this.pages.get(nativeId);
+    if (indexed === undefined || this.realRoot === null) return null;
+    // Re-check at read time: the file may have been swapped for a link since the last scan.
+    let real: string;
+    try {
+      real = await realpath(path.join(this.realRoot, ...nativeId.split('/')));
+    } catch {
+      return null;
+    }
+    if (!isInside(this.realRoot, real)) return null;
+    const info = await stat(real).catch(() => null);
+    if (info === null || !info.isFile() || info.size > this.options.maxFileBytes) return null;
+    const source = await readFile(real, { encoding: 'utf8', signal });
+    const page = parseMarkdownPage(nativeId, source, info.mtime);
+    return {
+      nativeId,
+      title: page.title,
+      url: page.url ?? this.prefixedUrl(nativeId),
+      updatedAt: page.updatedAt,
+      content: page.body.trim(),
+      metadata: { path: nativeId, ...page.extra },
+    };
+  }
+
+  async health(signal: AbortSignal): Promise<SourceHealth> {
+    try {
+      await this.refresh(signal, false);
+      return { ok: true, documentCount: this.pages.size };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return { ok: false, documentCount: null, detail: error instanceof Error ? error.message : 'markdown folder unreadable' };
+    }
+  }
+
+  recognizeUrl(url: string): string | null {
+    const key = normalizeUrl(url);
+    return key === null ? null : (this.urls.get(key) ?? null);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.scanning?.catch(() => undefined);
+  }
+
+  private prefixedUrl(id: string): string | null {
+    if (this.options.urlPrefix === null) return null;
+    return this.options.urlPrefix + id.split('/').map(encodeURIComponent).join('/');
+  }
+
+  /** Brings the index up to date unless it was checked less than `refreshIntervalMs` ago. */
+  private async refresh(signal: AbortSignal, force: boolean): Promise<void> {
+    const now = this.options.now?.() ?? Date.now();
+    if (!force && this.scanning === null && now - this.lastScanAt < this.options.refreshIntervalMs) return;
+    // One scan at a time, shared by every caller; a caller that gives up stops waiting for it,
+    // while the scan (local, bounded) still completes for the others.
+    this.scanning ??= this.rescan().finally(() => {
+      this.scanning = null;
+    });
+    await abortable(this.scanning, signal);
+  }
+
+  private async rescan(): Promise<void> {
+    if (this.closed) return;
+    const startedAt = this.options.now?.() ?? Date.now();
+    let realRoot: string;
+    try {
+      realRoot = await realpath(this.root);
+      if (!(await stat(realRoot)).isDirectory()) throw new Error('not a directory');
+    } catch (error) {
+      throw new SourceError('SOURCE_UNAVAILABLE', `markdown folder ${this.options.dir} is not a readable directory`, { cause: error });
+    }
+    this.realRoot = realRoot;
+    const files = await scanFolder(realRoot, {
+      extensions: this.options.extensions,
+      maxFileBytes: this.options.maxFileBytes,
+      maxFiles: this.options.maxFiles,
+    });
+    const seen = new Set(files.map((f) => f.id));
+    for (const id of [...this.pages.keys()]) {
+      if (!seen.has(id)) this.removePage(id);
+    }
+    const changed = files.filter((f) => this.pages.get(f.id)?.file.version !== f.version);
+    for (let i = 0; i < changed.length; i += READ_CONCURRENCY) {
+      await Promise.all(changed.slice(i, i + READ_CONCURRENCY).map((file) => this.loadPage(file)));
+    }
+    if (changed.length > 0 || seen.size !== files.length) {
+      this.options.logger.debug({ documents: this.pages.size, changed: changed.length }, 'markdown index refreshed');
+    }
+    this.lastScanAt = startedAt;
+  }
+
+  private async loadPage(file: ScannedFile): Promise<void> {
+    let source: string;
+    let mtime: Date;
+    try {
+      [source, mtime] = await Promise.all([readFile(file.absolutePath, 'utf8'), stat(file.absolutePath).then((s) => s.mtime)]);
+    } catch {
+      this.removePage(file.id); // vanished between the walk and the read
+      return;
+    }
+    const page = parseMarkdownPage(file.id, source, mtime);
+    const url = page.url ?? this.prefixedUrl(file.id);
+    this.removePage(file.id);
+    this.pages.set(file.id, { file, page, url, contentHash: hashContent(page.plainText) });
+    this.index.add({ id: file.id, title: page.title, headings: page.headings, text: page.plainText });
+    const key = url === null ? null : normalizeUrl(url);
+    if (key !== null) this.urls.set(key, file.id);
+  }
+
+  private removePage(id: string): void {
+    const existing = this.pages.get(id);
+    if (existing === undefined) return;
+    this.pages.delete(id);
+    this.index.discard(id);
+    const key = existing.url === null ? null : normalizeUrl(existing.url);
+    if (key !== null && this.urls.get(key) === id) this.urls.delete(key);
+  }
+}
