@@ -11,6 +11,13 @@ export interface SearchRequest {
   updatedAfter: Date | null;
   /** Aborted when the caller gives up (timeout, deadline, client gone). Must cancel backend work. */
   signal: AbortSignal;
+  /**
+   * The caller's principals (`user:<sub>`, `user:<email>`, `group:<g>`; DESIGN §7). A source that
+   * enforces document permissions returns only documents whose ACL is absent or names one of
+   * them, filtering before it ranks. Absent or null: a service caller, who may read every document
+   * of the source.
+   */
+  principals?: readonly string[] | null;
 }
 
 /** One ranked hit from one source, best first. IDs are native (the federation adds the prefix). */
@@ -55,6 +62,11 @@ export interface IngestDocument {
   url?: string | null;
   updatedAt?: string | null;
   metadata?: Record<string, unknown>;
+  /**
+   * Principals who may read the document. Absent or null: everyone who may use the source;
+   * `[]`: service callers only.
+   */
+  acl?: readonly string[] | null;
 }
 
 export interface IngestOptions {
@@ -86,8 +98,11 @@ export interface Connector {
 
   /** Ranked hits, best first, at most `request.limit`. An empty list is a normal answer. */
   search(request: SearchRequest): Promise<SourceHit[]>;
-  /** The document with this native ID, or null when it does not exist. */
-  get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null>;
+  /**
+   * The document with this native ID, or null when it does not exist or the caller's principals
+   * (as in `SearchRequest.principals`) may not read it: the two answers are indistinguishable.
+   */
+  get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null>;
   /** Cheap reachability check for /readyz and list_sources. */
   health(signal: AbortSignal): Promise<SourceHealth>;
   /** The native ID for a URL this source serves, or null when the URL is not one of its own. */
