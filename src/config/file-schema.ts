@@ -10,6 +10,8 @@ export const keySchema = z
     /** Sources this key may search and fetch from; absent = all. */
     sources: z.array(z.string()).optional(),
     rate_limit_per_minute: z.number().int().min(0).optional(),
+    /** Principals the key acts as for per-document ACLs (`user:alice`, `group:hr`); absent = a service key. */
+    principals: z.array(z.string().regex(/^(user|group):.+/, 'a principal such as user:alice or group:hr')).optional(),
   })
   .strict()
   .refine((k) => (k.key === undefined) !== (k.key_env === undefined), {
@@ -18,6 +20,8 @@ export const keySchema = z
 
 export const fileConfigSchema = z
   .object({
+    /** The JSON Schema this file follows (for editors); ignored by the server. */
+    $schema: z.string().optional(),
     sources: z.array(z.looseObject({ kind: z.string(), name: z.string() })).optional(),
     keys: z.array(keySchema).optional(),
     search: z

@@ -56,7 +56,7 @@ describe('loadConfig', () => {
     expect(problemsOf(() => load({ HOST: '0.0.0.0' }))[0]).toMatch(/^HOST: 0\.0\.0\.0 .*API_KEYS/);
     expect(load({ HOST: '0.0.0.0', AUTH: 'none' }).auth.mode).toBe('none');
     expect(load({ HOST: '0.0.0.0', API_KEYS: 'ci:0123456789abcdef0123' }).auth.keys).toEqual([
-      { name: 'ci', key: '0123456789abcdef0123', sources: null, rateLimitPerMinute: 0 },
+      { name: 'ci', key: '0123456789abcdef0123', sources: null, rateLimitPerMinute: 0, principals: null },
     ]);
   });
 
