@@ -47,8 +47,9 @@ afterAll(async () => {
 
 describe('failing sources expose no hosts, credentials or paths', () => {
   it.each(['pg', 'pgtable', 'es', 'esca', 'wiki', 'conf', 'notes'])('%s', async (name) => {
-    const entry = sourcesOf(privateDir).find((source) => source.name === name)!;
-    const factory = CONNECTOR_FACTORIES.find((candidate) => candidate.kind === entry.kind)!;
+    const entry = sourcesOf(privateDir).find((source) => source.name === name);
+    const factory = CONNECTOR_FACTORIES.find((candidate) => candidate.kind === entry?.kind);
+    if (entry === undefined || factory === undefined) throw new Error(`no source ${name}`);
     const connector: Connector = factory.create(factory.configSchema.parse(entry), { logger, dataDir: privateDir, env: {} });
     const seen: string[] = [];
     const signal = () => AbortSignal.timeout(8000);
