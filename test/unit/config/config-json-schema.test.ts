@@ -1,7 +1,6 @@
 // knowledge-mcp.config.schema.json is generated from the zod schemas and must not drift; the
 // deploy config and the example configs validate against it, and the server accepts them too.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -31,6 +30,10 @@ function errorsOf(config: unknown): string[] {
 describe('config JSON Schema', () => {
   it('is current (run npm run docs:schema)', () => {
     expect(committed).toBe(renderConfigJsonSchema(CONNECTOR_FACTORIES));
+  });
+
+  it('ships in the package', () => {
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).files).toContain(CONFIG_SCHEMA_FILE);
   });
 
   it('names itself and offers every connector kind', () => {
