@@ -3,6 +3,7 @@
 import type { BaseSourceConfig } from '../../connectors/contract/source-config.js';
 import type { EnvConfig } from './env-schema.js';
 import type { ConnectorFactory } from '../../connectors/contract/registry-types.js';
+import type { OAuthSettings } from '../auth/oauth/settings.js';
 
 export type SourceConfig = BaseSourceConfig & { kind: string } & Record<string, unknown>;
 
@@ -12,10 +13,7 @@ export interface ApiKey {
   /** Sources this key may use; null = every source. */
   sources: string[] | null;
   rateLimitPerMinute: number;
-  /**
-   * Principals (`user:alice`, `group:hr`) the key acts as for per-document ACLs; null or absent =
-   * a service key, which sees every document of its sources. Declared in the file, not yet enforced.
-   */
+  /** Principals for document ACLs; null or absent = a service key (reads every document). */
   principals?: string[] | null;
 }
 
@@ -40,6 +38,8 @@ export interface AppConfig {
   host: string;
   port: number;
   auth: AuthConfig;
+  /** OAuth resource-server settings; null when no OAUTH_ISSUER is configured. */
+  oauth: OAuthSettings | null;
   allowedOrigins: string[];
   bodyLimitBytes: number;
   sources: SourceConfig[];

@@ -14,9 +14,9 @@ export const keySchema = z
     sources: z.array(z.string()).optional().describe('Sources this key may search and fetch from; absent = all.'),
     rate_limit_per_minute: z.number().int().min(0).optional().describe('Requests per minute for this key (0 = unlimited).'),
     principals: z
-      .array(z.string().regex(/^(user|group):.+/, 'a principal such as user:alice or group:hr'))
+      .array(z.string().regex(/^(user|group):\S.{0,254}$/, 'a principal such as "user:alice@example.com" or "group:hr"'))
       .optional()
-      .describe('Principals the key acts as for per-document ACLs (user:alice, group:hr); absent = a service key.'),
+      .describe('Principals this key reads documents as (user:alice@example.com, group:hr); absent = a service key that reads every document.'),
   })
   .strict()
   .refine((k) => (k.key === undefined) !== (k.key_env === undefined), {
@@ -54,6 +54,23 @@ export const fileConfigSchema = z
       .optional(),
     cursor_secret_env: z.string().min(1).optional().describe('Name of the environment variable holding the cursor-signing secret.'),
     allowed_origins: z.array(z.string()).optional().describe('Browser origins allowed to call /mcp, besides ALLOWED_ORIGINS.'),
+    oauth: z
+      .object({
+        issuer: z
+          .string()
+          .url('an issuer URL such as https://login.example.com/realms/company')
+          .describe('Issuer URL of the OAuth authorization server (OAUTH_ISSUER wins).'),
+        public_url: z
+          .string()
+          .url('the external base URL of this server, such as https://knowledge.example.com')
+          .describe('External base URL of this server; the resource is <public_url>/mcp (PUBLIC_URL wins).'),
+        audience: z.string().min(1).optional().describe('The aud access tokens must carry (default <public_url>/mcp).'),
+        groups_claim: z.string().min(1).optional().describe('Token claim holding the groups (default groups).'),
+        required_scopes: z.array(z.string().min(1)).optional().describe('Scopes every access token must carry.'),
+      })
+      .strict()
+      .optional()
+      .describe('Sign-in with OAuth access tokens (the OAUTH_* variables win field by field).'),
   })
   .strict();
 

@@ -23,7 +23,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const problems: string[] = [];
   const { sources, demo } = resolveSources(env, file, options.factories, problems);
   const keys = resolveKeys(env.API_KEYS, file, options.env, sources, problems);
-  const auth = resolveAuth(env, keys, problems);
+  const { auth, oauth } = resolveAuth(env, file, keys, problems);
   const tls = resolveTls(env, options.cwd, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -32,6 +32,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     host: env.HOST,
     port: env.PORT,
     auth,
+    oauth,
     allowedOrigins: resolveAllowedOrigins(env, file),
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     sources,

@@ -69,6 +69,6 @@ describe('duplicate API keys', () => {
 
   it('refuses principals that are not user: or group:', () => {
     const problems = problemsOf(withFile({}, [{ name: 'ci', key: 'second-value-0123456789', principals: ['alice'] }]));
-    expect(problems).toEqual(['knowledge-mcp.config.json.keys[0].principals[0]: a principal such as user:alice or group:hr (got "alice")']);
+    expect(problems).toEqual(['knowledge-mcp.config.json.keys[0].principals[0]: a principal such as "user:alice@example.com" or "group:hr" (got "alice")']);
   });
 });
