@@ -19,5 +19,5 @@ defineConnectorContract(
     });
     return { connector: mediawikiFactory.create(config, { logger, dataDir: './data', env: { MEDIAWIKI_PASSWORD: wiki.password ?? undefined } }) };
   },
-  { skipReason: typeof wiki === 'string' ? wiki : null },
+  { skipReason: typeof wiki === 'string' ? wiki : null, recognizesUrls: true },
 );
