@@ -1,6 +1,6 @@
 // The Confluence connector against the shared connector contract, served by the REST double.
 import { confluenceFactory } from '../../connectors/confluence/index.js';
-import { startConfluenceDouble, type DoublePage } from '../integration/wiki/confluence-double.js';
+import { startConfluenceDouble, type DoublePage } from '../integration/confluence/confluence-double.js';
 import { defineConnectorContract } from './connector-contract.js';
 import { CONTRACT_DOCUMENTS } from './contract-documents.js';
 

@@ -428,8 +428,7 @@ export class ConfluenceDouble {
     const expand = (url.searchParams.get('expand') ?? '').split(',');
     const space = this.spaces.find((s) => s.key === page.space);
     const body: Record<string, unknown> = {};
-    if (expand.includes('body.storage'))
-      body.storage = { value: page.storage, representation: 'storage', _expandable: { content: `/rest/api/content/${id}` } };
+    if (expand.includes('body.storage')) body.storage = { value: page.storage, representation: 'storage', _expandable: { content: `/rest/api/content/${id}` } };
     if (expand.includes('body.view'))
       body.view = {
         value: `<div class="wiki-content">${textOf(page.storage) === '' ? '' : page.storage.replace(/<ac:[\s\S]*?<\/ac:[a-z-]+>/g, '')}</div>`,
