@@ -6,7 +6,7 @@ import MiniSearch from 'minisearch';
 import type { Connector, ConnectorContext, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
 import { SourceError } from '../contract/errors.js';
 import { analyzeQuery, analyzeTerm, tokenizeText } from '../contract/text/text-analysis.js';
-import { buildSnippet } from '../contract/text/snippet.js';
+import { buildTermSnippet } from '../contract/text/snippet.js';
 import { hashContent } from '../contract/text/content-hash.js';
 import { isInside, scanFolder, type ScannedFile } from './folder-scan.js';
 import { parseMarkdownPage, type ParsedPage } from './parse-page.js';
@@ -143,7 +143,7 @@ export class MarkdownConnector implements Connector {
       hits.push({
         nativeId: indexed.file.id,
         title: indexed.page.title,
-        snippet: buildSnippet(indexed.page.plainText, terms, { analyze: this.analyze }),
+        snippet: buildTermSnippet(indexed.page.plainText, terms, { analyze: this.analyze }),
         url: indexed.url,
         score: result.score,
         updatedAt: indexed.page.updatedAt,
