@@ -6,7 +6,7 @@ import MiniSearch from 'minisearch';
 import type { Connector, ConnectorContext, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
 import { SourceError } from '../contract/errors.js';
 import { analyzeQuery, analyzeTerm, tokenizeText } from '../contract/text/text-analysis.js';
-import { buildSnippet } from '../contract/text/snippet.js';
+import { buildTermSnippet } from '../contract/text/snippet.js';
 import { hashContent } from '../contract/text/content-hash.js';
 import { isInside, scanFolder, type ScannedFile } from './folder-scan.js';
 import { parseMarkdownPage, type ParsedPage } from './parse-page.js';
@@ -35,6 +35,8 @@ interface IndexedPage {
   page: ParsedPage;
   url: string | null;
   contentHash: string;
+  /** Front matter `acl:` (DESIGN §7), kept for the permission filter; undefined = everyone. */
+  acl: readonly string[] | undefined;
 }
 
 interface IndexFields {
@@ -141,7 +143,7 @@ export class MarkdownConnector implements Connector {
       hits.push({
         nativeId: indexed.file.id,
         title: indexed.page.title,
-        snippet: buildSnippet(indexed.page.plainText, terms, { analyze: this.analyze }),
+        snippet: buildTermSnippet(indexed.page.plainText, terms, { analyze: this.analyze }),
         url: indexed.url,
         score: result.score,
         updatedAt: indexed.page.updatedAt,
@@ -263,9 +265,10 @@ export class MarkdownConnector implements Connector {
       return;
     }
     const page = parseMarkdownPage(file.id, source, mtime);
+    if (page.problems.length > 0) this.options.logger.warn({ page: file.id, problems: page.problems }, 'markdown front matter not fully read');
     const url = page.url ?? this.prefixedUrl(file.id);
     this.removePage(file.id);
-    this.pages.set(file.id, { file, page, url, contentHash: hashContent(page.plainText) });
+    this.pages.set(file.id, { file, page, url, contentHash: hashContent(page.plainText), acl: page.acl });
     this.index.add({ id: file.id, title: page.title, headings: page.headings, text: page.plainText });
     const key = url === null ? null : normalizeUrl(url);
     if (key !== null) this.urls.set(key, file.id);
