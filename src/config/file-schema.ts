@@ -23,7 +23,7 @@ export const fileConfigSchema = z
     search: z
       .object({
         deadline_ms: z.number().int().min(50).max(120_000).optional(),
-        fusion: z.enum(['rrf', 'score']).optional(),
+        fusion: z.enum(['global', 'rrf', 'score']).optional(),
         rrf_k: z.number().positive().max(10_000).optional(),
       })
       .strict()

@@ -34,7 +34,7 @@ export interface AppConfig {
   dataDir: string;
   redisUrl: string | null;
   cursorSecret: string;
-  search: { deadlineMs: number; fusion: 'rrf' | 'score'; rrfK: number };
+  search: { deadlineMs: number; fusion: 'global' | 'rrf' | 'score'; rrfK: number };
   cache: { ttlSearchMs: number; ttlDocumentMs: number; staleMs: number };
   rateLimitPerMinute: number;
   tls: { certFile: string; keyFile: string } | null;
