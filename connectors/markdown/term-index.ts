@@ -26,9 +26,9 @@ export class TermIndex {
     this.remove(id);
     const { tfs, length } = countTerms(title, text, { stem: this.stem });
     for (const [term, tf] of tfs) {
-      let posting = this.#postings.get(term);
-      if (posting === undefined) this.#postings.set(term, (posting = new Map()));
-      posting.set(id, tf);
+      const posting = this.#postings.get(term);
+      if (posting === undefined) this.#postings.set(term, new Map([[id, tf]]));
+      else posting.set(id, tf);
     }
     this.#documents.set(id, { terms: [...tfs.keys()], length });
     this.#totalLength += length;

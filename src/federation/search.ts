@@ -104,7 +104,7 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
           words,
           statisticsFor(answer.name),
         );
-        list.forEach((item, position) => (item.hit = rescored[position]!));
+        for (const [position, item] of list.entries()) item.hit = rescored[position]!;
       }
       if (list.length >= fetchLimit) saturated = true;
       lists.push(list);
