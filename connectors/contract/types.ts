@@ -30,13 +30,13 @@ export interface SearchRequest {
  * What the federation asks a BM25-capable source before it searches: its own statistics for the
  * query's words. Words are the federation's tokens (case and accents folded, its stop words
  * dropped); each source analyses each word its own way (stemmer, stop words), so the answer is
- * keyed by the word as given and compares across engines.
+ * keyed by the word as given and compares across engines. Counts are over the whole collection,
+ * not one caller's readable documents: they are shared by every caller (and remembered).
  */
 export interface StatisticsRequest {
   /** Distinct query words, folded, as `analyzeQuery(query, { stem: false })` gives them. */
   words: readonly string[];
   signal: AbortSignal;
-  principals?: readonly string[] | null;
 }
 
 /** One source's collection statistics for some words. */

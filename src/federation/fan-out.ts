@@ -15,6 +15,8 @@ export interface FanOutRequest {
   query: string;
   limit: number;
   updatedAfter: Date | null;
+  /** The caller's principals; every source filters by them before it ranks. */
+  principals: readonly string[] | null;
   /** The global statistics each source scores with (issue 17); absent: its own. */
   statisticsFor?: ((source: string) => GlobalStatistics) | undefined;
 }
@@ -38,7 +40,7 @@ export async function fanOut(
         'search',
         (signal) => {
           const statistics = request.statisticsFor?.(target.connector.name);
-          const base = { query: request.query, limit: request.limit, updatedAfter: request.updatedAfter, signal };
+          const base = { query: request.query, limit: request.limit, updatedAfter: request.updatedAfter, principals: request.principals, signal };
           return target.connector.search(statistics === undefined ? base : { ...base, statistics });
         },
         { scope, timeoutMs },

@@ -83,7 +83,7 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
       }
       answers = await fanOut(
         targets,
-        { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter, statisticsFor: statisticsFor ?? undefined },
+        { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter, principals: plan.principals, statisticsFor: statisticsFor ?? undefined },
         scope,
         deadlineAt,
         now,
