@@ -17,6 +17,8 @@ import { loadSciFact, type CorpusDoc, type SciFact } from './scifact.js';
 
 const SCHEMA = 'bench_federation';
 const DEPTH = 101;
+/** Queries in flight at once while evaluating (answers are memoised, so this only saves wall time). */
+const CONCURRENCY = 6;
 const MEDIAWIKI_DATA_DIR = process.env.MEDIAWIKI_BENCH_DATA_DIR ?? '/var/lib/knowledge-mcp-mediawiki-bench';
 const HANDBOOK = path.resolve('demo/handbook/handbook.jsonl');
 
@@ -202,10 +204,13 @@ export async function compareCases(options: {
   const data = loadSciFact(options.scifactDir);
   const cleanup: Array<() => Promise<void>> = [];
   const connectors: Connector[] = [];
-  await dropSchema(options.databaseUrl, SCHEMA);
+  // BENCH_FEDERATION_KEEP=1 keeps the ingested sources for the next run (reruns skip the ingest).
+  const keep = process.env.BENCH_FEDERATION_KEEP === '1';
+  if (!keep) await dropSchema(options.databaseUrl, SCHEMA);
   const startPg = async (name: string, docs: readonly CorpusDoc[]) => {
     const connector = await startPostgresSource({ name, url: options.databaseUrl, schema: SCHEMA, timeout_ms: 30_000 }, tmpdir());
     connectors.push(connector);
+    if (keep && (await connector.health(AbortSignal.timeout(10_000))).documentCount === docs.length) return connector;
     const at = performance.now();
     async function* each() {
       yield* docs;
@@ -236,25 +241,24 @@ export async function compareCases(options: {
     for (const [index, doc] of data.corpus.entries()) modulo[index % 3]!.push(doc);
     const wiki = await startMediaWiki(modulo[0]!, cleanup);
 
-    const cases: Array<{ label: string; sources: () => Promise<Connector[]> | Connector[] }> = [
-      { label: 'random thirds: 3 × postgres', sources: () => pgParts.map((part) => new BenchSource(part)) },
-      { label: 'random thirds: 2 × postgres + markdown', sources: () => [new BenchSource(pgParts[0]!), new BenchSource(pgParts[1]!), mdPart3] },
-      {
-        label: 'by topic: postgres (oncology) + postgres (infection) + markdown (rest)',
-        sources: () => [new BenchSource(topicOnc), new BenchSource(topicInf), topicRest],
-      },
-      { label: 'distractor: whole postgres + handbook (markdown)', sources: () => [new BenchSource(whole), handbook] },
-      { label: 'distractor: 3 × postgres + handbook (markdown)', sources: () => [...pgParts.map((part) => new BenchSource(part)), handbook] },
+    // One BenchSource per connector: its memo is keyed by the statistics, so modes never share answers wrongly.
+    const [bWhole, b1, b2, b3, bOnc, bInf] = [whole, ...pgParts, topicOnc, topicInf].map((connector) => new BenchSource(connector));
+    const cases: Array<{ label: string; sources: Connector[] }> = [
+      { label: 'random thirds: 3 × postgres', sources: [b1!, b2!, b3!] },
+      { label: 'random thirds: 2 × postgres + markdown', sources: [b1!, b2!, mdPart3] },
+      { label: 'by topic: postgres (oncology) + postgres (infection) + markdown (rest)', sources: [bOnc!, bInf!, topicRest] },
+      { label: 'distractor: whole postgres + handbook (markdown)', sources: [bWhole!, handbook] },
+      { label: 'distractor: 3 × postgres + handbook (markdown)', sources: [b1!, b2!, b3!, handbook] },
     ];
     const notRun: string[] = [];
     if (typeof wiki === 'string') notRun.push(`postgres + markdown + mediawiki: ${wiki}`);
     else {
       const pgSecond = await startPg('mod1', modulo[1]!);
       const mdThird = await startMarkdown('mod2', modulo[2]!, cleanup);
-      cases.push({ label: 'thirds: postgres + markdown + mediawiki', sources: () => [new BenchSource(pgSecond), mdThird, wiki] });
+      cases.push({ label: 'thirds: postgres + markdown + mediawiki', sources: [new BenchSource(pgSecond), mdThird, wiki] });
     }
 
-    const baseline = await evaluate(federationOver([new BenchSource(whole)], MODES[2]!.fusion), data);
+    const baseline = await evaluate(federationOver([bWhole!], MODES[2]!.fusion), data, CONCURRENCY);
     const baseNdcg = mean(baseline.ndcg10);
     const row = (split: string, method: string, result: PerQuery, vs: [number, number] | null): FusionRow => ({
       split,
@@ -265,14 +269,14 @@ export async function compareCases(options: {
       vsRrf60: vs,
     });
     const rows: FusionRow[] = [row('whole corpus', 'postgres BM25, one source (baseline)', baseline, null)];
+    options.log(`baseline: nDCG@10 ${mean(baseline.ndcg10).toFixed(4)}`);
     for (const entry of cases) {
       const results: PerQuery[] = [];
       for (const mode of MODES) {
-        // Fresh sources per mode: the memo of answers is per request, statistics included.
         const at = performance.now();
-        const result = await evaluate(federationOver(await entry.sources(), mode.fusion), data);
+        const result = await evaluate(federationOver(entry.sources, mode.fusion), data, CONCURRENCY);
         results.push(result);
-        options.log(`${entry.label} · ${mode.label}: ${((performance.now() - at) / 1000).toFixed(1)} s`);
+        options.log(`${entry.label} · ${mode.label}: nDCG@10 ${mean(result.ndcg10).toFixed(4)} (${((mean(result.ndcg10) / mean(baseline.ndcg10)) * 100).toFixed(1)} %), ${((performance.now() - at) / 1000).toFixed(1)} s`);
       }
       const rrf = results[2]!;
       for (const [index, result] of results.entries()) {
@@ -284,6 +288,6 @@ export async function compareCases(options: {
   } finally {
     await Promise.allSettled(connectors.map((connector) => connector.close()));
     await Promise.allSettled(cleanup.map((step) => step()));
-    await dropSchema(options.databaseUrl, SCHEMA);
+    if (!keep) await dropSchema(options.databaseUrl, SCHEMA);
   }
 }
