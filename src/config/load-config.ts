@@ -240,7 +240,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
 
   const search = {
     deadlineMs: file.search?.deadline_ms ?? env.SEARCH_DEADLINE_MS,
-    fusion: file.search?.fusion ?? 'score',
+    fusion: file.search?.fusion ?? 'global',
     rrfK: file.search?.rrf_k ?? 60,
   };
   const cache = {

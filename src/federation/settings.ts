@@ -38,9 +38,9 @@ export interface FederationSettings {
 
 export const DEFAULT_SETTINGS: Omit<FederationSettings, 'cursorSecret'> = {
   deadlineMs: 3000,
-  // Measured on SciFact split across three sources (docs/readme/federation.md): dividing each
-  // source's scores by the mean of its top 10 beats plain RRF by 0.15 nDCG@10.
-  fusion: { mode: 'score', rrfK: 60, normalization: 'mean', scoreWindow: 10 },
+  // Measured with bench:federation (docs/federation-and-ranking.md#figures): scoring with global
+  // statistics keeps a federation within 2 % of one index where ÷ mean of top 10 loses up to 10 %.
+  fusion: { mode: 'global', rrfK: 60, normalization: 'mean', scoreWindow: 10 },
   breaker: { failureThreshold: 5, initialBackoffMs: 5000, maxBackoffMs: 60_000 },
   cache: { searchTtlMs: 60_000, documentTtlMs: 300_000, statisticsTtlMs: 600_000 },
   maxLimit: 50,
