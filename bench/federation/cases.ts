@@ -198,7 +198,11 @@ export async function compareCases(options: {
   databaseUrl: string;
   scifactDir?: string | undefined;
   log: (line: string) => void;
+  /** Only the cases whose label contains one of these (all when empty); `latency` selects the latency measure. */
+  only?: readonly string[];
 }): Promise<CaseResult | { skipped: string }> {
+  const only = options.only ?? [];
+  const wanted = (label: string) => only.length === 0 || only.some((part) => label.includes(part));
   const unreachable = await reachable(options.databaseUrl);
   if (unreachable) return { skipped: unreachable };
   const data = loadSciFact(options.scifactDir);
@@ -258,6 +262,7 @@ export async function compareCases(options: {
       cases.push({ label: 'thirds: postgres + markdown + mediawiki', sources: [new BenchSource(pgSecond), mdThird, wiki] });
     }
 
+    const selected = cases.filter((entry) => wanted(entry.label));
     const baseline = await evaluate(federationOver([bWhole!], MODES[2]!.fusion), data, CONCURRENCY);
     const baseNdcg = mean(baseline.ndcg10);
     const row = (split: string, method: string, result: PerQuery, vs: [number, number] | null): FusionRow => ({
@@ -270,7 +275,7 @@ export async function compareCases(options: {
     });
     const rows: FusionRow[] = [row('whole corpus', 'postgres BM25, one source (baseline)', baseline, null)];
     options.log(`baseline: nDCG@10 ${mean(baseline.ndcg10).toFixed(4)}`);
-    for (const entry of cases) {
+    for (const entry of selected) {
       const results: PerQuery[] = [];
       for (const mode of MODES) {
         const at = performance.now();
@@ -283,7 +288,7 @@ export async function compareCases(options: {
         rows.push(row(entry.label, MODES[index]!.label, result, index === 2 ? null : pairedInterval(result.ndcg10, rrf.ndcg10)));
       }
     }
-    const latency = await measureLatency('3 × postgres (random thirds)', pgParts, data);
+    const latency = wanted('latency') ? await measureLatency('3 × postgres (random thirds)', pgParts, data) : [];
     return { rows, notRun, latency };
   } finally {
     await Promise.allSettled(connectors.map((connector) => connector.close()));

@@ -3,7 +3,8 @@
 // a search, and the fusion comparison on SciFact split across three sources.
 // Options: --iterations N (default 20000), --skip-fusion, --scifact DIR,
 // --database-url URL (default the local test database), --no-pg, --cases-only (issue 17's
-// relevance cases and latency only).
+// relevance cases and latency only), --only a,b (cases whose label contains a or b; `latency`
+// for the latency measure).
 import { parseArgs } from 'node:util';
 import { printTable } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     'no-pg': { type: 'boolean', default: false },
     'cases-only': { type: 'boolean', default: false },
+    only: { type: 'string', default: '' },
   },
 });
 
@@ -95,7 +97,9 @@ if (!values['skip-fusion'] && !casesOnly) {
 
 let cases: Awaited<ReturnType<typeof compareCases>> | null = null;
 if (!values['skip-fusion'] && !values['no-pg']) {
-  cases = await compareCases({ databaseUrl: values['database-url']!, scifactDir: values.scifact, log: (line) => process.stderr.write(`${line}\n`) });
+  cases = await compareCases({ databaseUrl: values['database-url']!, scifactDir: values.scifact, log: (line) => process.stderr.write(`${line}\n`),
+    only: values.only ? values.only.split(',') : [],
+  });
   if ('skipped' in cases) process.stdout.write(`\nFederation cases: not measured (${cases.skipped})\n`);
   else {
     printTable(
@@ -112,5 +116,5 @@ if (!values['skip-fusion'] && !values['no-pg']) {
   }
 }
 
-const file = writeResults('federation', { overhead, timeouts, fusion, cases });
+const file = writeResults(values.only ? `federation-${values.only.replace(/[^a-z0-9]+/gi, '-')}` : 'federation', { overhead, timeouts, fusion, cases });
 process.stdout.write(`\nwritten to ${file}\n`);

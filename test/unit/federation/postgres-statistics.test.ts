@@ -23,7 +23,7 @@ describe.skipIf(skipReason !== null)(`postgres with global statistics${skipReaso
   const schema = uniqueSchema('ranking_stats');
   const connectors: PostgresConnector[] = [];
   const start = async (name: string, docs: IngestDocument[]) => {
-    const connector = createPostgresConnector({ name, url: 'postgres://postgres@127.0.0.1:5432/test', schema });
+    const connector = createPostgresConnector({ name, url: 'postgres://postgres@127.0.0.1:5432/test', schema }) as PostgresConnector;
     connectors.push(connector);
     await connector.start(signal());
     await connector.ingest(fromArray(docs), { signal: signal() });
