@@ -76,7 +76,8 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
     let words: string[] = [];
     let statisticsFor: ((source: string) => GlobalStatistics) | null = null;
     try {
-      if (settings.fusion.mode === 'global') {
+      // One source alone already ranks with its own (= the global) statistics: no extra call.
+      if (settings.fusion.mode === 'global' && targets.length > 1) {
         words = queryWords(plan.query);
         const perSource = await gatherStatistics(targets, words, { memo, generations: generations.read, scope, deadlineAt, now });
         statisticsFor = combineStatistics(perSource, words);
@@ -112,7 +113,7 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
       if (answer.error !== undefined) call.error = answer.error;
       calls.push(call);
     });
-    const fusion = settings.fusion.mode === 'global' && statisticsFor === null ? fallbackFusion : settings.fusion;
+    const fusion = settings.fusion.mode === 'global' && statisticsFor === null && targets.length > 1 ? fallbackFusion : settings.fusion;
     const unique = dedupeHits(fuseRankings(lists, fusion));
     const page = slicePage(unique, offset, plan.limit, saturated, settings.maxResultWindow);
     return {

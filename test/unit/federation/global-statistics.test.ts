@@ -157,7 +157,9 @@ describe('global statistics', () => {
   it('asks each source once per word and generation: a repeated word costs no call until the source is re-ingested', async () => {
     const engine = new TinyEngine('hr', hr);
     let generation = 1;
-    const federation = federationOf([engine], 'global', { read: async (sources) => new Map(sources.map((source) => [source, generation])) });
+    const federation = federationOf([engine, new TinyEngine('eng', eng)], 'global', {
+      read: async (sources) => new Map(sources.map((source) => [source, generation])),
+    });
     await federation.search({ query: 'parental leave', limit: 3 }, caller(), never());
     await federation.search({ query: 'leave rules', limit: 3 }, caller(), never());
     expect(engine.statisticsCalls).toEqual([['parental', 'leave'], ['rules']]);
@@ -199,5 +201,24 @@ describe('global statistics', () => {
     expect(both.results.map((result) => result.id)).toEqual([...first.results, ...second.results].map((result) => result.id));
     const again = await federation.search({ query: 'parental leave', limit: 10 }, caller(), never());
     expect(again.results).toEqual(first.results);
+  });
+});
+
+describe('global statistics with one source', () => {
+  it('asks nothing extra and keeps the source order and its own scores', async () => {
+    const engine = new TinyEngine('hr', hr);
+    const wiki = new WikiLike('wiki', [
+      { nativeId: 'B', title: 'Deploy checklist', snippet: 'nothing relevant', url: null, score: 3, updatedAt: null },
+      { nativeId: 'A', title: 'Parental leave', snippet: 'parental leave', url: null, score: 2, updatedAt: null },
+    ]);
+    const federation = federationOf([engine, wiki]);
+    await federation.search({ query: 'parental leave', limit: 3, sources: ['hr'] }, caller(), never());
+    expect(engine.statisticsCalls).toEqual([]);
+    expect(engine.received).toEqual([undefined]);
+    const alone = await federation.search({ query: 'parental leave', limit: 3, sources: ['wiki'] }, caller(), never());
+    expect(alone.results.map((result) => [result.id, result.score])).toEqual([
+      ['wiki:B', 3],
+      ['wiki:A', 2],
+    ]);
   });
 });
