@@ -35,10 +35,7 @@ export interface AppDependencies {
   readiness: (signal: AbortSignal) => Promise<ReadinessReport>;
   rateLimiter?: RateLimiter | undefined;
   /** Extra routes (the status page), mounted after the edge checks. */
-  extraRoutes?: (
-    router: Router,
-    helpers: { authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false> },
-  ) => void;
+  extraRoutes?: (router: Router, helpers: { authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false> }) => void;
 }
 
 declare module 'koa' {
