@@ -89,7 +89,7 @@ async function startMarkdown(name: string, docs: readonly CorpusDoc[], cleanup: 
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
   const config = markdownSourceSchema.parse({ kind: 'markdown', name, dir, refresh_interval_ms: 3_600_000, max_files: 100_000 });
   const connector = markdownFactory.create(config, { logger: silentLogger, dataDir: tmpdir(), env: {} });
-  await connector.start?.(AbortSignal.timeout(120_000));
+  await connector.start?.(AbortSignal.timeout(900_000));
   cleanup.push(() => connector.close());
   return new BenchSource(connector, (id) => decodeURIComponent(id.replace(/\.md$/, '')));
 }
@@ -127,8 +127,8 @@ async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => 
   );
   cleanup.push(() => connector.close());
   try {
-    await connector.start(AbortSignal.timeout(10_000));
-    const health = await connector.health(AbortSignal.timeout(10_000));
+    await connector.start(AbortSignal.timeout(120_000));
+    const health = await connector.health(AbortSignal.timeout(120_000));
     if (!health.ok || (health.documentCount ?? 0) < third.length * 0.9)
       return `bench wiki at ${url} holds ${health.documentCount ?? 0} pages, expected ${third.length}`;
   } catch (error) {
@@ -175,7 +175,7 @@ async function measureLatency(label: string, sources: Connector[], data: SciFact
   const before = federationOver(sources, MODES[1]!.fusion);
   const after = federationOver(sources, MODES[0]!.fusion);
   const times = { before: [] as number[], cold: [] as number[], warm: [] as number[] };
-  const queries = data.queries.slice(0, 300);
+  const queries = data.queries.slice(0, 150);
   const timed = async (service: typeof before, query: string, into: number[]) => {
     const started = performance.now();
     await service.search({ query, limit: 10 }, anyone, AbortSignal.timeout(60_000));
@@ -214,7 +214,7 @@ export async function compareCases(options: {
   const startPg = async (name: string, docs: readonly CorpusDoc[]) => {
     const connector = await startPostgresSource({ name, url: options.databaseUrl, schema: SCHEMA, timeout_ms: 30_000 }, tmpdir());
     connectors.push(connector);
-    if (keep && (await connector.health(AbortSignal.timeout(10_000))).documentCount === docs.length) return connector;
+    if (keep && (await connector.health(AbortSignal.timeout(300_000))).documentCount === docs.length) return connector;
     const at = performance.now();
     async function* each() {
       yield* docs;
