@@ -1,0 +1,14 @@
+import { tmpdir } from 'node:os';
+import { startPostgresSource } from '../relevance/postgres-rows.js';
+import { loadScifact } from '../relevance/scifact.js';
+import { asAsync, scaledCorpus } from './scaled-corpus.js';
+const size = Number(process.argv[2]);
+const schema = process.argv[3]!;
+const url = 'postgres://postgres@127.0.0.1:5432/test';
+const data = await loadScifact('/work/shared/bench/scifact');
+const source = await startPostgresSource({ name: 'scifact', url, schema }, tmpdir());
+const t = performance.now();
+let last = t;
+await source.ingest!(asAsync(scaledCorpus(data.corpus, size)), { signal: AbortSignal.timeout(7_200_000), onProgress: (n) => { if (n % 10000 === 0) { const now = performance.now(); process.stderr.write(`${n} ${(10000 / ((now - last) / 1000)).toFixed(0)} docs/s\n`); last = now; } } });
+process.stderr.write(`ingested ${size} in ${((performance.now() - t) / 1000).toFixed(1)} s = ${(size / ((performance.now() - t) / 1000)).toFixed(0)} docs/s\n`);
+await source.close();
