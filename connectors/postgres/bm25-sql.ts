@@ -44,8 +44,11 @@ export interface SearchParams {
   dfs: readonly number[] | null;
 }
 
-export function searchParams(p: SearchParams, seedDepth = SEED_DEPTH): unknown[] {
-  return [p.source, p.textSearchConfig, p.query, p.limit, p.updatedAfter, p.principals, p.docCount, p.avgdl, p.words, p.dfs, seedDepth];
+/** Share of θ the impact cutoff aims at (0 < share ≤ 1; see buildSearchSql). */
+export const CUTOFF_SHARE = 0.5;
+
+export function searchParams(p: SearchParams, seedDepth = SEED_DEPTH, cutoffShare = CUTOFF_SHARE): unknown[] {
+  return [p.source, p.textSearchConfig, p.query, p.limit, p.updatedAfter, p.principals, p.docCount, p.avgdl, p.words, p.dfs, seedDepth, cutoffShare];
 }
 
 /** The statistics and query terms both statements share ($1, $2, $3, $7–$10). */
@@ -122,6 +125,9 @@ function allowedSql(s: string, docKey: string, filtered: boolean): string {
 export function buildSearchSql(schema: string, filtered: boolean): string {
   const s = quoteIdent(schema);
   const part = (p: string) => `q.weight * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
+  /** The exact score of document `key`: every query term looked up by primary key. */
+  const exact = (key: string) => `(SELECT coalesce(sum(${part('p')}), 0) FROM query_terms q CROSS JOIN stats
+      JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = ${key})`;
   return `
 WITH ${statsAndTerms(s)},
 seed AS MATERIALIZED (
@@ -143,13 +149,15 @@ bounds AS MATERIALIZED (
   FROM query_terms q WINDOW w AS (ORDER BY q.m)
 ),
 cutoff AS MATERIALIZED (
-  -- Σ min(c, m_t) is piecewise linear in c: solve it on the piece where the answer lies (0: read all)
+  -- Σ min(c, m_t) is piecewise linear in c: solve it on the piece where the answer lies (0: read all).
+  -- Aiming at a share $12 of θ rather than θ itself reads more postings but leaves less doubt per
+  -- candidate, so fewer need their missing terms looked up.
   SELECT coalesce((SELECT max(x.c) FROM bounds b CROSS JOIN theta
-                   CROSS JOIN LATERAL (SELECT (theta.theta - b.below) / b.rest AS c) x
+                   CROSS JOIN LATERAL (SELECT (theta.theta * $12::float8 - b.below) / b.rest AS c) x
                    WHERE x.c >= b.prev_m AND x.c <= b.m), 0) AS c
 ),
 scan AS MATERIALIZED (
-  SELECT p.doc_key, q.term_id, ${part('p')} AS part, least(cutoff.c, q.m) AS gap
+  SELECT p.doc_key, ${part('p')} AS part, least(cutoff.c, q.m) AS gap
   FROM query_terms q CROSS JOIN stats CROSS JOIN cutoff
   CROSS JOIN LATERAL (
     SELECT pp.doc_key, pp.tf, pp.length FROM ${s}.postings pp
@@ -158,24 +166,23 @@ scan AS MATERIALIZED (
   WHERE cutoff.c <= q.m OR cutoff.c = 0
 ),
 candidates AS MATERIALIZED (
-  SELECT r.doc_key, sum(r.part) AS lb, sum(r.part) + (SELECT sum(least(cutoff.c, q.m)) FROM query_terms q CROSS JOIN cutoff) - sum(r.gap) AS ub,
-         array_agg(r.term_id) AS seen
+  -- lb: the postings read; ub: plus, for every term not read, the most it could add
+  SELECT r.doc_key, sum(r.part) AS lb, sum(r.part) + (SELECT sum(least(cutoff.c, q.m)) FROM query_terms q CROSS JOIN cutoff) - sum(r.gap) AS ub
   FROM scan r GROUP BY r.doc_key
+),
+guess AS MATERIALIZED (
+  -- the best candidates so far, scored exactly: their k-th score is a floor every hit reaches
+  SELECT g.doc_key, ${exact('g.doc_key')} AS score
+  FROM (SELECT doc_key FROM candidates ORDER BY lb DESC LIMIT 2 * $4::int) g
 ),
 cut AS MATERIALIZED (
   SELECT greatest((SELECT theta FROM theta),
-    ${filtered ? '0' : `coalesce((SELECT lb FROM candidates ORDER BY lb DESC OFFSET $4::int - 1 LIMIT 1), 0) * (1 - 1e-9)`}) AS floor
-),
-survivors AS MATERIALIZED (
-  SELECT c.doc_key, c.lb, c.seen FROM candidates c CROSS JOIN cut
-  WHERE c.ub >= cut.floor AND ${allowedSql(s, 'c.doc_key', filtered)}
+    coalesce((SELECT g.score FROM guess g WHERE ${allowedSql(s, 'g.doc_key', filtered)} ORDER BY g.score DESC OFFSET $4::int - 1 LIMIT 1), 0) * (1 - 1e-9)) AS floor
 ),
 top AS (
-  SELECT v.doc_key, v.lb + coalesce((
-           SELECT sum(${part('p')}) FROM query_terms q CROSS JOIN stats
-           JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = v.doc_key
-           WHERE q.term_id <> ALL (v.seen)), 0) AS score
-  FROM survivors v
+  SELECT v.doc_key, ${exact('v.doc_key')} AS score
+  FROM candidates v CROSS JOIN cut
+  WHERE v.ub >= cut.floor AND ${allowedSql(s, 'v.doc_key', filtered)}
   ORDER BY score DESC, v.doc_key
   LIMIT $4::int
 )${hitRows(s)}`;
@@ -194,7 +201,7 @@ scored AS (
   FROM query_terms q
   JOIN ${s}.postings p ON p.term_id = q.term_id
   CROSS JOIN stats
-  WHERE $11::int IS NOT NULL OR true
+  WHERE ($11::int IS NOT NULL AND $12::float8 IS NOT NULL) OR true
   GROUP BY p.doc_key
 ),
 top AS (

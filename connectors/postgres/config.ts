@@ -20,6 +20,11 @@ export const tableMappingSchema = z.object({
     /** An existing tsvector column (ideally GIN-indexed) to match against instead of computing one per row. */
     tsvector: identifier.optional(),
   }),
+  /**
+   * A text[] column of the principals who may read each row (issue 16): NULL = everyone who may
+   * use the source, '{}' = service callers only. Absent: every caller sees every row.
+   */
+  acl_column: identifier.optional(),
 });
 
 export const postgresSourceSchema = baseSourceSchema

@@ -133,7 +133,11 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
         querySignal,
       );
     },
-    exec: (script, execSignal) => answered(exclusive(() => direct.exec(script, execSignal)), execSignal),
+    exec: (script, execSignal) =>
+      answered(
+        exclusive(() => direct.exec(script, execSignal)),
+        execSignal,
+      ),
     withSession: (fn, sessionSignal) =>
       exclusive(async () => {
         throwIfAborted(sessionSignal);
