@@ -44,6 +44,12 @@ export interface SearchParams {
   dfs: readonly number[] | null;
 }
 
+/**
+ * Below this many postings over all query terms, reading them all is cheaper than pruning (the
+ * statement's fixed costs are larger than what it saves): the small-corpus case, as before.
+ */
+export const PRUNE_FROM_POSTINGS = 20_000;
+
 /** Share of θ the impact cutoff aims at (0 < share ≤ 1; see buildSearchSql). */
 export const CUTOFF_SHARE = 0.5;
 
@@ -71,7 +77,7 @@ global_dfs AS MATERIALIZED (
   GROUP BY lx.lexeme
 ),
 query_terms AS MATERIALIZED (
-  SELECT t.term_id, w.weight,
+  SELECT t.term_id, t.df AS postings, w.weight,
          -- the largest contribution any posting of this term can make, and its impact threshold factor
          w.weight / ${k1 + 1}::float8 * t.max_impact * stats.rho AS m,
          w.weight / ${k1 + 1}::float8 * stats.rho AS per_impact
@@ -122,7 +128,7 @@ function allowedSql(s: string, docKey: string, filtered: boolean): string {
  * Scores are computed from tf and length with the current statistics, as the exhaustive
  * statement does: the impacts only decide what is read. Filters apply before the top-k cut.
  */
-export function buildSearchSql(schema: string, filtered: boolean): string {
+export function buildSearchSql(schema: string, filtered: boolean, pruneFromPostings: number = PRUNE_FROM_POSTINGS): string {
   const s = quoteIdent(schema);
   const part = (p: string) => `q.weight * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
   /** The exact score of document `key`: every query term looked up by primary key. */
@@ -130,6 +136,21 @@ export function buildSearchSql(schema: string, filtered: boolean): string {
       JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = ${key})`;
   return `
 WITH ${statsAndTerms(s)},
+size AS MATERIALIZED (
+  SELECT coalesce(sum(postings), 0) < ${Math.max(0, Math.floor(pruneFromPostings))} AS small FROM query_terms
+),
+-- few postings: score them all (the exhaustive statement); only one of the two tops runs
+small_top AS (
+  SELECT scored.doc_key, scored.score FROM (
+    SELECT p.doc_key, sum(${part('p')}) AS score
+    FROM query_terms q JOIN ${s}.postings p ON p.term_id = q.term_id CROSS JOIN stats
+    WHERE (SELECT small FROM size)
+    GROUP BY p.doc_key
+  ) scored
+  WHERE ${allowedSql(s, 'scored.doc_key', filtered)}
+  ORDER BY scored.score DESC, scored.doc_key
+  LIMIT $4::int
+),
 seed AS MATERIALIZED (
   SELECT p.doc_key, sum(${part('p')}) AS lb
   FROM query_terms q CROSS JOIN stats
@@ -179,13 +200,14 @@ cut AS MATERIALIZED (
   SELECT greatest((SELECT theta FROM theta),
     coalesce((SELECT g.score FROM guess g WHERE ${allowedSql(s, 'g.doc_key', filtered)} ORDER BY g.score DESC OFFSET $4::int - 1 LIMIT 1), 0) * (1 - 1e-9)) AS floor
 ),
-top AS (
+pruned_top AS (
   SELECT v.doc_key, ${exact('v.doc_key')} AS score
   FROM candidates v CROSS JOIN cut
-  WHERE v.ub >= cut.floor AND ${allowedSql(s, 'v.doc_key', filtered)}
+  WHERE NOT (SELECT small FROM size) AND v.ub >= cut.floor AND ${allowedSql(s, 'v.doc_key', filtered)}
   ORDER BY score DESC, v.doc_key
   LIMIT $4::int
-)${hitRows(s)}`;
+),
+top AS (SELECT * FROM small_top UNION ALL SELECT * FROM pruned_top)${hitRows(s)}`;
 }
 
 /**
