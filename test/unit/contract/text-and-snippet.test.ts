@@ -1,0 +1,96 @@
+// Term analysis, snippets and highlight conversion shared by the wiki connectors.
+import { describe, expect, it } from 'vitest';
+import { analyzeQuery, analyzeTerm, foldTerm } from '../../../connectors/contract/text/text-analysis.js';
+import { buildTermSnippet, highlightTerms } from '../../../connectors/contract/text/snippet.js';
+import { convertHighlightMarkers, decodeHtmlEntities, stripHtmlTags } from '../../../connectors/contract/text/highlight-markers.js';
+import { markdownToPlainText } from '../../../connectors/contract/text/markdown-text.js';
+import { hashContent } from '../../../connectors/contract/text/content-hash.js';
+
+describe('text analysis', () => {
+  it('folds case and accents, drops stop words, stems', () => {
+    expect(foldTerm('Café')).toBe('cafe');
+    expect(analyzeTerm('The')).toBeNull();
+    expect(analyzeTerm('Policies')).toBe('polici');
+    expect(analyzeTerm('Policies', { stem: false })).toBe('policies');
+  });
+
+  it('turns a query into distinct terms, ignoring syntax characters', () => {
+    expect(analyzeQuery('How do I rotate the "TLS" certificates? rotate: AND (rotating)')).toEqual(['rotat', 'tl', 'certif']);
+    expect(analyzeQuery('the of and')).toEqual([]);
+    expect(analyzeQuery('*** ()')).toEqual([]);
+  });
+});
+
+describe('snippets', () => {
+  const terms = new Set(analyzeQuery('backup restore'));
+
+  it('bolds every matched word, whatever its form', () => {
+    expect(highlightTerms('Backups are restored daily; restore tests monthly.', terms)).toBe('**Backups** are **restored** daily; **restore** tests monthly.');
+  });
+
+  it('centres on the passage that holds the most distinct terms', () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(30);
+    const text = `${filler} a backup is taken. ${filler} the backup and restore procedure is tested. ${filler}`;
+    const snippet = buildTermSnippet(text, terms, { maxChars: 120 });
+    expect(snippet).toContain('**backup** and **restore** procedure');
+    expect(snippet.startsWith('…')).toBe(true);
+    expect(snippet.endsWith('…')).toBe(true);
+    expect(snippet.replace(/\*\*/g, '').length).toBeLessThanOrEqual(122);
+  });
+
+  it('falls back to the opening without matches, and never cuts a word', () => {
+    const snippet = buildTermSnippet('alpha beta gamma delta epsilon zeta eta theta', new Set(['nothing']), { maxChars: 20 });
+    expect(snippet).toBe('alpha beta gamma…');
+    expect(buildTermSnippet('   ', terms)).toBe('');
+  });
+});
+
+describe('highlight markers', () => {
+  it('turns Confluence markers into bold and merges adjacent ones', () => {
+    expect(convertHighlightMarkers('How to @@@hl@@@remote@@@endhl@@@ @@@hl@@@work@@@endhl@@@ safely', { open: '@@@hl@@@', close: '@@@endhl@@@' })).toBe(
+      'How to **remote work** safely',
+    );
+  });
+
+  it('drops unpaired markers and bold that did not come from a match', () => {
+    expect(convertHighlightMarkers('**not** a @@@hl@@@match@@@endhl@@@ and @@@hl@@@dangling', { open: '@@@hl@@@', close: '@@@endhl@@@' })).toBe(
+      'not a **match** and dangling',
+    );
+  });
+
+  it('handles MediaWiki search-match spans after tag stripping', () => {
+    const html = 'The <span class="searchmatch">cryostat</span> &amp; <b>helium</b> &#8212; &hellip;';
+    const marked = convertHighlightMarkers(html, { open: '<span class="searchmatch">', close: '</span>' });
+    expect(decodeHtmlEntities(stripHtmlTags(marked))).toBe('The **cryostat** & helium — …');
+  });
+
+  it('leaves unknown or invalid entities as written', () => {
+    expect(decodeHtmlEntities('&bogus; &#xD800; &#65;')).toBe('&bogus; &#xD800; A');
+  });
+});
+
+describe('markdown to plain text', () => {
+  it('keeps prose and drops markup', () => {
+    const markdown = [
+      '# Title',
+      '',
+      'Some **bold** and _em_ with [a link](https://x.example) and ![alt](y.png).',
+      '',
+      '| A | B |',
+      '| --- | --- |',
+      '| one | two |',
+      '',
+      '- item `deployctl rollback <service>`',
+      '> quoted <br> text',
+      '```sh',
+      'echo hi',
+      '```',
+    ].join('\n');
+    expect(markdownToPlainText(markdown)).toBe('Title Some bold and em with a link and alt. A B one two item deployctl rollback <service> quoted text echo hi');
+  });
+
+  it('hashes words, not markup or case', () => {
+    expect(hashContent('Hello,   World!')).toBe(hashContent('hello world'));
+    expect(hashContent('hello world')).not.toBe(hashContent('hello there'));
+  });
+});
