@@ -43,7 +43,7 @@ async function until(url: string, deadline: number): Promise<void> {
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new Error(`${url} not ready within 120 s`);
+    if (Date.now() > deadline) throw new Error(`${url} not ready within 300 s`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -59,9 +59,9 @@ async function serverStart(dataDir: string): Promise<ServerSample> {
   });
   try {
     const base = `http://127.0.0.1:${port}`;
-    await until(`${base}/healthz`, Date.now() + 120_000);
+    await until(`${base}/healthz`, Date.now() + 300_000);
     const healthyMs = performance.now() - started;
-    await until(`${base}/readyz`, Date.now() + 120_000);
+    await until(`${base}/readyz`, Date.now() + 300_000);
     const readyMs = performance.now() - started;
     const rssReadyMb = await rssMiB(child.pid!);
     const body = JSON.stringify({
@@ -103,7 +103,9 @@ if (values.child) {
     const dir = await mkdtemp(path.join(tmpdir(), 'kmcp-embedded-server-'));
     try {
       servers.push({ start: `${label}: first start`, ...(await serverStart(dir)) });
+      process.stderr.write(`${JSON.stringify(servers.at(-1))}\n`);
       servers.push({ start: `${label}: restart`, ...(await serverStart(dir)) });
+      process.stderr.write(`${JSON.stringify(servers.at(-1))}\n`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
