@@ -1,17 +1,25 @@
-// Start time and memory of the embedded default: a PGlite source seeded with the demo handbook,
-// measured in fresh processes on first start (initdb + migrate + seed) and on a restart.
-// Usage: tsx bench/postgres-embedded.ts
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+// npm run bench:embedded — the embedded default (PGlite) as a new user meets it.
+// 1. The built server (`node dist/src/cli.js serve`, the demo config) on a fresh data directory:
+//    time to /healthz and to /readyz (sources started, demo seeded), RSS then and after a search,
+//    and on a restart — with the data directory template made by `npm run build` and, in the
+//    same run, without it (initdb at first start, as before).
+// 2. In-process: a PGlite source seeded with the demo handbook, first start and restart.
+// Usage: npm run build && tsx bench/postgres-embedded.ts
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { freePort, rssMiB } from './lib/processes.js';
 import { startPostgresSource } from './relevance/postgres-rows.js';
 import { writeResults } from './relevance/report.js';
+import { templateLocation } from '../connectors/postgres/pglite-template.js';
 
 const here = fileURLToPath(import.meta.url);
-const HANDBOOK = path.resolve(path.dirname(here), '../demo/handbook/handbook.jsonl');
+const ROOT = path.resolve(path.dirname(here), '..');
+const HANDBOOK = path.resolve(ROOT, 'demo/handbook/handbook.jsonl');
 const { values } = parseArgs({ options: { child: { type: 'string' } } });
 
 interface Sample {
@@ -21,8 +29,60 @@ interface Sample {
   firstQueryMs: number;
 }
 
+interface ServerSample {
+  healthyMs: number;
+  readyMs: number;
+  rssReadyMb: number | null;
+  rssAfterSearchMb: number | null;
+}
+
+async function until(url: string, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready within 300 s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** One start of the built server on `dataDir`; stopped after measuring. */
+async function serverStart(dataDir: string): Promise<ServerSample> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli.js'), 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await until(`${base}/healthz`, Date.now() + 300_000);
+    const healthyMs = performance.now() - started;
+    await until(`${base}/readyz`, Date.now() + 300_000);
+    const readyMs = performance.now() - started;
+    const rssReadyMb = await rssMiB(child.pid!);
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'search_documents', arguments: { query: 'parental leave', limit: 10 } },
+    });
+    await fetch(`${base}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
+    return { healthyMs, readyMs, rssReadyMb, rssAfterSearchMb: await rssMiB(child.pid!) };
+  } finally {
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+}
+
 if (values.child) {
-  // One measurement in this fresh process.
+  // One in-process measurement in this fresh process.
   const started = performance.now();
   const source = await startPostgresSource({ name: 'handbook', seed_file: HANDBOOK }, values.child);
   const startMs = performance.now() - started;
@@ -35,6 +95,31 @@ if (values.child) {
   await source.close();
   process.stdout.write(JSON.stringify(sample));
 } else {
+  if (!existsSync(path.join(ROOT, 'dist/src/cli.js'))) throw new Error('run `npm run build` first');
+  const template = templateLocation();
+  const hasTemplate = existsSync(path.join(template, 'PG_VERSION'));
+  const servers: Array<{ start: string } & ServerSample> = [];
+  const measure = async (label: string) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kmcp-embedded-server-'));
+    try {
+      servers.push({ start: `${label}: first start`, ...(await serverStart(dir)) });
+      process.stderr.write(`${JSON.stringify(servers.at(-1))}\n`);
+      servers.push({ start: `${label}: restart`, ...(await serverStart(dir)) });
+      process.stderr.write(`${JSON.stringify(servers.at(-1))}\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  if (hasTemplate) await measure('with the build’s template');
+  // The same without the template (initdb at first start), moved aside for the run.
+  const aside = `${template}.bench-aside`;
+  if (hasTemplate) await rename(template, aside);
+  try {
+    await measure('without a template (initdb)');
+  } finally {
+    if (hasTemplate) await rename(aside, template);
+  }
+
   const dir = await mkdtemp(path.join(tmpdir(), 'kmcp-embedded-'));
   const run = async (): Promise<Sample> => {
     const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, '--expose-gc', here, '--child', dir], { maxBuffer: 1 << 20 });
@@ -44,13 +129,20 @@ if (values.child) {
     const first = await run();
     const again = await run();
     const rows = [
-      { start: 'first (initdb + migrate + seed)', ...first },
+      { start: 'first (template or initdb + migrate + seed)', ...first },
       { start: 'restart', ...again },
     ];
-    process.stdout.write('| start | ms | RSS MB | documents | first query ms |\n|---|---|---|---|---|\n');
+    const f = (value: number | null) => (value === null ? '–' : value.toFixed(0));
+    process.stdout.write(
+      'Built server, demo config, fresh data directory\n\n| start | healthy ms | ready ms | RSS ready MB | RSS after a search MB |\n|---|---|---|---|---|\n',
+    );
+    for (const s of servers) process.stdout.write(`| ${s.start} | ${f(s.healthyMs)} | ${f(s.readyMs)} | ${f(s.rssReadyMb)} | ${f(s.rssAfterSearchMb)} |\n`);
+    process.stdout.write(
+      '\nIn-process PGlite source seeded with the handbook\n\n| start | ms | RSS MB | documents | first query ms |\n|---|---|---|---|---|\n',
+    );
     for (const row of rows)
       process.stdout.write(`| ${row.start} | ${row.startMs.toFixed(0)} | ${row.rssMb.toFixed(0)} | ${row.documents} | ${row.firstQueryMs.toFixed(1)} |\n`);
-    process.stderr.write(`written ${await writeResults('postgres-embedded', { measured_at: new Date().toISOString(), rows })}\n`);
+    process.stderr.write(`written ${await writeResults('postgres-embedded', { measured_at: new Date().toISOString(), servers, rows })}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

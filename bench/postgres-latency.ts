@@ -1,160 +1,249 @@
-// Search latency of the postgres connector (BM25 + snippets) at 5k SciFact documents and at
-// ~100k (the corpus replicated with new ids), for natural, common-term and rare-term queries,
-// beside the baseline measured in the same run: ts_rank over OR-ed terms on a GIN index.
-// Usage: tsx bench/postgres-latency.ts [--database-url URL] [--copies 20] [--queries 100] [--no-pglite]
-import { mkdtemp, rm } from 'node:fs/promises';
+// npm run bench:postgres — Postgres BM25 at 5k, 100k and (with --1m) 1M documents: SciFact, then
+// variations of it (bench/postgres/scaled-corpus.ts). In the same run, on the same corpus and the
+// training queries: the pruned search through the connector (what search_documents runs), the
+// pruned and the exhaustive (previous) statement alone, and Xapian's BM25 as the anchor.
+// Prints p50/p99, ratios, top-10 agreement, nDCG@10 and ingest throughput; writes JSON.
+// Usage: tsx bench/postgres-latency.ts [--1m] [--queries N] [--reuse] [--database-url URL] [--scifact DIR]
+//   --reuse keeps the bench schemas between runs (a 100k ingest takes minutes) and reports the
+//   ingest figures measured when they were made. --xapian-up-to N skips the anchor above N documents.
+import { execFile } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
-import type { Connector, IngestDocument } from '../connectors/contract/types.js';
-import { dropSchema, ingestTimed, startPostgresSource } from './relevance/postgres-rows.js';
-import { percentile } from './relevance/metrics.js';
+import type { Connector } from '../connectors/contract/types.js';
+import { buildExhaustiveSearchSql, buildSearchSql, searchParams } from '../connectors/postgres/bm25-sql.js';
+import { cleanQueryText } from '../connectors/postgres/snippet.js';
+import { asAsync, scaledCorpus } from './postgres/scaled-corpus.js';
+import { ndcgAt, percentile } from './relevance/metrics.js';
+import { dropSchema, startPostgresSource } from './relevance/postgres-rows.js';
 import { writeResults } from './relevance/report.js';
-import { DEFAULT_SCIFACT_DIR, loadScifact } from './relevance/scifact.js';
+import { DEFAULT_SCIFACT_DIR, loadScifact, type BenchQuery, type Qrels } from './relevance/scifact.js';
 
 const { values } = parseArgs({
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
-    copies: { type: 'string', default: '20' },
-    queries: { type: 'string', default: '100' },
-    'no-pglite': { type: 'boolean', default: false },
+    queries: { type: 'string' },
+    '1m': { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    /** Index Xapian only up to this many documents (its Python indexing is slow on a busy machine). */
+    'xapian-up-to': { type: 'string' },
     scifact: { type: 'string', default: DEFAULT_SCIFACT_DIR },
   },
 });
 const url = values['database-url'];
-const copies = Number(values.copies);
-const perSet = Number(values.queries);
-const schema = 'bench_latency';
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** Deterministic pseudo-random numbers so every run asks the same queries. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
-interface QuerySets {
-  natural: string[];
-  common: string[];
-  rare: string[];
-}
-
-/** Common: 4 of the 60 most frequent terms; rare: 2 terms found in 2–5 documents. */
-async function buildQuerySets(client: pg.Client, natural: string[]): Promise<QuerySets> {
-  const stable = `SELECT term FROM "${schema}".terms WHERE source = 'scifact' AND term ~ '^[a-z]{4,}$'
-    AND (SELECT array_agg(lexeme) FROM unnest(to_tsvector('english', term))) = ARRAY[term] AND %s ORDER BY %s LIMIT %s`;
-  const common = (await client.query(stable.replace('%s', 'true').replace('%s', 'df DESC').replace('%s', '60'))).rows.map((r) => r.term as string);
-  const rare = (await client.query(stable.replace('%s', 'df BETWEEN 2 AND 5').replace('%s', 'term').replace('%s', '2000'))).rows.map((r) => r.term as string);
-  const next = random(42);
-  const pick = (pool: string[], n: number) => Array.from({ length: n }, () => pool[Math.floor(next() * pool.length)]!).join(' ');
-  return {
-    natural: natural.slice(0, perSet),
-    common: Array.from({ length: perSet }, () => pick(common, 4)),
-    rare: Array.from({ length: perSet }, () => pick(rare, 2)),
-  };
-}
-
-async function timeQueries(connector: Connector, queries: string[]): Promise<{ p50: number; p95: number }> {
-  for (const query of queries.slice(0, 10)) await connector.search({ query, limit: 10, updatedAfter: null, signal: AbortSignal.timeout(60_000) });
-  const times: number[] = [];
-  for (const query of queries) {
-    const started = performance.now();
-    await connector.search({ query, limit: 10, updatedAfter: null, signal: AbortSignal.timeout(60_000) });
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95) };
-}
-
-async function createBaselineTable(client: pg.Client): Promise<void> {
-  await client.query(`DROP TABLE IF EXISTS "${schema}".baseline`);
-  await client.query(`CREATE TABLE "${schema}".baseline AS SELECT id, title, body, url, updated_at,
-    to_tsvector('english', title || ' ' || body) AS tsv FROM "${schema}".documents WHERE source = 'scifact'`);
-  await client.query(`CREATE INDEX ON "${schema}".baseline USING gin (tsv)`);
-  await client.query(`VACUUM ANALYZE "${schema}".baseline`);
-}
-
-interface Row {
-  setup: string;
-  docs: number;
-  set: keyof QuerySets;
-  p50Ms: number;
-  p95Ms: number;
-}
-
-const rows: Row[] = [];
-const ingests: Array<{ setup: string; docs: number; seconds: number }> = [];
-
-async function measure(setup: string, docs: number, connector: Connector, sets: QuerySets, limit = perSet): Promise<void> {
-  for (const set of ['natural', 'common', 'rare'] as const) {
-    const { p50, p95 } = await timeQueries(connector, sets[set].slice(0, limit));
-    rows.push({ setup, docs, set, p50Ms: p50, p95Ms: p95 });
-    log(`${setup} @ ${docs}: ${set} p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`);
-  }
-}
+const XAPIAN_PYTHON = '/usr/bin/python3';
+const XAPIAN_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'postgres/xapian_bm25.py');
 
 const data = await loadScifact(values.scifact);
-const admin = new pg.Client({ connectionString: url });
-await admin.connect();
-await dropSchema(url, schema);
-const bm25 = await startPostgresSource({ name: 'scifact', url, schema }, tmpdir());
-const baselineSource = {
-  name: 'baseline',
-  url,
-  table: { schema, name: 'baseline', columns: { id: 'id', title: 'title', body: 'body', url: 'url', updated_at: 'updated_at', tsvector: 'tsv' } },
-};
-try {
-  const ingestMs = await ingestTimed(bm25, data.corpus);
-  ingests.push({ setup: 'pg', docs: data.corpus.length, seconds: ingestMs / 1000 });
-  log(`pg: ingested ${data.corpus.length} in ${(ingestMs / 1000).toFixed(1)} s`);
-  const sets = await buildQuerySets(
-    admin,
-    data.queries.map((q) => q.text),
-  );
-  await createBaselineTable(admin);
-  const baseline = await startPostgresSource(baselineSource, tmpdir());
-  await measure('pg · BM25', data.corpus.length, bm25, sets);
-  await measure('pg · baseline ts_rank OR', data.corpus.length, baseline, sets);
-  await baseline.close();
+const queries = data.queries.slice(0, values.queries ? Number(values.queries) : data.queries.length);
+const sizes = values.sizes ? values.sizes.split(',').map(Number) : [data.corpus.length, 100_000, ...(values['1m'] ? [1_000_000] : [])];
 
-  if (values['no-pglite'] === false) {
-    const dir = await mkdtemp(path.join(tmpdir(), 'kmcp-latency-pglite-'));
-    try {
-      const lite = await startPostgresSource({ name: 'scifact', data_dir: dir }, dir);
-      const liteMs = await ingestTimed(lite, data.corpus);
-      ingests.push({ setup: 'PGlite', docs: data.corpus.length, seconds: liteMs / 1000 });
-      await measure('PGlite · BM25', data.corpus.length, lite, sets, Math.min(perSet, 50));
-      await lite.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
-  if (copies > 1) {
-    const replicas: IngestDocument[] = [];
-    for (let copy = 1; copy < copies; copy += 1) for (const doc of data.corpus) replicas.push({ ...doc, id: `${doc.id}~${copy}` });
-    const moreMs = await ingestTimed(bm25, replicas);
-    const total = data.corpus.length * copies;
-    ingests.push({ setup: 'pg (adding replicas)', docs: replicas.length, seconds: moreMs / 1000 });
-    log(`pg: ingested ${replicas.length} more in ${(moreMs / 1000).toFixed(1)} s`);
-    await createBaselineTable(admin);
-    const baseline = await startPostgresSource(baselineSource, tmpdir());
-    await measure('pg · BM25', total, bm25, sets);
-    await measure('pg · baseline ts_rank OR', total, baseline, sets, Math.min(perSet, 30));
-    await baseline.close();
-  }
-} finally {
-  await bm25.close();
-  await admin.end();
-  await dropSchema(url, schema);
+interface Timing {
+  p50: number;
+  p99: number;
+}
+interface SizeRow {
+  documents: number;
+  ingestSeconds: number | null;
+  ingestDocsPerSecond: number | null;
+  connector: Timing;
+  prunedSql: Timing;
+  exhaustiveSql: Timing;
+  identicalTop10: number;
+  ndcg10: { pruned: number; exhaustive: number; xapian: number | null };
+  xapian: (Timing & { indexSeconds: number }) | null;
 }
 
-const header = '| setup | documents | queries | p50 ms | p95 ms |\n|---|---|---|---|---|';
-process.stdout.write(`${header}\n${rows.map((r) => `| ${r.setup} | ${r.docs} | ${r.set} | ${r.p50Ms.toFixed(2)} | ${r.p95Ms.toFixed(2)} |`).join('\n')}\n\n`);
-process.stdout.write(`${ingests.map((i) => `ingest ${i.setup}: ${i.docs} documents in ${i.seconds.toFixed(1)} s`).join('\n')}\n`);
-const file = await writeResults('postgres-latency', { measured_at: new Date().toISOString(), per_set: perSet, rows, ingests });
-log(`written ${file}`);
+function timing(times: number[]): Timing {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+function meanNdcg(results: string[][], list: readonly BenchQuery[], qrels: Qrels): number {
+  const scores = list.map((query, index) => ndcgAt(results[index] ?? [], qrels.get(query.id) ?? new Map(), 10));
+  return scores.reduce((sum, value) => sum + value, 0) / Math.max(scores.length, 1);
+}
+
+async function xapianAvailable(): Promise<string | null> {
+  if (!existsSync(XAPIAN_PYTHON)) return `${XAPIAN_PYTHON} not found`;
+  try {
+    await promisify(execFile)(XAPIAN_PYTHON, ['-c', 'import xapian']);
+    return null;
+  } catch {
+    return 'python3-xapian is not installed (apt-get install -y python3-xapian)';
+  }
+}
+
+async function writeCorpusFile(file: string, size: number): Promise<void> {
+  const out = createWriteStream(file);
+  for (const doc of scaledCorpus(data.corpus, size)) {
+    if (!out.write(`${JSON.stringify({ _id: doc.id, title: doc.title, text: doc.text })}\n`))
+      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+async function runXapian(size: number, dir: string): Promise<{ timing: Timing & { indexSeconds: number }; results: string[][] }> {
+  const corpusFile = path.join(dir, `corpus-${size}.jsonl`);
+  const queriesFile = path.join(dir, 'queries.jsonl');
+  await writeCorpusFile(corpusFile, size);
+  await writeFile(queriesFile, queries.map((query) => JSON.stringify({ _id: query.id, text: query.text })).join('\n'));
+  const { stdout } = await promisify(execFile)(XAPIAN_PYTHON, [XAPIAN_SCRIPT, corpusFile, queriesFile, path.join(dir, `xapian-${size}`)], {
+    maxBuffer: 256 << 20,
+  });
+  const result = JSON.parse(stdout) as { index_seconds: number; times_ms: number[]; results: string[][] };
+  await rm(corpusFile, { force: true });
+  return { timing: { ...timing(result.times_ms), indexSeconds: result.index_seconds }, results: result.results };
+}
+
+/** The bench schema of this size, ingested now or (with --reuse) earlier; ingest seconds when known. */
+async function prepareSchema(admin: pg.Client, size: number): Promise<{ source: Connector; schema: string; ingestSeconds: number | null }> {
+  const schema = `bench_pg_${size}`;
+  if (values.reuse) {
+    const found = await admin
+      .query(`SELECT s.doc_count::int AS n, m.seconds FROM "${schema}".source_stats s LEFT JOIN "${schema}".bench_ingest m ON m.documents = s.doc_count`)
+      .catch(() => ({ rows: [] as Array<{ n: number; seconds: number | null }> }));
+    const row = found.rows[0] as { n: number; seconds: number | null } | undefined;
+    if (row && Number(row.n) === size) {
+      log(`${schema}: reusing ${size} documents`);
+      return {
+        source: await startPostgresSource({ name: 'scifact', url, schema }, tmpdir()),
+        schema,
+        ingestSeconds: row.seconds === null ? null : Number(row.seconds),
+      };
+    }
+  }
+  await dropSchema(url, schema);
+  const source = await startPostgresSource({ name: 'scifact', url, schema }, tmpdir());
+  const started = performance.now();
+  let last = started;
+  await source.ingest!(asAsync(scaledCorpus(data.corpus, size)), {
+    signal: AbortSignal.timeout(6 * 3600_000),
+    onProgress: (done) => {
+      if (performance.now() - last > 30_000) {
+        last = performance.now();
+        log(`${schema}: ${done} documents, ${(done / ((last - started) / 1000)).toFixed(0)}/s`);
+      }
+    },
+  });
+  const ingestSeconds = (performance.now() - started) / 1000;
+  await admin.query(`CREATE TABLE IF NOT EXISTS "${schema}".bench_ingest (documents bigint PRIMARY KEY, seconds float8)`);
+  await admin.query(`INSERT INTO "${schema}".bench_ingest VALUES ($1, $2) ON CONFLICT (documents) DO UPDATE SET seconds = excluded.seconds`, [
+    size,
+    ingestSeconds,
+  ]);
+  log(`${schema}: ingested ${size} documents in ${ingestSeconds.toFixed(0)} s`);
+  return { source, schema, ingestSeconds };
+}
+
+async function timeSql(client: pg.Client, name: string, text: string): Promise<{ timing: Timing; rows: Array<Array<{ id: string; score: number }>> }> {
+  const params = (query: string) =>
+    searchParams({
+      source: 'scifact',
+      textSearchConfig: 'english',
+      query: cleanQueryText(query),
+      limit: 10,
+      updatedAfter: null,
+      principals: null,
+      docCount: null,
+      avgdl: null,
+      words: null,
+      dfs: null,
+    });
+  for (const query of queries.slice(0, 20)) await client.query({ name, text, values: params(query.text) });
+  const times: number[] = [];
+  const rows: Array<Array<{ id: string; score: number }>> = [];
+  for (const query of queries) {
+    const started = performance.now();
+    const result = await client.query({ name, text, values: params(query.text) });
+    times.push(performance.now() - started);
+    rows.push(result.rows.map((row: { id: string; score: number }) => ({ id: row.id, score: Number(row.score) })));
+  }
+  return { timing: timing(times), rows };
+}
+
+/** Same ids in the same order, scores equal to 1e-9 (sums in another order differ in the last bits). */
+function sameTop(a: Array<{ id: string; score: number }>, b: Array<{ id: string; score: number }>): boolean {
+  return a.length === b.length && a.every((hit, i) => hit.id === b[i]!.id && Math.abs(hit.score - b[i]!.score) <= 1e-9 * Math.max(1, hit.score));
+}
+
+const xapianMissing = await xapianAvailable();
+if (xapianMissing) log(`Xapian anchor skipped: ${xapianMissing}`);
+const admin = new pg.Client({ connectionString: url });
+await admin.connect();
+const sqlClient = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan' });
+await sqlClient.connect();
+const work = await mkdtemp(path.join(tmpdir(), 'kmcp-bench-pg-'));
+const rows: SizeRow[] = [];
+try {
+  for (const size of sizes) {
+    const { source, schema, ingestSeconds } = await prepareSchema(admin, size);
+    try {
+      const connectorTimes: number[] = [];
+      for (const query of queries.slice(0, 20)) await source.search({ query: query.text, limit: 10, updatedAfter: null, signal: AbortSignal.timeout(60_000) });
+      for (const query of queries) {
+        const started = performance.now();
+        await source.search({ query: query.text, limit: 10, updatedAfter: null, signal: AbortSignal.timeout(60_000) });
+        connectorTimes.push(performance.now() - started);
+      }
+      // 0: prune whatever the size (the connector's default threshold is in bm25-sql.ts)
+      const pruned = await timeSql(sqlClient, `bench_pruned_${size}`, buildSearchSql(schema, false, 0));
+      const exhaustive = await timeSql(sqlClient, `bench_exhaustive_${size}`, buildExhaustiveSearchSql(schema, false));
+      const identical = pruned.rows.filter((top, i) => sameTop(top, exhaustive.rows[i]!)).length;
+      const xapian = xapianMissing || size > Number(values['xapian-up-to'] ?? Number.POSITIVE_INFINITY) ? null : await runXapian(size, work);
+      const row: SizeRow = {
+        documents: size,
+        ingestSeconds,
+        ingestDocsPerSecond: ingestSeconds === null ? null : size / ingestSeconds,
+        connector: timing(connectorTimes),
+        prunedSql: pruned.timing,
+        exhaustiveSql: exhaustive.timing,
+        identicalTop10: identical / queries.length,
+        ndcg10: {
+          pruned: meanNdcg(
+            pruned.rows.map((top) => top.map((hit) => hit.id)),
+            queries,
+            data.qrels,
+          ),
+          exhaustive: meanNdcg(
+            exhaustive.rows.map((top) => top.map((hit) => hit.id)),
+            queries,
+            data.qrels,
+          ),
+          xapian: xapian ? meanNdcg(xapian.results, queries, data.qrels) : null,
+        },
+        xapian: xapian?.timing ?? null,
+      };
+      rows.push(row);
+      log(`${size}: ${JSON.stringify(row)}`);
+    } finally {
+      await source.close();
+    }
+  }
+} finally {
+  await sqlClient.end();
+  await admin.end();
+  await rm(work, { recursive: true, force: true });
+}
+
+const f = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '–' : value.toFixed(digits));
+process.stdout.write(`SciFact training queries (${queries.length}), top 10, p50 / p99 in ms\n\n`);
+process.stdout.write(
+  '| documents | search_documents path (connector) | pruned SQL | exhaustive SQL (before) | Xapian BM25 | ours ÷ Xapian p50 | ours ÷ Xapian p99 | exhaustive ÷ pruned p50 | identical top 10 | nDCG@10 pruned / exhaustive / Xapian | ingest docs/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n',
+);
+for (const r of rows) {
+  process.stdout.write(
+    `| ${r.documents} | ${f(r.connector.p50)} / ${f(r.connector.p99)} | ${f(r.prunedSql.p50)} / ${f(r.prunedSql.p99)} | ${f(r.exhaustiveSql.p50)} / ${f(r.exhaustiveSql.p99)} | ${
+      r.xapian ? `${f(r.xapian.p50)} / ${f(r.xapian.p99)}` : 'skipped'
+    } | ${r.xapian ? f(r.connector.p50 / r.xapian.p50, 1) : '–'}× | ${r.xapian ? f(r.connector.p99 / r.xapian.p99, 1) : '–'}× | ${f(r.exhaustiveSql.p50 / r.prunedSql.p50, 1)}× | ${(
+      r.identicalTop10 * 100
+    ).toFixed(1)} % | ${f(r.ndcg10.pruned, 4)} / ${f(r.ndcg10.exhaustive, 4)} / ${f(r.ndcg10.xapian, 4)} | ${f(r.ingestDocsPerSecond, 0)} |\n`,
+  );
+}
+log(`written ${await writeResults('postgres-latency', { measured_at: new Date().toISOString(), queries: queries.length, rows })}`);

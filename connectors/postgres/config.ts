@@ -23,6 +23,11 @@ export const tableMappingSchema = z
         tsvector: identifier.optional(),
       })
       .strict(),
+    /**
+     * A text[] column of the principals who may read each row (issue 16): NULL = everyone who may
+     * use the source, '{}' = service callers only. Absent: every caller sees every row.
+     */
+    acl_column: identifier.optional(),
   })
   .strict();
 

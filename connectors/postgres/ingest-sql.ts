@@ -1,6 +1,6 @@
 // SQL of one ingest batch. Postings, document frequencies and lengths are derived inside
 // Postgres from to_tsvector, so stemming at ingest and at query time is the same code.
-import { BM25, INDEX_SLICE_CHARS } from './bm25-sql.js';
+import { BM25, impactSql, INDEX_SLICE_CHARS } from './bm25-sql.js';
 import { quoteIdent } from './identifiers.js';
 
 export function buildIngestSql(schema: string) {
@@ -28,13 +28,14 @@ FROM (SELECT term_id, count(*)::int AS n FROM removed GROUP BY term_id) c
 WHERE t.term_id = c.term_id`,
 
     /**
-     * $1 source, $2 jsonb array of documents, $3 regconfig. Upserts documents, terms (df) and
-     * postings in one statement; returns the sum of the written documents' lengths.
+     * $1 source, $2 jsonb array of documents, $3 regconfig. Upserts documents, terms (df, max
+     * impact) and postings (tf, length, impact) in one statement; returns the sum of the written
+     * documents' lengths and the average length the impacts were computed with.
      */
     write: `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS i(id text, title text, body text, url text,
-    updated_at timestamptz, metadata jsonb, content_hash text, revision text)
+    updated_at timestamptz, metadata jsonb, content_hash text, revision text, acl text[])
 ),
 lexemes AS MATERIALIZED (
   SELECT i.id, x.lexeme, sum(x.n * x.w)::int AS tf, sum(x.n)::int AS raw
@@ -49,42 +50,79 @@ lexemes AS MATERIALIZED (
   ) x
   GROUP BY i.id, x.lexeme
 ),
+lengths AS MATERIALIZED (
+  SELECT id, sum(raw)::int AS length FROM lexemes GROUP BY id
+),
+-- The source's impact average length; the first batch of a source sets it from its own documents.
+ref AS MATERIALIZED (
+  SELECT coalesce((SELECT impact_avgdl FROM ${s}.source_stats WHERE source = $1::text),
+                  (SELECT greatest(avg(length)::float8, 1) FROM lengths), 1) AS avgdl
+),
+impacts AS MATERIALIZED (
+  SELECT l.id, l.lexeme, l.tf, len.length,
+         ${impactSql('l.tf', 'len.length', 'ref.avgdl')} AS impact
+  FROM lexemes l JOIN lengths len ON len.id = l.id CROSS JOIN ref
+),
 new_terms AS (
-  INSERT INTO ${s}.terms AS t (source, term, df)
-  SELECT $1::text, lexeme, count(*)::int FROM lexemes GROUP BY lexeme
-  ON CONFLICT (source, term) DO UPDATE SET df = t.df + excluded.df
+  INSERT INTO ${s}.terms AS t (source, term, df, max_impact)
+  SELECT $1::text, lexeme, count(*)::int, max(impact) FROM impacts GROUP BY lexeme
+  ON CONFLICT (source, term) DO UPDATE SET df = t.df + excluded.df, max_impact = greatest(t.max_impact, excluded.max_impact)
   RETURNING t.term_id, t.term
 ),
 per_doc AS (
-  SELECT l.id, sum(l.raw)::int AS length, array_agg(nt.term_id ORDER BY nt.term_id) AS term_ids
+  SELECT l.id, array_agg(nt.term_id ORDER BY nt.term_id) AS term_ids
   FROM lexemes l JOIN new_terms nt ON nt.term = l.lexeme
   GROUP BY l.id
 ),
 written AS (
-  INSERT INTO ${s}.documents AS d (source, id, title, body, url, updated_at, metadata, content_hash, revision, length, term_ids)
+  INSERT INTO ${s}.documents AS d (source, id, title, body, url, updated_at, metadata, content_hash, revision, length, term_ids, acl)
   SELECT $1::text, i.id, i.title, i.body, i.url, i.updated_at, coalesce(i.metadata, '{}'::jsonb), i.content_hash, i.revision,
-         coalesce(pd.length, 0), coalesce(pd.term_ids, '{}'::int[])
-  FROM input i LEFT JOIN per_doc pd ON pd.id = i.id
+         coalesce(len.length, 0), coalesce(pd.term_ids, '{}'::int[]), i.acl
+  FROM input i LEFT JOIN per_doc pd ON pd.id = i.id LEFT JOIN lengths len ON len.id = i.id
   ON CONFLICT (source, id) DO UPDATE SET
     title = excluded.title, body = excluded.body, url = excluded.url, updated_at = excluded.updated_at,
     metadata = excluded.metadata, content_hash = excluded.content_hash, revision = excluded.revision,
-    length = excluded.length, term_ids = excluded.term_ids, ingested_at = now()
+    length = excluded.length, term_ids = excluded.term_ids, acl = excluded.acl, ingested_at = now()
   RETURNING d.doc_key, d.id, d.length
 ),
 posted AS (
-  INSERT INTO ${s}.postings (term_id, doc_key, tf, length)
-  SELECT nt.term_id, w.doc_key, l.tf, w.length
-  FROM lexemes l JOIN new_terms nt ON nt.term = l.lexeme JOIN written w ON w.id = l.id
+  INSERT INTO ${s}.postings (term_id, doc_key, tf, length, impact)
+  SELECT nt.term_id, w.doc_key, im.tf, w.length, im.impact
+  FROM impacts im JOIN new_terms nt ON nt.term = im.lexeme JOIN written w ON w.id = im.id
   RETURNING 1
 )
-SELECT coalesce(sum(length), 0)::float8 AS total_length, (SELECT count(*)::int FROM posted) AS postings FROM written`,
+SELECT coalesce(sum(length), 0)::float8 AS total_length, (SELECT count(*)::int FROM posted) AS postings,
+       (SELECT avgdl FROM ref) AS impact_avgdl FROM written`,
 
-    /** $1 source, $2 new documents, $3 length delta. One generation per committed batch. */
+    /** $1 source, $2 new documents, $3 length delta, $4 impact avgdl of the batch. One generation per committed batch. */
     stats: `
-INSERT INTO ${s}.source_stats AS st (source, doc_count, total_length, generation)
-VALUES ($1::text, $2::bigint, $3::bigint, 1)
+INSERT INTO ${s}.source_stats AS st (source, doc_count, total_length, generation, impact_avgdl)
+VALUES ($1::text, $2::bigint, $3::bigint, 1, $4::float8)
 ON CONFLICT (source) DO UPDATE SET doc_count = st.doc_count + excluded.doc_count,
-  total_length = st.total_length + excluded.total_length, generation = st.generation + 1, updated_at = now()`,
+  total_length = st.total_length + excluded.total_length, generation = st.generation + 1, updated_at = now(),
+  impact_avgdl = coalesce(st.impact_avgdl, excluded.impact_avgdl)`,
+
+    /** $1 source → the average length now and the one the stored impacts were computed with. */
+    drift: `SELECT greatest(total_length::float8 / greatest(doc_count, 1), 1) AS avgdl, impact_avgdl FROM ${s}.source_stats WHERE source = $1::text`,
+
+    /**
+     * $1 source, $2 the new impact avgdl: recomputes every impact of the source (and each term's
+     * maximum) once the average length has drifted, so pruning bounds stay tight.
+     */
+    reimpact: `
+WITH updated AS (
+  UPDATE ${s}.postings p
+  SET impact = ${impactSql('p.tf', 'p.length', '$2::float8')}
+  FROM ${s}.terms t WHERE t.source = $1::text AND t.term_id = p.term_id
+  RETURNING p.term_id, p.impact
+),
+maxima AS (
+  UPDATE ${s}.terms t SET max_impact = m.max_impact
+  FROM (SELECT term_id, max(impact) AS max_impact FROM updated GROUP BY term_id) m
+  WHERE m.term_id = t.term_id
+  RETURNING 1
+)
+UPDATE ${s}.source_stats SET impact_avgdl = $2::float8 WHERE source = $1::text AND (SELECT count(*) FROM maxima) >= 0`,
 
     /** Fresh planner statistics and visibility map, so scoring stays an index-only scan. */
     maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.terms, ${s}.documents, ${s}.source_stats`,

@@ -44,10 +44,48 @@ async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signa
           const outcome = { inserted: toWrite.length - changed.length, updated: changed.length, unchanged: ids.length - toWrite.length };
           if (toWrite.length === 0) return outcome;
           if (changed.length > 0) await session.query(sql.retract, [target.source, changed.map((row) => row.id)], signal);
-          const [written] = await session.query<{ total_length: number }>(sql.write, [target.source, JSON.stringify(toWrite), target.textSearchConfig], signal);
+          const [written] = await session.query<{ total_length: number; impact_avgdl: number }>(
+            sql.write,
+            [target.source, JSON.stringify(toWrite), target.textSearchConfig],
+            signal,
+          );
           const removedLength = changed.reduce((sum, row) => sum + Number(row.length), 0);
-          await session.query(sql.stats, [target.source, outcome.inserted, Number(written?.total_length ?? 0) - removedLength], signal);
+          await session.query(
+            sql.stats,
+            [target.source, outcome.inserted, Number(written?.total_length ?? 0) - removedLength, Number(written?.impact_avgdl ?? 1)],
+            signal,
+          );
           return outcome;
+        },
+        signal,
+      ),
+    signal,
+  );
+}
+
+/** Impacts are recomputed once the average length moves this far from the one they were computed with. */
+export const IMPACT_DRIFT = 0.1;
+
+/**
+ * Searches stay exact whatever the drift (they widen their bounds by it); this only keeps the
+ * bounds tight. Runs after the batches, in its own transaction under the ingest lock.
+ */
+async function refreshImpacts(target: IngestTarget, signal: AbortSignal): Promise<void> {
+  const sql = buildIngestSql(target.schema);
+  await target.client.withSession(
+    (session) =>
+      inTransaction(
+        session,
+        async () => {
+          await session.exec(sql.settings, signal);
+          await session.query(sql.lock, [`knowledge-mcp:ingest:${target.schema}:${target.source}`], signal);
+          const [row] = await session.query<{ avgdl: number; impact_avgdl: number | null }>(sql.drift, [target.source], signal);
+          if (!row) return;
+          const avgdl = Number(row.avgdl);
+          const stored = row.impact_avgdl === null ? null : Number(row.impact_avgdl);
+          if (stored !== null && Math.abs(avgdl / stored - 1) <= IMPACT_DRIFT) return;
+          await session.query(sql.reimpact, [target.source, avgdl], signal);
+          target.logger.info({ avgdl, previous: stored }, 'BM25 impacts recomputed for the new average document length');
         },
         signal,
       ),
@@ -135,6 +173,9 @@ export async function ingestDocuments(
   }
   await flush();
 
-  if (summary.written > 0) await refreshVisibility(target, signal);
+  if (summary.written > 0) {
+    await refreshImpacts(target, signal);
+    await refreshVisibility(target, signal);
+  }
   return summary;
 }

@@ -1,19 +1,8 @@
 // The managed mode: documents written by ingest into `<schema>.documents`, ranked by BM25
 // over postings kept at ingest (bm25-sql.ts), on a pg server or embedded PGlite.
 import { SourceError } from '../contract/errors.js';
-import type {
-  CollectionStatistics,
-  Connector,
-  ConnectorContext,
-  IngestDocument,
-  IngestOptions,
-  SearchRequest,
-  SourceDocument,
-  SourceHealth,
-  SourceHit,
-  StatisticsRequest,
-} from '../contract/types.js';
-import { buildSearchSql, buildStatisticsSql } from './bm25-sql.js';
+import type { Connector, ConnectorContext, IngestDocument, IngestOptions, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
+import { buildSearchSql, buildTermStatisticsSql, searchParams } from './bm25-sql.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
 import { healthDetail, toSourceError } from './errors.js';
 import { quoteIdent } from './identifiers.js';
@@ -47,6 +36,38 @@ interface DocumentRow {
   url: string | null;
   updated_at: Date | string | null;
   metadata: Record<string, unknown> | null;
+}
+
+/**
+ * Statistics to score with instead of the source's own (issue 17's global statistics). Frequencies
+ * are keyed by word; each word is analysed with the source's text search config in SQL.
+ */
+export interface BM25StatisticsOverride {
+  documentCount: number;
+  /** null: the source's own average length. */
+  averageLength: number | null;
+  documentFrequencies: Readonly<Record<string, number>>;
+}
+
+/** The source's own statistics for one query, as its text search config analyses it. */
+export interface PostgresTermStatistics {
+  documentCount: number;
+  totalLength: number;
+  averageLength: number;
+  /** Lengths count lexemes of this text search config. */
+  lengthUnit: string;
+  /** The lexemes to_tsvector produced for the query, sorted. */
+  lexemes: string[];
+  /** Documents holding each of those lexemes (0 when none does). */
+  documentFrequencies: Record<string, number>;
+}
+
+interface StatisticsRow {
+  doc_count: number;
+  total_length: number;
+  avgdl: number;
+  lexemes: string[];
+  dfs: number[];
 }
 
 export function toIsoString(value: Date | string | null): string | null {
@@ -120,28 +141,35 @@ export class PostgresConnector implements Connector {
     if (this.#config.migrate) await this.migrate(signal);
   }
 
-  async search(request: SearchRequest): Promise<SourceHit[]> {
+  /**
+   * Ranked hits. `request.statistics`, when given, replaces the source's N, average length and
+   * document frequencies (the federation's global statistics); `request.principals` filters
+   * by document ACL before the top-k cut, without changing the statistics.
+   */
+  async search(request: SearchRequest & { statistics?: BM25StatisticsOverride | null }): Promise<SourceHit[]> {
     const client = this.#ready();
     await this.#ensureMigrated(request.signal);
-    const filtered = request.updatedAfter !== null;
-    const global = request.statistics;
-    const words = global ? Object.keys(global.documentFrequencies) : null;
+    const principals = request.principals ?? null;
+    const filtered = request.updatedAfter !== null || principals !== null;
+    const statistics = request.statistics ?? null;
+    const words = statistics ? Object.keys(statistics.documentFrequencies) : null;
     try {
       const rows = await client.query<HitRow>(
         buildSearchSql(this.#config.schema, filtered),
-        [
-          this.name,
-          this.#config.text_search_config,
-          cleanQueryText(request.query),
-          request.limit,
-          request.updatedAfter?.toISOString() ?? null,
-          global?.documentCount ?? null,
-          global?.averageLength ?? null,
-          words?.map(cleanQueryText) ?? null,
-          words?.map((word) => global!.documentFrequencies[word]!) ?? null,
-        ],
+        searchParams({
+          source: this.name,
+          textSearchConfig: this.#config.text_search_config,
+          query: cleanQueryText(request.query),
+          limit: request.limit,
+          updatedAfter: request.updatedAfter?.toISOString() ?? null,
+          principals: principals === null ? null : [...principals],
+          docCount: statistics?.documentCount ?? null,
+          avgdl: statistics?.averageLength ?? null,
+          words,
+          dfs: words && statistics ? words.map((word) => Number(statistics.documentFrequencies[word])) : null,
+        }),
         request.signal,
-        { name: `kmcp_search${filtered ? '_since' : ''}` },
+        { name: `kmcp_search${filtered ? '_filtered' : ''}` },
       );
       const snippets = await highlightHits(
         rows.map((row) => row.body_head ?? ''),
@@ -163,33 +191,62 @@ export class PostgresConnector implements Connector {
     }
   }
 
-  async collectionStatistics(request: StatisticsRequest): Promise<CollectionStatistics> {
+  /**
+   * The source's own statistics for a query's lexemes: one statement of index lookups. The
+   * federation combines these into global statistics and passes them back in `search`.
+   */
+  async termStatistics(query: string, signal: AbortSignal): Promise<PostgresTermStatistics> {
     const client = this.#ready();
     try {
-      const [row] = await client.query<{ n: number; total_length: number; dfs: Record<string, number> }>(
-        buildStatisticsSql(this.#config.schema),
-        [this.name, this.#config.text_search_config, request.words.map(cleanQueryText)],
-        request.signal,
-        { name: 'kmcp_statistics' },
+      const [row] = await client.query<StatisticsRow>(
+        buildTermStatisticsSql(this.#config.schema),
+        [this.name, this.#config.text_search_config, cleanQueryText(query)],
+        signal,
+        { name: 'kmcp_term_statistics' },
       );
-      const documentCount = Number(row?.n ?? 0);
+      const lexemes = row?.lexemes ?? [];
       return {
-        documentCount,
-        averageLength: documentCount > 0 ? Number(row?.total_length ?? 0) / documentCount : 0,
+        documentCount: Number(row?.doc_count ?? 0),
+        totalLength: Number(row?.total_length ?? 0),
+        averageLength: Number(row?.avgdl ?? 1),
         lengthUnit: `postgres:${this.#config.text_search_config}`,
-        documentFrequencies: row?.dfs ?? {},
+        lexemes,
+        documentFrequencies: Object.fromEntries(lexemes.map((lexeme, index) => [lexeme, Number(row?.dfs[index] ?? 0)])),
       };
     } catch (error) {
       throw toSourceError(error, 'statistics', this.#context.logger);
     }
   }
 
-  async get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null> {
+  /**
+   * The same per word (issue 17's contract): each word's frequency is that of the lexeme it
+   * stems to; stop words (no lexeme) are left out.
+   */
+  async collectionStatistics(request: { words: readonly string[]; signal: AbortSignal }): Promise<{
+    documentCount: number;
+    averageLength: number;
+    lengthUnit: string;
+    documentFrequencies: Record<string, number>;
+  }> {
+    const stats = await this.termStatistics(request.words.join(' '), request.signal);
+    const lexemesOf = await this.#lexemes.lexize(request.words, request.signal);
+    const documentFrequencies: Record<string, number> = {};
+    for (const word of request.words) {
+      const lexemes = lexemesOf.get(word) ?? [];
+      if (lexemes.length === 0) continue;
+      documentFrequencies[word] = Math.max(...lexemes.map((lexeme) => stats.documentFrequencies[lexeme] ?? 0));
+    }
+    return { documentCount: stats.documentCount, averageLength: stats.averageLength, lengthUnit: stats.lengthUnit, documentFrequencies };
+  }
+
+  async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
     const client = this.#ready();
     try {
+      // A document the caller may not read answers exactly as a missing one.
       const [row] = await client.query<DocumentRow>(
-        `SELECT id, title, body, url, updated_at, metadata FROM ${this.#schema}.documents WHERE source = $1::text AND id = $2::text`,
-        [this.name, cleanQueryText(nativeId)],
+        `SELECT id, title, body, url, updated_at, metadata FROM ${this.#schema}.documents WHERE source = $1::text AND id = $2::text
+         AND ($3::text[] IS NULL OR acl IS NULL OR acl && $3::text[])`,
+        [this.name, cleanQueryText(nativeId), principals === undefined || principals === null ? null : [...principals]],
         signal,
         { name: 'kmcp_get' },
       );

@@ -1,25 +1,90 @@
-// SqlClient over in-process PGlite (Postgres compiled to WebAssembly), data kept in a directory.
-// PGlite is one backend: a queue keeps a session's statements from interleaving with others'.
+// SqlClient over embedded PGlite (Postgres compiled to WebAssembly), data kept in a directory.
+// PGlite runs in a worker thread, so a long statement never blocks the server's event loop;
+// it is one backend, so a queue keeps a session's statements from interleaving with others'.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { throwIfAborted, type SqlClient, type SqlSession } from './sql-client.js';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { PGLITE_WORKER_CODE } from './pglite-worker-code.js';
+import { pgliteTemplateDir } from './pglite-template.js';
+import { abortReason, throwIfAborted, type SqlClient, type SqlSession } from './sql-client.js';
 
 export interface PgliteClientOptions {
-  /** Directory of the database files; created when missing. */
+  /** Directory of the database files; created when missing (from the build's template when there is one). */
   dataDir: string;
   /** Postgres shared_buffers in MB; small keeps the embedded default's memory low. */
   sharedBuffersMb: number;
 }
 
+interface Reply {
+  id: number;
+  rows?: unknown[];
+  error?: { message: string; code?: string };
+}
+
+/** PGlite's ESM entry, as an absolute URL the worker can import from anywhere. */
+function pgliteUrl(): string {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const esm = path.join(path.dirname(entry), 'index.js');
+  return pathToFileURL(existsSync(esm) ? esm : entry).href;
+}
+
+/** An Error carrying the SQLSTATE and fields PGlite gave, as the pg client's errors do. */
+function toError(failure: NonNullable<Reply['error']>): Error {
+  return Object.assign(new Error(failure.message), failure);
+}
+
 export async function openPgliteClient(options: PgliteClientOptions, signal: AbortSignal): Promise<SqlClient> {
   throwIfAborted(signal);
   await mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create({
-    dataDir: options.dataDir,
-    postgresqlconf: [`shared_buffers=${options.sharedBuffersMb}MB`],
+  const worker = new Worker(PGLITE_WORKER_CODE, {
+    eval: true,
+    workerData: { pgliteUrl: pgliteUrl(), dataDir: options.dataDir, sharedBuffersMb: options.sharedBuffersMb, templateDir: pgliteTemplateDir() },
   });
-  let tail: Promise<unknown> = Promise.resolve();
+  const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let exited: Error | null = null;
 
+  // The worker keeps the process alive only while a request is waiting for it.
+  const settle = (reply: Reply) => {
+    const waiter = pending.get(reply.id);
+    if (!waiter) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.error) waiter.reject(toError(reply.error));
+    else waiter.resolve(reply.rows ?? []);
+  };
+  worker.on('message', settle);
+  const failAll = (error: Error) => {
+    exited = error;
+    for (const [id, waiter] of pending) {
+      pending.delete(id);
+      waiter.reject(error);
+    }
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`PGlite worker exited (${code})`)));
+
+  function request(op: 'query' | 'exec' | 'close', text: string, params: readonly unknown[] = [], id = nextId++): Promise<unknown[]> {
+    if (exited) return Promise.reject(exited);
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      if (id !== 0) worker.postMessage({ id, op, text, params });
+    });
+  }
+
+  // Opening (template copy or initdb, then start-up) is reported as request 0.
+  try {
+    await request('query', '', [], 0);
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+
+  let tail: Promise<unknown> = Promise.resolve();
   /** Runs `fn` after everything queued before it; nothing queued after it starts before it ends. */
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = tail.then(fn, fn);
@@ -27,32 +92,63 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
     return run;
   }
 
-  // A PGlite statement runs to completion on the JS thread and can't be interrupted, so abort is
-  // honoured before it starts and its result is dropped if the caller gave up meanwhile.
+  /**
+   * A statement can't be interrupted inside PGlite, so an aborted caller is answered at once and
+   * the statement's result dropped; the queue moves on when the worker is done with it.
+   */
+  function answered<T>(work: Promise<T>, querySignal: AbortSignal): Promise<T> {
+    if (querySignal.aborted) return Promise.reject(abortReason(querySignal));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(abortReason(querySignal));
+      querySignal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => {
+          querySignal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          querySignal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
   const direct: SqlSession = {
     async query<R extends object>(text: string, params: readonly unknown[], querySignal: AbortSignal) {
       throwIfAborted(querySignal);
-      const result = await db.query<R>(text, [...params]);
-      throwIfAborted(querySignal);
-      return result.rows;
+      return (await request('query', text, params)) as R[];
     },
     async exec(script: string, execSignal: AbortSignal) {
       throwIfAborted(execSignal);
-      await db.exec(script);
+      await request('exec', script);
     },
   };
 
   return {
     backend: 'pglite',
-    query: (text, params, querySignal) => exclusive(() => direct.query(text, params, querySignal)),
-    exec: (script, execSignal) => exclusive(() => direct.exec(script, execSignal)),
+    query<R extends object>(text: string, params: readonly unknown[], querySignal: AbortSignal) {
+      return answered(
+        exclusive(() => direct.query<R>(text, params, querySignal)),
+        querySignal,
+      );
+    },
+    exec: (script, execSignal) =>
+      answered(
+        exclusive(() => direct.exec(script, execSignal)),
+        execSignal,
+      ),
     withSession: (fn, sessionSignal) =>
       exclusive(async () => {
         throwIfAborted(sessionSignal);
         return fn(direct);
       }),
     async close() {
-      await exclusive(() => db.close());
+      await exclusive(async () => {
+        if (exited) return;
+        await request('close', '').catch(() => undefined);
+        await worker.terminate();
+      });
     },
   };
 }

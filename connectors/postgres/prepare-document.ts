@@ -14,6 +14,8 @@ export interface PreparedDocument {
   metadata: Record<string, unknown>;
   content_hash: string;
   revision: string;
+  /** Principals who may read it; null = everyone who may use the source, [] = service callers only. */
+  acl: string[] | null;
 }
 
 function stripNul(text: string): string {
@@ -49,8 +51,14 @@ export function prepareDocument(doc: IngestDocument): PreparedDocument | { error
   const body = stripNul(doc.text ?? '');
   const url = doc.url ? stripNul(doc.url) : null;
   const metadata = (stripNulDeep(doc.metadata ?? {}) ?? {}) as Record<string, unknown>;
-  const revision = createHash('sha256')
-    .update(JSON.stringify([title, body, url, updatedAt, metadata]))
-    .digest('hex');
-  return { id, title, body, url, updated_at: updatedAt, metadata, content_hash: contentHash(body), revision };
+  if (doc.acl !== undefined && doc.acl !== null && !(Array.isArray(doc.acl) && doc.acl.every((p) => typeof p === 'string'))) {
+    return { error: 'acl must be a list of principals' };
+  }
+  // Sorted and de-duplicated, so the same permissions in another order are not a change.
+  const acl = doc.acl === undefined || doc.acl === null ? null : [...new Set(doc.acl.map(stripNul))].sort();
+  // Documents without an ACL keep the revision they had before ACLs existed: re-ingesting them writes nothing.
+  const hashed: unknown[] = [title, body, url, updatedAt, metadata];
+  if (acl !== null) hashed.push(acl);
+  const revision = createHash('sha256').update(JSON.stringify(hashed)).digest('hex');
+  return { id, title, body, url, updated_at: updatedAt, metadata, content_hash: contentHash(body), revision, acl };
 }

@@ -61,7 +61,13 @@ export class PostgresTableConnector implements Connector {
     try {
       const rows = await client.query<Row>(
         this.#searchSql,
-        [this.#config.text_search_config, cleanQueryText(request.query), request.limit, request.updatedAfter?.toISOString() ?? null],
+        [
+          this.#config.text_search_config,
+          cleanQueryText(request.query),
+          request.limit,
+          request.updatedAfter?.toISOString() ?? null,
+          request.principals === undefined || request.principals === null ? null : [...request.principals],
+        ],
         request.signal,
         { name: 'kmcp_table_search' },
       );
@@ -84,10 +90,16 @@ export class PostgresTableConnector implements Connector {
     }
   }
 
-  async get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null> {
+  async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
     const client = this.#ready();
     try {
-      const [row] = await client.query<Row>(this.#getSql, [cleanQueryText(nativeId)], signal, { name: 'kmcp_table_get' });
+      // A row the caller may not read answers exactly as a missing one.
+      const [row] = await client.query<Row>(
+        this.#getSql,
+        [cleanQueryText(nativeId), principals === undefined || principals === null ? null : [...principals]],
+        signal,
+        { name: 'kmcp_table_get' },
+      );
       if (!row) return null;
       return { nativeId: row.id, title: row.title, url: row.url, updatedAt: toIsoString(row.updated_at), content: row.body ?? '', metadata: {} };
     } catch (error) {

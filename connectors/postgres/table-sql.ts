@@ -29,7 +29,14 @@ function selectList(mapping: TableMapping): string {
   ].join(', ');
 }
 
-/** $1 regconfig, $2 query text, $3 limit, $4 updated_after or null. */
+/** Rows the caller may read: $n principals (null = a service caller, who reads every row). */
+function aclFilter(mapping: TableMapping, param: string): string {
+  if (!mapping.acl_column) return `(${param}::text[] IS NULL OR true)`;
+  const acl = `src.${quoteIdent(mapping.acl_column)}`;
+  return `(${param}::text[] IS NULL OR ${acl} IS NULL OR ${acl}::text[] && ${param}::text[])`;
+}
+
+/** $1 regconfig, $2 query text, $3 limit, $4 updated_after or null, $5 principals or null. */
 export function buildTableSearchSql(mapping: TableMapping, textSearchConfig: string): string {
   const table = qualifiedName(mapping.schema, mapping.name);
   const updatedAt = mapping.columns.updated_at ? `src.${quoteIdent(mapping.columns.updated_at)}::timestamptz` : 'NULL::timestamptz';
@@ -43,6 +50,7 @@ top AS (
   FROM ${table} src CROSS JOIN q
   WHERE ${tableVectorExpression(mapping, textSearchConfig)} @@ q.query
     AND ($4::timestamptz IS NULL OR ${updatedAt} >= $4::timestamptz)
+    AND ${aclFilter(mapping, '$5')}
   ORDER BY score DESC
   LIMIT $3::int
 )
@@ -52,9 +60,10 @@ FROM top CROSS JOIN query_lexemes ql
 ORDER BY top.score DESC, top.id`;
 }
 
-/** $1 id. The id is compared in the column's own type so its index is used. */
+/** $1 id, $2 principals or null. The id is compared in the column's own type so its index is used. */
 export function buildTableGetSql(mapping: TableMapping): string {
-  return `SELECT ${selectList(mapping)} FROM ${qualifiedName(mapping.schema, mapping.name)} src WHERE src.${quoteIdent(mapping.columns.id)} = $1 LIMIT 1`;
+  return `SELECT ${selectList(mapping)} FROM ${qualifiedName(mapping.schema, mapping.name)} src WHERE src.${quoteIdent(mapping.columns.id)} = $1
+    AND ${aclFilter(mapping, '$2')} LIMIT 1`;
 }
 
 /** $1 the table's qualified name: the planner's row estimate (cheap), null for views. */

@@ -1,0 +1,199 @@
+// Document ACLs and the pruned BM25 search on the local server: a caller sees only what its
+// principals may read, pages stay full, scores don't move; the pruned statement ranks exactly as
+// the exhaustive one (also with global statistics, and after the average length drifts). Own schema.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestDocument } from '../../../connectors/contract/types.js';
+import { buildExhaustiveSearchSql, buildSearchSql, searchParams, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
+import type { PostgresConnector } from '../../../connectors/postgres/index.js';
+import { createPostgresConnector, dropSchema, fromArray, postgresSkipReason, signal, sql, TEST_DATABASE_URL, uniqueSchema } from './helpers.js';
+
+const skipReason = await postgresSkipReason();
+
+function search(connector: PostgresConnector, query: string, limit: number, principals?: readonly string[] | null) {
+  return connector.search({ query, limit, updatedAfter: null, signal: signal(), principals });
+}
+
+describe.skipIf(skipReason !== null)(`document ACLs${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  const schema = uniqueSchema('acl');
+  let connector: PostgresConnector;
+  // Twelve HR-only documents say "walrus" more often than the three public ones.
+  const docs: IngestDocument[] = [
+    ...Array.from({ length: 12 }, (_, i) => ({ id: `hr-${i}`, title: `Walrus walrus policy ${i}`, text: 'walrus walrus walrus care', acl: ['group:hr'] })),
+    { id: 'public-1', title: 'Walrus facts', text: 'a walrus lives on ice' },
+    { id: 'public-2', title: 'Arctic animals', text: 'the walrus and the seal' },
+    { id: 'public-3', title: 'Zoo guide', text: 'see the walrus at noon' },
+    { id: 'alice-note', title: 'Walrus diary', text: 'walrus walrus notes', acl: ['user:alice'] },
+    { id: 'service-only', title: 'Walrus audit', text: 'walrus walrus walrus walrus audit', acl: [] },
+  ];
+
+  beforeAll(async () => {
+    connector = createPostgresConnector({ name: 'acl', url: TEST_DATABASE_URL, schema }) as PostgresConnector;
+    await connector.start(signal());
+    await connector.ingest(fromArray(docs), { signal: signal() });
+  });
+
+  afterAll(async () => {
+    await connector?.close();
+    await dropSchema(schema);
+  });
+
+  it('gives a caller a full page of only the documents its principals may read, with unchanged scores', async () => {
+    const everything = await search(connector, 'walrus', 50);
+    expect(everything).toHaveLength(docs.length);
+    const page = await search(connector, 'walrus', 3, ['group:eng']);
+    expect(page.map((hit) => hit.nativeId).sort()).toEqual(['public-1', 'public-2', 'public-3']);
+    for (const hit of page) expect(hit.score).toBeCloseTo(everything.find((other) => other.nativeId === hit.nativeId)!.score, 9);
+  });
+
+  it('lets a principal named in the ACL read the document; [] is for service callers only', async () => {
+    const alice = (await search(connector, 'walrus', 50, ['user:alice', 'group:eng'])).map((hit) => hit.nativeId);
+    expect(alice).toContain('alice-note');
+    expect(alice).not.toContain('service-only');
+    expect(alice.some((id) => id.startsWith('hr-'))).toBe(false);
+    const hr = (await search(connector, 'walrus', 50, ['group:hr'])).map((hit) => hit.nativeId);
+    expect(hr.filter((id) => id.startsWith('hr-'))).toHaveLength(12);
+    expect((await search(connector, 'walrus', 50, null)).map((hit) => hit.nativeId)).toContain('service-only');
+  });
+
+  it('answers get() for a forbidden document exactly as for a missing one', async () => {
+    expect(await connector.get('hr-1', signal(), ['group:eng'])).toBeNull();
+    expect(await connector.get('hr-1', signal(), ['group:hr'])).toMatchObject({ nativeId: 'hr-1' });
+    expect(await connector.get('hr-1', signal())).toMatchObject({ nativeId: 'hr-1' });
+    expect(await connector.get('service-only', signal(), ['user:alice'])).toBeNull();
+  });
+
+  it('treats a changed ACL as an update, and the same ACL in another order as no change', async () => {
+    const again = await connector.ingest(fromArray([{ ...docs[0]!, acl: ['group:hr'] }]), { signal: signal() });
+    expect(again.written).toBe(0);
+    const opened = await connector.ingest(fromArray([{ ...docs[0]!, acl: ['group:eng', 'group:hr'] }]), { signal: signal() });
+    expect(opened).toMatchObject({ written: 1, updated: 1 });
+    expect((await search(connector, 'walrus', 50, ['group:eng'])).map((hit) => hit.nativeId)).toContain('hr-0');
+  });
+});
+
+/** A small Zipf-like corpus: enough postings per common word that the pruned search skips some. */
+function syntheticCorpus(count: number, seed: number, words = 12): IngestDocument[] {
+  let state = seed;
+  const random = () => {
+    state = (state * 48271) % 2147483647;
+    return state / 2147483647;
+  };
+  const vocabulary = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}x`);
+  const word = () => vocabulary[Math.floor(vocabulary.length * random() ** 2.5)]!;
+  return Array.from({ length: count }, (_, i) => ({
+    id: `s${seed}-${i}`,
+    title: Array.from({ length: 3 }, word).join(' '),
+    text: Array.from({ length: words + Math.floor(random() * words * 3) }, word).join(' '),
+  }));
+}
+
+describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  const schema = uniqueSchema('prune');
+  let connector: PostgresConnector;
+
+  beforeAll(async () => {
+    connector = createPostgresConnector({ name: 'prune', url: TEST_DATABASE_URL, schema }) as PostgresConnector;
+    await connector.start(signal());
+  });
+
+  afterAll(async () => {
+    await connector?.close();
+    await dropSchema(schema);
+  });
+
+  const queries = ['w0x w1x', 'w2x w5x wax w10x', 'w0x w3x w4x w7x w9x wbx', 'w1x wfx', 'w0x', 'w6x w8x w2x', 'w11x w0x w1x w2x w3x'];
+
+  async function expectSameAsExhaustive(overrides: Partial<SearchParams> = {}, limits = [1, 10, 25]): Promise<void> {
+    for (const query of queries) {
+      for (const limit of limits) {
+        const params = searchParams({
+          source: 'prune',
+          textSearchConfig: 'english',
+          query,
+          limit,
+          updatedAfter: null,
+          principals: null,
+          docCount: null,
+          avgdl: null,
+          words: null,
+          dfs: null,
+          ...overrides,
+        });
+        const filtered = overrides.principals !== undefined && overrides.principals !== null;
+        // 0: always prune (the corpus is far below the size where the connector starts to)
+        const { rows: pruned } = await sql(buildSearchSql(schema, filtered, 0), params);
+        const { rows: viaDefault } = await sql(buildSearchSql(schema, filtered), params);
+        expect(viaDefault.map((row) => row.id)).toEqual(pruned.map((row) => row.id));
+        const { rows: exhaustive } = await sql(buildExhaustiveSearchSql(schema, filtered), params);
+        const show = (rows: Array<{ id: string; score: number }>) => rows.map((row) => `${row.id} ${Number(row.score).toFixed(8)}`);
+        expect(show(pruned), `${query} (limit ${limit})`).toEqual(show(exhaustive));
+      }
+    }
+  }
+
+  it('ranks exactly as the exhaustive statement, with the source statistics and with global ones', async () => {
+    await connector.ingest(fromArray(syntheticCorpus(1500, 7)), { signal: AbortSignal.timeout(120_000) });
+    await expectSameAsExhaustive();
+    await expectSameAsExhaustive({ docCount: 50_000, avgdl: 40, words: ['w0x', 'w1x', 'w2x'], dfs: [20_000, 300, 5] });
+  }, 180_000);
+
+  it('stays exact while the average length drifts, and recomputes impacts once it moves past 10 %', async () => {
+    const before = await sql(`SELECT impact_avgdl FROM "${schema}".source_stats WHERE source = 'prune'`);
+    // Long documents: the average length grows by far more than 10 %.
+    await connector.ingest(fromArray(syntheticCorpus(600, 11, 60)), { signal: AbortSignal.timeout(120_000) });
+    const after = await sql(`SELECT impact_avgdl, total_length::float8 / doc_count AS avgdl FROM "${schema}".source_stats WHERE source = 'prune'`);
+    expect(Number(after.rows[0].impact_avgdl)).not.toBeCloseTo(Number(before.rows[0].impact_avgdl), 3);
+    expect(Number(after.rows[0].impact_avgdl)).toBeCloseTo(Number(after.rows[0].avgdl), 6);
+    await expectSameAsExhaustive();
+    // Short ones, less than 10 % of drift: impacts are kept, the search widens its bounds instead.
+    await connector.ingest(fromArray(syntheticCorpus(60, 13, 10)), { signal: signal() });
+    await expectSameAsExhaustive();
+  }, 180_000);
+
+  it('filters before the cut: a restricted caller gets the same ranking as the exhaustive filtered statement', async () => {
+    await sql(`UPDATE "${schema}".documents SET acl = ARRAY['group:a'] WHERE doc_key % 3 = 0`);
+    await expectSameAsExhaustive({ principals: ['group:b'] });
+    await expectSameAsExhaustive({ principals: ['group:a'] });
+  }, 180_000);
+
+  it('reports the source statistics for a query’s lexemes', async () => {
+    const stats = await connector.termStatistics('w0x and w1x, nothingsuch', signal());
+    const { rows } = await sql(`SELECT term, df FROM "${schema}".terms WHERE source = 'prune' AND term IN ('w0x', 'w1x')`);
+    expect(stats.lexemes).toEqual(['nothingsuch', 'w0x', 'w1x']);
+    expect(stats.documentFrequencies).toEqual({ nothingsuch: 0, ...Object.fromEntries(rows.map((row) => [row.term, Number(row.df)])) });
+    expect(stats.documentCount).toBe(2160);
+  });
+});
+
+describe.skipIf(skipReason !== null)(`mapped-table ACLs${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  const schema = uniqueSchema('tacl');
+  let table: PostgresConnector;
+
+  beforeAll(async () => {
+    await sql(`CREATE SCHEMA "${schema}"`);
+    await sql(`CREATE TABLE "${schema}".pages (id integer PRIMARY KEY, title text, body text, readers text[])`);
+    await sql(`INSERT INTO "${schema}".pages VALUES
+      (1, 'Garage rules', 'park in the garage', NULL),
+      (2, 'Garage salaries', 'garage garage garage staff pay', ARRAY['group:hr']),
+      (3, 'Garage audit', 'garage garage audit', '{}')`);
+    table = createPostgresConnector({
+      name: 'pages',
+      url: TEST_DATABASE_URL,
+      table: { schema, name: 'pages', columns: { id: 'id', title: 'title', body: 'body' }, acl_column: 'readers' },
+    }) as PostgresConnector;
+    await table.start(signal());
+  });
+
+  afterAll(async () => {
+    await table?.close();
+    await dropSchema(schema);
+  });
+
+  it('filters rows by the acl_column in search and get', async () => {
+    expect((await search(table, 'garage', 1, ['group:eng'])).map((hit) => hit.nativeId)).toEqual(['1']);
+    expect((await search(table, 'garage', 10, ['group:hr'])).map((hit) => hit.nativeId).sort()).toEqual(['1', '2']);
+    expect((await search(table, 'garage', 10)).map((hit) => hit.nativeId).sort()).toEqual(['1', '2', '3']);
+    expect(await table.get('2', signal(), ['group:eng'])).toBeNull();
+    expect(await table.get('2', signal(), ['group:hr'])).toMatchObject({ nativeId: '2' });
+  });
+});
