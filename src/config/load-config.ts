@@ -41,6 +41,8 @@ export interface AppConfig {
   trustProxy: boolean;
   logLevel: EnvConfig['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  /** SIGTERM: how long to report not ready while still accepting, before closing the listener. */
+  shutdownDrainMs: number;
   /** Changes whenever anything that shapes answers changes; part of every cache key. */
   fingerprint: string;
   /** The raw environment, for connectors resolving `*_env` secrets. */
@@ -266,6 +268,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     fingerprint,
     env: options.env,
   };

@@ -2,7 +2,7 @@
 // The composition root maps the validated app config onto `FederationDeps`.
 import type { Connector } from '../../connectors/contract/types.js';
 import type { SearchCache } from './cache-port.js';
-import type { BreakerFactory, BreakerSettings } from './breaker.js';
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState, type BreakerStateStore } from './breaker-state.js';
 import type { FusionSettings } from './fuse.js';
 import type { SourceStatus } from './types.js';
 
@@ -18,7 +18,7 @@ export interface FederationSettings {
   /** HMAC key for paging cursors; the same on every instance so cursors survive restarts. */
   cursorSecret: string | Uint8Array;
   fusion: FusionSettings;
-  breaker: BreakerSettings;
+  breaker: BreakerPolicy;
   cache: { searchTtlMs: number; documentTtlMs: number };
   /** Largest `limit` accepted (the tool schema's maximum). */
   maxLimit: number;
@@ -37,7 +37,7 @@ export const DEFAULT_SETTINGS: Omit<FederationSettings, 'cursorSecret'> = {
   // Measured on SciFact split across three sources (docs/readme/federation.md): dividing each
   // source's scores by the mean of its top 10 beats plain RRF by 0.15 nDCG@10.
   fusion: { mode: 'score', rrfK: 60, normalization: 'mean', scoreWindow: 10 },
-  breaker: { failureThreshold: 5, initialBackoffMs: 5000, maxBackoffMs: 60_000 },
+  breaker: DEFAULT_BREAKER_POLICY,
   cache: { searchTtlMs: 60_000, documentTtlMs: 300_000 },
   maxLimit: 50,
   maxResultWindow: 1000,
@@ -49,7 +49,7 @@ export const DEFAULT_SETTINGS: Omit<FederationSettings, 'cursorSecret'> = {
 export type FederationSettingsInput = Partial<Omit<FederationSettings, 'cursorSecret' | 'fusion' | 'breaker' | 'cache'>> & {
   cursorSecret: string | Uint8Array;
   fusion?: Partial<FusionSettings>;
-  breaker?: Partial<BreakerSettings>;
+  breaker?: Partial<BreakerPolicy>;
   cache?: Partial<FederationSettings['cache']>;
 };
 
@@ -79,7 +79,7 @@ export interface FederationObserver {
   /** One call to one source finished (or was refused by its breaker). */
   onSourceOutcome?(source: string, status: SourceStatus, ms: number, operation: SourceOperation): void;
   /** A source's circuit breaker changed state. */
-  onBreakerStateChange?(source: string, state: 'closed' | 'open' | 'half-open'): void;
+  onBreakerStateChange?(source: string, state: BreakerState): void;
 }
 
 export interface FederationDeps {
@@ -92,6 +92,6 @@ export interface FederationDeps {
   now?: () => number;
   logger: FederationLogger;
   observer?: FederationObserver;
-  /** Default: cockatiel breakers held in this process. */
-  breakerFactory?: BreakerFactory;
+  /** Where breaker state lives: Redis to share it between instances. Default: this process's memory. */
+  breakerStore?: BreakerStateStore;
 }

@@ -5,15 +5,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKey, AppConfig } from '../config/load-config.js';
 import { isLoopbackHost } from '../config/load-config.js';
 import type { Metrics } from '../metrics.js';
+import type { RateLimiter } from '../shared-state/rate-limiter.js';
 import { KnowledgeError } from '../../connectors/contract/errors.js';
 import { createAuthenticator } from './auth.js';
 import { HTTP_EDGE_CODES } from './json-errors.js';
 import { createOriginPolicy } from './origin-check.js';
 
-export interface RateLimiter {
-  /** Takes one request from the key's budget; resolves how long to wait when none is left. */
-  consume(keyName: string, limitPerMinute: number): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
-}
+export type { RateLimiter };
 
 /** Why the edge answered instead of the handler: status, JSON-RPC error code, message, extra header. */
 export interface EdgeRefusal {
@@ -59,7 +57,7 @@ export function createEdgePolicy(options: EdgePolicyOptions) {
   }
 
   async function rateLimited(keyName: string, limit: number, key: ApiKey | null): Promise<Admission> {
-    const verdict = await (rateLimiter as RateLimiter).consume(keyName, limit);
+    const verdict = await (rateLimiter as RateLimiter).consume(keyName, { points: limit, durationSec: 60 });
     if (verdict.allowed) return { admitted: true, key };
     metrics.rateLimited.inc({ key: keyName });
     return {

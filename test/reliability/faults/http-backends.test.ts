@@ -13,7 +13,7 @@ import { callTool, expectNoInternals, type ToolAnswer } from '../helpers/mcp.js'
 import { sourceConfig, startAssembledService, type AssembledService } from '../helpers/service.js';
 import { waitUntil } from '../helpers/traffic.js';
 
-const BREAKER = { failureThreshold: 3, initialBackoffMs: 300, maxBackoffMs: 1200 };
+const BREAKER = { failureThreshold: 3, baseSuspendMs: 300, maxSuspendMs: 1200 };
 const TIMEOUT_MS = 600;
 
 type Report = { name: string; status: string; error?: string; count: number };
