@@ -5,7 +5,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
-import type { ApiKey, AppConfig } from './config/load-config.js';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from './auth/oauth/access-token-verifier.js';
+import { PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './auth/oauth/protected-resource.js';
+import type { CallerIdentity } from './auth/credentials.js';
+import type { AppConfig } from './config/load-config.js';
 import { createEdgePolicy, refusalForError, requestIdFor, type EdgeRefusal } from './http/edge-policy.js';
 import { HTTP_EDGE_CODES, sendJsonRpcError, sendRefusal } from './http/json-errors.js';
 import { createMcpEndpoint, isMcpPost, MCP_PATH } from './http/mcp-endpoint.js';
@@ -31,7 +34,9 @@ export interface ReadinessReport {
 }
 
 export interface AppDependencies {
-  config: Pick<AppConfig, 'host' | 'auth' | 'allowedOrigins' | 'bodyLimitBytes' | 'trustProxy' | 'rateLimitPerMinute'>;
+  config: Pick<AppConfig, 'host' | 'auth' | 'allowedOrigins' | 'bodyLimitBytes' | 'trustProxy' | 'rateLimitPerMinute'> & Partial<Pick<AppConfig, 'oauth'>>;
+  /** Validates OAuth access tokens when `config.oauth` is set (built by the composition root). */
+  tokenVerifier?: AccessTokenVerifier | null;
   dispatcher: McpDispatcher;
   logger: Logger;
   metrics: Metrics;
@@ -42,24 +47,24 @@ export interface AppDependencies {
   statusPage?: StatusPageDeps | undefined;
 }
 
-/** /metrics names every source and key: a key confined to some sources may not read it. */
+/** /metrics names every source and key: a caller confined to some sources may not read it. */
 const METRICS_NEED_UNSCOPED_KEY: EdgeRefusal = {
   status: 403,
   code: HTTP_EDGE_CODES.forbidden,
   message: 'Forbidden: /metrics covers every source; it needs a key that is not limited to some sources',
 };
 
-/** What /readyz shows a caller: the instance's verdict to anyone, source detail within the key's scope. */
-function readinessView(report: ReadinessReport, key: ApiKey | null | false): object {
-  if (key === false) return { ready: report.ready };
-  const allowed = key?.sources ? new Set(key.sources) : null;
+/** What /readyz shows a caller: the instance's verdict to anyone, source detail within the caller's scope. */
+function readinessView(report: ReadinessReport, caller: CallerIdentity | null | false): object {
+  if (caller === false) return { ready: report.ready };
+  const allowed = caller?.sources ? new Set(caller.sources) : null;
   return { ready: report.ready, sources: allowed ? report.sources.filter((source) => allowed.has(source.name)) : report.sources, cache: report.cache };
 }
 
 declare module 'koa' {
   interface DefaultState {
     requestId: string;
-    apiKey: ApiKey | null;
+    apiKey: CallerIdentity | null;
   }
 }
 
@@ -73,13 +78,14 @@ export function buildApp(deps: AppDependencies): App {
   const { config, logger, metrics } = deps;
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
-  const policy = createEdgePolicy({ config, rateLimiter: deps.rateLimiter, metrics });
+  const tokenVerifier = deps.tokenVerifier ?? (config.oauth ? createAccessTokenVerifier(config.oauth) : null);
+  const policy = createEdgePolicy({ config, rateLimiter: deps.rateLimiter, metrics, tokenVerifier });
   const countRequest = (route: string, status: number) => metrics.httpRequestTally.of(route, status);
   const handleMcpPost = createMcpEndpoint({ policy, dispatcher: deps.dispatcher, bodyLimitBytes: config.bodyLimitBytes, logger, countRequest });
   const router = new Router();
 
   async function requireKey(ctx: Context, next: Next): Promise<void> {
-    const admission = await policy.admit(ctx.req.headers);
+    const admission = await policy.admit(ctx.req.headers, ctx.url);
     if (!admission.admitted) return sendRefusal(ctx, admission.refusal);
     ctx.state.apiKey = admission.key;
     await next();
@@ -103,6 +109,20 @@ export function buildApp(deps: AppDependencies): App {
     countRequest(ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched', ctx.status).inc();
   });
 
+  // RFC 9728: where a client learns which authorization server issues tokens for this resource.
+  const oauth = config.oauth ?? null;
+  if (oauth) {
+    const metadata = JSON.stringify(protectedResourceMetadata(oauth));
+    for (const path of PROTECTED_RESOURCE_PATHS) {
+      router.get(path, (ctx) => {
+        ctx.type = 'application/json';
+        ctx.set('Cache-Control', 'public, max-age=300');
+        ctx.set('Access-Control-Allow-Origin', '*');
+        ctx.body = metadata;
+      });
+    }
+  }
+
   router.get('/healthz', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = '{"status":"ok"}';
@@ -110,11 +130,11 @@ export function buildApp(deps: AppDependencies): App {
 
   // Probes send no key: they get the verdict. A valid key (or none needed) also gets the detail.
   router.get('/readyz', async (ctx) => {
-    const key = policy.authenticate(ctx.req.headers);
+    const caller = await policy.authenticate(ctx.req.headers, ctx.url);
     const report = await deps.readiness();
     ctx.status = report.ready ? 200 : 503;
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = readinessView(report, key);
+    ctx.body = readinessView(report, caller);
   });
 
   router.get('/metrics', requireKey, async (ctx) => {
@@ -130,7 +150,7 @@ export function buildApp(deps: AppDependencies): App {
   // POST never gets here (the fast path answers it); every other method is refused.
   router.all(MCP_PATH, requireKey, notAllowed);
 
-  if (deps.statusPage) mountStatusPage(router, { admit: (ctx) => policy.admit(ctx.req.headers) }, deps.statusPage);
+  if (deps.statusPage) mountStatusPage(router, { admit: (ctx) => policy.admit(ctx.req.headers, ctx.url) }, deps.statusPage);
 
   app.use(router.routes());
   app.use(router.allowedMethods());

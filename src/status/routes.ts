@@ -3,6 +3,7 @@
 // POST /mcp for search_documents, get_document and list_sources, so it sees what agents see.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import { callerFor } from '../auth/caller.js';
 import type { Caller, SourceInfo } from '../federation/types.js';
 import type { Admission } from '../http/edge-policy.js';
 import { sendJsonRpcError, sendRefusal } from '../http/json-errors.js';
@@ -10,14 +11,13 @@ import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS } from '../mcp/proto
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 import { FAVICON_SVG } from './assets/favicon.js';
 import { renderPageHtml } from './assets/page-html.js';
-import { PAGE_SCRIPT } from './assets/page-script.js';
-import { PAGE_STYLE } from './assets/page-style.js';
+import { loadPageAssets } from './assets/page-assets.js';
 import type { CacheWindowStats } from './cache-stats.js';
 import type { SourceStatsReader } from './source-stats.js';
 import { buildStatusReport, type ServerInfo } from './status-report.js';
 
 export interface StatusPageHelpers {
-  /** The app's admission (auth, then the key's rate limit), exactly as for /mcp. */
+  /** The app's admission (auth, then the caller's rate limit), exactly as for /mcp. */
   admit: (ctx: Context) => Admission | Promise<Admission>;
 }
 
@@ -86,10 +86,11 @@ export function mountStatusPage(router: Router, helpers: StatusPageHelpers, deps
   const server = deps.server ?? DEFAULT_SERVER;
   const listTimeoutMs = deps.listTimeoutMs ?? 4000;
   const html = renderPageHtml({ title: server.name, refreshMs: deps.refreshMs ?? 5000, routes: PAGE_ROUTES });
+  const assets = loadPageAssets();
 
   serveStatic(router, PAGE_ROUTES.page, 'text/html; charset=utf-8', html);
-  serveStatic(router, PAGE_ROUTES.script, 'text/javascript; charset=utf-8', PAGE_SCRIPT);
-  serveStatic(router, PAGE_ROUTES.style, 'text/css; charset=utf-8', PAGE_STYLE);
+  serveStatic(router, PAGE_ROUTES.script, 'text/javascript; charset=utf-8', assets.script);
+  serveStatic(router, PAGE_ROUTES.style, 'text/css; charset=utf-8', assets.style);
   serveStatic(router, PAGE_ROUTES.icon, 'image/svg+xml', FAVICON_SVG);
 
   router.get(PAGE_ROUTES.status, async (ctx) => {
@@ -98,7 +99,7 @@ export function mountStatusPage(router: Router, helpers: StatusPageHelpers, deps
     const admission = await helpers.admit(ctx);
     if (!admission.admitted) return sendRefusal(ctx, admission.refusal);
     const key = admission.key;
-    const caller: Caller = { keyName: key?.name ?? null, allowedSources: key?.sources ? new Set(key.sources) : null, requestId: ctx.state.requestId };
+    const caller: Caller = callerFor(key, ctx.state.requestId);
     const controller = new AbortController();
     const onClose = () => controller.abort(new Error('client disconnected'));
     ctx.res.once('close', onClose);

@@ -12,6 +12,9 @@ export interface TestAppOptions extends ServerOverrides {
   allowedOrigins?: string[];
   bodyLimitBytes?: number;
   rateLimitPerMinute?: number;
+  oauth?: AppConfig['oauth'];
+  /** A fixed port (when the URL must be known before start, as PUBLIC_URL is); default: any free one. */
+  port?: number;
   /** Any other config field (host, tls, trustProxy, …). */
   config?: Partial<AppConfig>;
 }
@@ -26,13 +29,15 @@ export function testAppConfig(options: TestAppOptions): AppConfig {
     allowedOrigins: options.allowedOrigins ?? [],
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    oauth: options.oauth ?? null,
+    port: options.port ?? 0,
     ...options.config,
   });
 }
 
 /** Assembles without listening (for tests that drive `app.handleRequest` or listen themselves). */
 export function assembleTestApp(options: TestAppOptions): Promise<AssembledServer> {
-  const { keys: _keys, allowedOrigins: _origins, bodyLimitBytes: _limit, rateLimitPerMinute: _rate, config: _config, ...overrides } = options;
+  const { keys: _keys, allowedOrigins: _origins, bodyLimitBytes: _limit, rateLimitPerMinute: _rate, oauth: _oauth, port: _port, config: _config, ...overrides } = options;
   return assembleServer(testAppConfig(options), {
     logger: createLogger('silent'),
     metrics: createMetrics({ defaultMetrics: false }),

@@ -18,6 +18,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     cache: { ttlSearchMs: 60_000, ttlDocumentMs: 300_000, staleMs: 300_000 },
     rateLimitPerMinute: 0,
     tls: null,
+    oauth: null,
     trustProxy: false,
     logLevel: 'silent',
     shutdownTimeoutMs: 2000,

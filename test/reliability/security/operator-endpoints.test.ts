@@ -43,7 +43,7 @@ describe('operator endpoints on a server with keys', () => {
   };
 
   it('/readyz without a key (or with a wrong one) says only ready or not, naming no source', async () => {
-    for (const headers of [{}, { 'x-api-key': `${ADMIN_KEY}x` }]) {
+    for (const headers of [{}, { 'x-api-key': `${ADMIN_KEY}x` }] as Array<Record<string, string>>) {
       const answer = await readyz(headers);
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.text)).toEqual({ ready: true });
