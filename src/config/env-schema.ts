@@ -67,7 +67,7 @@ export const envSchema = z.object({
   ),
   PUBLIC_URL: optionalString.describe('External base URL of this server, e.g. `https://knowledge.example.com`; the OAuth resource is `${PUBLIC_URL}/mcp`.'),
   OAUTH_AUDIENCE: optionalString.describe('The `aud` access tokens must carry. Default: `${PUBLIC_URL}/mcp`.'),
-  OAUTH_GROUPS_CLAIM: optionalString.describe('Token claim holding the user\'s groups (a dotted path reaches nested claims). Default: `groups`.'),
+  OAUTH_GROUPS_CLAIM: optionalString.describe("Token claim holding the user's groups (a dotted path reaches nested claims). Default: `groups`."),
   OAUTH_REQUIRED_SCOPES: optionalString.describe('Space-separated scopes every access token must carry.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })

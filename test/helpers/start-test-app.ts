@@ -37,7 +37,16 @@ export function testAppConfig(options: TestAppOptions): AppConfig {
 
 /** Assembles without listening (for tests that drive `app.handleRequest` or listen themselves). */
 export function assembleTestApp(options: TestAppOptions): Promise<AssembledServer> {
-  const { keys: _keys, allowedOrigins: _origins, bodyLimitBytes: _limit, rateLimitPerMinute: _rate, oauth: _oauth, port: _port, config: _config, ...overrides } = options;
+  const {
+    keys: _keys,
+    allowedOrigins: _origins,
+    bodyLimitBytes: _limit,
+    rateLimitPerMinute: _rate,
+    oauth: _oauth,
+    port: _port,
+    config: _config,
+    ...overrides
+  } = options;
   return assembleServer(testAppConfig(options), {
     logger: createLogger('silent'),
     metrics: createMetrics({ defaultMetrics: false }),
