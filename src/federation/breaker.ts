@@ -20,7 +20,7 @@ export class BreakerOpenError extends Error {
 }
 
 export interface SourceBreaker {
-  /** The last state this instance saw (refreshed by every call). */
+  /** The state the last call on this instance saw (calls move it; time alone does not). */
   state(): BreakerState;
   /** Failures in a row since the last success (0 when healthy). */
   consecutiveFailures(): number;
@@ -59,7 +59,9 @@ export function createSourceBreaker(source: string, options: SourceBreakerOption
   };
 
   return {
-    state: () => breakerState(known, clock()),
+    // What the last call saw: like any breaker, it moves to half-open when a call arrives after
+    // the suspension, not by itself (list_sources keeps showing `suspended` until then).
+    state: () => reported,
     consecutiveFailures: () => known.failures,
     async execute(call) {
       const now = clock();
