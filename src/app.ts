@@ -9,34 +9,57 @@ import { createAccessTokenVerifier, type AccessTokenVerifier } from './auth/oaut
 import { PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './auth/oauth/protected-resource.js';
 import type { CallerIdentity } from './auth/credentials.js';
 import type { AppConfig } from './config/load-config.js';
-import type { SearchService } from './federation/types.js';
 import { applyCors } from './http/cors.js';
-import { createEdgePolicy, refusalForError, requestIdFor, type RateLimiter } from './http/edge-policy.js';
-import { sendJsonRpcError, sendRefusal } from './http/json-errors.js';
+import { createEdgePolicy, refusalForError, requestIdFor, type EdgeRefusal } from './http/edge-policy.js';
+import { HTTP_EDGE_CODES, sendJsonRpcError, sendRefusal } from './http/json-errors.js';
 import { createMcpEndpoint, isMcpPost, MCP_PATH } from './http/mcp-endpoint.js';
 import type { Logger } from './logger.js';
-import { createMcpDispatcher } from './mcp/dispatcher.js';
+import type { McpDispatcher } from './mcp/dispatcher.js';
 import type { Metrics } from './metrics.js';
+import type { RateLimiter } from './shared-state/rate-limiter.js';
+import { mountStatusPage, type StatusPageDeps } from './status/index.js';
 
-export interface ReadinessReport {
-  ready: boolean;
-  sources: Array<{ name: string; kind: string; ok: boolean; detail?: string | undefined; document_count?: number | null }>;
-  cache: { kind: 'redis' | 'memory'; degraded: boolean };
+export interface SourceReadiness {
+  name: string;
+  kind: string;
+  ok: boolean;
+  detail?: string | undefined;
+  document_count: number | null;
 }
 
-export type { RateLimiter } from './http/edge-policy.js';
+export interface ReadinessReport {
+  /** False while no source answers, and from the moment a shutdown starts draining. */
+  ready: boolean;
+  sources: SourceReadiness[];
+  cache: { kind: 'redis' | 'memory'; degraded: boolean };
+}
 
 export interface AppDependencies {
   config: Pick<AppConfig, 'host' | 'auth' | 'allowedOrigins' | 'bodyLimitBytes' | 'trustProxy' | 'rateLimitPerMinute'> & Partial<Pick<AppConfig, 'oauth'>>;
   /** Validates OAuth access tokens when `config.oauth` is set (built by the composition root). */
   tokenVerifier?: AccessTokenVerifier | null;
-  service: SearchService;
+  dispatcher: McpDispatcher;
   logger: Logger;
   metrics: Metrics;
-  readiness: (signal: AbortSignal) => Promise<ReadinessReport>;
+  /** The instance's readiness; its health answers are reused briefly (composition/readiness.ts). */
+  readiness: () => Promise<ReadinessReport>;
   rateLimiter?: RateLimiter | undefined;
-  /** Extra routes (the status page), mounted after the edge checks. */
-  extraRoutes?: (router: Router, helpers: { authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false> }) => void;
+  /** The operators' status page; omitted, / and /status.json are not served. */
+  statusPage?: StatusPageDeps | undefined;
+}
+
+/** /metrics names every source and key: a caller confined to some sources may not read it. */
+const METRICS_NEED_UNSCOPED_KEY: EdgeRefusal = {
+  status: 403,
+  code: HTTP_EDGE_CODES.forbidden,
+  message: 'Forbidden: /metrics covers every source; it needs a key that is not limited to some sources',
+};
+
+/** What /readyz shows a caller: the instance's verdict to anyone, source detail within the caller's scope. */
+function readinessView(report: ReadinessReport, caller: CallerIdentity | null | false): object {
+  if (caller === false) return { ready: report.ready };
+  const allowed = caller?.sources ? new Set(caller.sources) : null;
+  return { ready: report.ready, sources: allowed ? report.sources.filter((source) => allowed.has(source.name)) : report.sources, cache: report.cache };
 }
 
 declare module 'koa' {
@@ -59,8 +82,7 @@ export function buildApp(deps: AppDependencies): App {
   const tokenVerifier = deps.tokenVerifier ?? (config.oauth ? createAccessTokenVerifier(config.oauth) : null);
   const policy = createEdgePolicy({ config, rateLimiter: deps.rateLimiter, metrics, tokenVerifier });
   const countRequest = (route: string, status: number) => metrics.httpRequestTally.of(route, status);
-  const dispatcher = createMcpDispatcher({ service: deps.service, logger, metrics });
-  const handleMcpPost = createMcpEndpoint({ policy, dispatcher, bodyLimitBytes: config.bodyLimitBytes, logger, countRequest });
+  const handleMcpPost = createMcpEndpoint({ policy, dispatcher: deps.dispatcher, bodyLimitBytes: config.bodyLimitBytes, logger, countRequest });
   const router = new Router();
 
   async function requireKey(ctx: Context, next: Next): Promise<void> {
@@ -109,13 +131,17 @@ export function buildApp(deps: AppDependencies): App {
     ctx.body = '{"status":"ok"}';
   });
 
+  // Probes send no key: they get the verdict. A valid key (or none needed) also gets the detail.
   router.get('/readyz', async (ctx) => {
-    const report = await deps.readiness(AbortSignal.timeout(2000));
+    const caller = await policy.authenticate(ctx.req.headers, ctx.url);
+    const report = await deps.readiness();
     ctx.status = report.ready ? 200 : 503;
-    ctx.body = { status: report.ready ? 'ready' : 'not ready', ...report };
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = readinessView(report, caller);
   });
 
   router.get('/metrics', requireKey, async (ctx) => {
+    if (ctx.state.apiKey?.sources) return sendRefusal(ctx, METRICS_NEED_UNSCOPED_KEY);
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
@@ -127,7 +153,7 @@ export function buildApp(deps: AppDependencies): App {
   // POST never gets here (the fast path answers it); every other method is refused.
   router.all(MCP_PATH, requireKey, notAllowed);
 
-  deps.extraRoutes?.(router, { authenticate: (ctx) => policy.authenticate(ctx.req.headers, ctx.url) });
+  if (deps.statusPage) mountStatusPage(router, { admit: (ctx) => policy.admit(ctx.req.headers, ctx.url) }, deps.statusPage);
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -11,8 +11,11 @@ import { withHsts } from './http/hsts.js';
 export interface RunningServer {
   server: http.Server;
   url: string;
-  /** Stops accepting, lets requests in flight finish (up to the timeout), then closes. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets requests in flight finish (up to `timeoutMs`, default the config's
+   * shutdownTimeoutMs), then cuts what remains.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 /** Slow or idle clients cannot hold a socket forever. */
@@ -60,12 +63,12 @@ export async function startServer(
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
 
   let closing: Promise<void> | null = null;
-  function close(): Promise<void> {
+  function close(timeoutMs = config.shutdownTimeoutMs): Promise<void> {
     closing ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         logger.warn({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timeout reached; closing remaining connections');
         server.closeAllConnections();
-      }, config.shutdownTimeoutMs);
+      }, timeoutMs);
       timer.unref();
       server.close(() => {
         clearTimeout(timer);

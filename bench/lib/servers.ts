@@ -21,7 +21,15 @@ export async function startOurServer(env: Record<string, string> = {}): Promise<
   return startChildServer({
     core: SERVER_CORE,
     args: ['dist/src/cli.js', 'serve'],
-    env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '0', ...env },
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      RATE_LIMIT_PER_MINUTE: '0',
+      SHUTDOWN_DRAIN_MS: '0' /* no load balancer to drain from */,
+      ...env,
+    },
     port,
   });
 }

@@ -1,13 +1,13 @@
 // `knowledge-mcp search "query"` and `knowledge-mcp sources`: the tool pipeline, for humans.
+import { assembleCore } from '../composition/assemble.js';
 import { createMetrics } from '../metrics.js';
-import { createRuntime } from '../composition/runtime.js';
 import { loadCliContext, writeLine } from './context.js';
 
 const CLI_CALLER = { keyName: 'cli', allowedSources: null, requestId: 'cli' };
 
 export async function runSearch(query: string, options: { configPath?: string; limit: number; sources?: string[]; json: boolean }): Promise<number> {
   const { config, logger } = loadCliContext(options.configPath, { logLevel: 'warn' });
-  const runtime = await createRuntime(config, logger, createMetrics({ defaultMetrics: false }));
+  const { runtime } = await assembleCore(config, { logger, metrics: createMetrics({ defaultMetrics: false }) });
   try {
     const output = await runtime.service.search({ query, limit: options.limit, sources: options.sources }, CLI_CALLER, AbortSignal.timeout(30_000));
     if (options.json) {
@@ -33,7 +33,7 @@ export async function runSearch(query: string, options: { configPath?: string; l
 
 export async function runSources(options: { configPath?: string; json: boolean }): Promise<number> {
   const { config, logger } = loadCliContext(options.configPath, { logLevel: 'warn' });
-  const runtime = await createRuntime(config, logger, createMetrics({ defaultMetrics: false }));
+  const { runtime } = await assembleCore(config, { logger, metrics: createMetrics({ defaultMetrics: false }) });
   try {
     const sources = await runtime.service.listSources(CLI_CALLER, AbortSignal.timeout(30_000));
     if (options.json) writeLine(JSON.stringify(sources, null, 2));

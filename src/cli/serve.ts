@@ -1,36 +1,22 @@
-// `knowledge-mcp serve`: build everything, listen, and shut down gracefully on SIGTERM/SIGINT.
-import { buildApp } from '../app.js';
-import { createMetrics } from '../metrics.js';
-import { createRuntime } from '../composition/runtime.js';
-import { startServer } from '../server.js';
-import { mountStatusPage } from '../status/index.js';
+// `knowledge-mcp serve`: assemble the server, listen, and shut down gracefully on a signal.
+// SIGTERM (an orchestrator taking the instance out of rotation) drains first: /readyz turns 503
+// while requests are still accepted for SHUTDOWN_DRAIN_MS, so the load balancer stops sending
+// traffic before the listener closes. SIGINT (Ctrl-C in a terminal) skips the drain; a second
+// signal during the drain cuts it short.
+import { assembleServer } from '../composition/assemble.js';
+import type { RunningServer } from '../server.js';
 import { loadCliContext } from './context.js';
 
 export async function runServe(configPath: string | undefined): Promise<void> {
   const startedAt = performance.now();
   const { config, logger } = loadCliContext(configPath, { asyncLogs: true });
-  const metrics = createMetrics();
-  const runtime = await createRuntime(config, logger, metrics);
-  const app = buildApp({
-    config,
-    service: runtime.service,
-    logger,
-    metrics,
-    readiness: runtime.readiness,
-    rateLimiter: runtime.rateLimiter,
-    extraRoutes: (router, helpers) =>
-      mountStatusPage(router, helpers, {
-        recorder: runtime.status.recorder,
-        listSources: (caller, signal) => runtime.service.listSources(caller, signal),
-        cacheStatus: runtime.status.cacheStatus,
-      }),
-  });
-  let server;
+  const assembled = await assembleServer(config, { logger });
+  let server: RunningServer;
   try {
-    server = await startServer(app, config, logger);
+    server = await assembled.listen();
   } catch (error) {
     logger.fatal({ err: error }, `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
-    await runtime.close();
+    await assembled.close();
     process.exit(1);
   }
   logger.info(
@@ -44,17 +30,22 @@ export async function runServe(configPath: string | undefined): Promise<void> {
     `knowledge-mcp listening on ${server.url}/mcp`,
   );
 
+  let skipDrain: () => void = () => undefined;
+  const secondSignal = new Promise<void>((resolve) => (skipDrain = resolve));
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      skipDrain();
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
-    await server.close();
-    await runtime.close();
+    const drainMs = signal === 'SIGTERM' ? config.shutdownDrainMs : 0;
+    logger.info({ signal, drain_ms: drainMs }, 'shutting down: reporting not ready, then finishing requests in flight');
+    await assembled.shutdown({ drainMs, skipDrain: secondSignal });
     logger.info('stopped');
     logger.flush?.();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }

@@ -1,39 +1,79 @@
-// The composition root: the one place that knows every connector kind, the cache and the
-// federation, and builds them from the validated config. Callers (serve, CLI) close it.
+// The runtime behind every transport: sources, shared state (Redis or memory), cache, federation,
+// the status figures and readiness. Built from the validated config; `RuntimeOverrides` let tests
+// and benches swap a part (given connectors, a fake service, short breakers) without re-wiring.
 import type { Connector } from '../../connectors/contract/types.js';
-import { createConnectors, startConnectors } from './connectors.js';
 import type { AppConfig } from '../config/load-config.js';
-import type { RateLimiter, ReadinessReport } from '../app.js';
 import { createCacheLayer, type CacheLayer } from '../cache/create-cache.js';
-import { createFederation } from '../federation/index.js';
-import { createSharedBreakerFactory } from '../shared-state/shared-breaker.js';
-import { createSharedState } from '../shared-state/create-shared-state.js';
+import { noCache } from '../federation/cache-port.js';
+import { createFederation, type FederatedSource, type FederationSettingsInput } from '../federation/index.js';
+import type { SearchService } from '../federation/types.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { createSharedState, type SharedStateOptions } from '../shared-state/create-shared-state.js';
+import type { RateLimiter } from '../shared-state/rate-limiter.js';
 import {
   combineCacheObservers,
   combineObservers,
   createCacheStatsRecorder,
   createSourceStatsRecorder,
-  type CacheStatus,
+  type CacheStatsRecorder,
   type SourceStatsRecorder,
 } from '../status/index.js';
-import type { SearchService } from '../federation/types.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { createConnectors, startConnectors } from './connectors.js';
+import { createReadiness, type Readiness } from './readiness.js';
 
 export interface Runtime {
   service: SearchService;
+  /** Every source's connector by name (given ones included). */
   connectors: ReadonlyMap<string, Connector>;
-  cache: CacheLayer['cache'];
+  /** Null when the cache is switched off (`cache: false`) or the service is given. */
+  cache: CacheLayer['cache'] | null;
   rateLimiter: RateLimiter;
   /** Rolling per-source and cache figures for the status page. */
-  status: { recorder: SourceStatsRecorder; cacheStatus: () => CacheStatus };
-  readiness(signal: AbortSignal): Promise<ReadinessReport>;
+  status: { recorder: SourceStatsRecorder; cacheStats: CacheStatsRecorder };
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: AppConfig, logger: Logger, metrics: Metrics): Promise<Runtime> {
+export interface RuntimeOverrides {
+  /**
+   * Sources built by the caller (e.g. scripted connectors a test steers), used instead of
+   * `config.sources`. The caller starts and closes them.
+   */
+  sources?: readonly FederatedSource[];
+  /** Federation settings the config cannot set (short breakers in fault tests, health TTL). */
+  federation?: Omit<FederationSettingsInput, 'cursorSecret'>;
+  /** Replaces the federation altogether (edge tests with a fake service). */
+  service?: SearchService;
+  /** False: no cache at all, every search fans out (fault tests must never see a cached answer). */
+  cache?: false;
+  rateLimiter?: RateLimiter;
+  /** Redis key prefix and connection options (tests give each run its own prefix). */
+  sharedState?: Pick<SharedStateOptions, 'keyPrefix' | 'redis'>;
+  /** Monotonic milliseconds clock for the status figures and readiness (default performance.now). */
+  now?: () => number;
+  /** Window of the status page's rolling figures (default 5 minutes). */
+  statsWindowMs?: number;
+  /** How long /readyz reuses one round of health answers (default 2000 ms). */
+  readinessTtlMs?: number;
+}
+
+/** Connectors as configured, or as given; `owned` ones are closed with the runtime. */
+async function buildSources(
+  config: AppConfig,
+  logger: Logger,
+  given: RuntimeOverrides['sources'],
+): Promise<{ sources: FederatedSource[]; owned: Connector[] }> {
+  if (given !== undefined) return { sources: [...given], owned: [] };
   const connectors = createConnectors(config, logger);
   await startConnectors(connectors, config.sources, logger);
+  const sources = config.sources.map((source) => ({ connector: connectors.get(source.name) as Connector, config: source }));
+  return { sources, owned: [...connectors.values()] };
+}
+
+export async function createRuntime(config: AppConfig, logger: Logger, metrics: Metrics, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const now = overrides.now ?? (() => performance.now());
+  const { sources, owned } = await buildSources(config, logger, overrides.sources);
   // Cache, breaker state and rate limits live in Redis when REDIS_URL is set (shared by every
   // instance), in process memory otherwise.
   const perKey = Object.fromEntries(
@@ -42,81 +82,83 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
   const shared = createSharedState({
     redisUrl: config.redisUrl,
     logger: logger.child({ component: 'redis' }),
+    ...overrides.sharedState,
     rateLimits: { defaultPolicy: { points: config.rateLimitPerMinute, durationSec: 60 }, perKey },
   });
   // Give Redis a moment so the first requests use the cache rather than bypass it while connecting.
   await shared.link?.waitUntilReady(1000).catch(() => undefined);
-  const sourceStats = createSourceStatsRecorder({ now: () => performance.now() });
-  const cacheStats = createCacheStatsRecorder({ kind: config.redisUrl ? 'redis' : 'memory', now: () => performance.now() });
-  const cacheLayer = createCacheLayer({
-    link: shared.link,
-    logger: logger.child({ component: 'cache' }),
-    // Waiting for another instance's computation never outlasts a search's own deadline by much.
-    settings: { staleMs: config.cache.staleMs, lockWaitMs: config.search.deadlineMs + 500 },
-    observer: combineCacheObservers(
-      {
-        event: (label, event) => metrics.cacheEvents.inc({ cache: label, event }),
-        degraded: (isDegraded) => metrics.cacheDegraded.set(isDegraded ? 1 : 0),
+  const windowMs = overrides.statsWindowMs;
+  const sourceStats = createSourceStatsRecorder({ now, ...(windowMs ? { windowMs } : {}) });
+  const cacheStats = createCacheStatsRecorder({ kind: config.redisUrl ? 'redis' : 'memory', now, ...(windowMs ? { windowMs } : {}) });
+  const cacheLayer: CacheLayer | null =
+    overrides.cache === false || overrides.service !== undefined
+      ? null
+      : createCacheLayer({
+          link: shared.link,
+          logger: logger.child({ component: 'cache' }),
+          // Waiting for another instance's computation never outlasts a search's own deadline by much.
+          settings: { staleMs: config.cache.staleMs, lockWaitMs: config.search.deadlineMs + 500 },
+          observer: combineCacheObservers(
+            {
+              event: (label, event) => metrics.cacheEvents.inc({ cache: label, event }),
+              degraded: (isDegraded) => metrics.cacheDegraded.set(isDegraded ? 1 : 0),
+            },
+            cacheStats,
+          ),
+        });
+  const service =
+    overrides.service ??
+    createFederation({
+      cache: cacheLayer?.cache ?? noCache,
+      // Remembered term statistics are dropped when an ingest bumps a source's generation.
+      ...(cacheLayer ? { generations: cacheLayer.generations } : {}),
+      breakerStore: shared.breakers,
+      sources,
+      settings: {
+        deadlineMs: config.search.deadlineMs,
+        cursorSecret: config.cursorSecret,
+        fusion: { mode: config.search.fusion, rrfK: config.search.rrfK },
+        cache: { searchTtlMs: config.cache.ttlSearchMs, documentTtlMs: config.cache.ttlDocumentMs },
+        namespace: config.fingerprint,
+        ...overrides.federation,
       },
-      cacheStats,
-    ),
-  });
-  const service = createFederation({
-    cache: cacheLayer.cache,
-    // Remembered term statistics are dropped when an ingest bumps a source's generation.
-    generations: cacheLayer.generations,
-    ...(shared.link ? { breakerFactory: createSharedBreakerFactory(shared.breakers) } : {}),
-    sources: config.sources.map((source) => ({ connector: connectors.get(source.name) as Connector, config: source })),
-    settings: {
-      deadlineMs: config.search.deadlineMs,
-      cursorSecret: config.cursorSecret,
-      fusion: { mode: config.search.fusion, rrfK: config.search.rrfK },
-      cache: { searchTtlMs: config.cache.ttlSearchMs, documentTtlMs: config.cache.ttlDocumentMs },
-      namespace: config.fingerprint,
-    },
-    logger: logger.child({ component: 'federation' }),
-    observer: combineObservers(
-      {
-        onSourceOutcome(source, status, ms, operation) {
-          metrics.sourceRequests.inc({ source, operation, status });
-          metrics.sourceLatency.observe({ source, operation }, ms / 1000);
+      logger: logger.child({ component: 'federation' }),
+      observer: combineObservers(
+        {
+          onSourceOutcome(source, status, ms, operation) {
+            metrics.sourceRequests.inc({ source, operation, status });
+            metrics.sourceLatency.observe({ source, operation }, ms / 1000);
+          },
+          onBreakerStateChange(source, state) {
+            metrics.breakerOpen.set({ source }, state === 'closed' ? 0 : 1);
+          },
         },
-        onBreakerStateChange(source, state) {
-          metrics.breakerOpen.set({ source }, state === 'closed' ? 0 : 1);
-        },
-      },
-      sourceStats,
-    ),
-  });
+        sourceStats,
+      ),
+    });
 
-  async function readiness(signal: AbortSignal): Promise<ReadinessReport> {
-    const sources = await Promise.all(
-      config.sources.map(async (source) => {
-        const connector = connectors.get(source.name) as Connector;
-        try {
-          const health = await connector.health(signal);
-          return { name: source.name, kind: source.kind, ok: health.ok, detail: health.detail, document_count: health.documentCount };
-        } catch {
-          return { name: source.name, kind: source.kind, ok: false, detail: 'health check failed', document_count: null };
-        }
-      }),
-    );
-    const cache = cacheLayer.cache.status();
-    return { ready: sources.some((source) => source.ok), sources, cache: { kind: cache.backend, degraded: cache.state !== 'ok' } };
-  }
+  const kinds = new Map(config.sources.map((source) => [source.name, source.kind]));
+  const readiness = createReadiness({
+    sources: sources.map(({ connector }) => ({ name: connector.name, kind: kinds.get(connector.name) ?? connector.kind, connector })),
+    cache: () => {
+      const status = cacheLayer?.cache.status();
+      return { kind: status?.backend ?? 'memory', degraded: status !== undefined && status.state !== 'ok' };
+    },
+    ttlMs: overrides.readinessTtlMs ?? 2000,
+    timeoutMs: 2000,
+    now,
+  });
 
   return {
     service,
-    connectors,
-    cache: cacheLayer.cache,
-    rateLimiter: {
-      consume: (keyName, limitPerMinute) => shared.rateLimiter.consume(keyName, { points: limitPerMinute, durationSec: 60 }),
-    },
-    status: { recorder: sourceStats, cacheStatus: () => cacheStats.status() },
+    connectors: new Map(sources.map(({ connector }) => [connector.name, connector])),
+    cache: cacheLayer?.cache ?? null,
+    rateLimiter: overrides.rateLimiter ?? shared.rateLimiter,
+    status: { recorder: sourceStats, cacheStats },
     readiness,
     async close() {
-      await cacheLayer.close();
-      await Promise.allSettled([...connectors.values()].map((connector) => connector.close()));
+      await cacheLayer?.close();
+      await Promise.allSettled(owned.map((connector) => connector.close()));
       await shared.close();
     },
   };

@@ -55,6 +55,8 @@ export interface AppConfig {
   trustProxy: boolean;
   logLevel: EnvConfig['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  /** SIGTERM: how long to report not ready while still accepting, before closing the listener. */
+  shutdownDrainMs: number;
   /** Changes whenever anything that shapes answers changes; part of every cache key. */
   fingerprint: string;
   /** The raw environment, for connectors resolving `*_env` secrets. */

@@ -74,6 +74,11 @@ export const envSchema = z.object({
     .default('info')
     .describe('pino log level; query text is logged only at `debug`.'),
   SHUTDOWN_TIMEOUT_MS: integerFromEnv(0, 120_000).default(10_000).describe('How long SIGTERM waits for requests in flight.'),
+  SHUTDOWN_DRAIN_MS: integerFromEnv(0, 120_000)
+    .default(5000)
+    .describe(
+      'On SIGTERM, how long `/readyz` answers 503 while requests are still accepted, before the listener closes (within `SHUTDOWN_TIMEOUT_MS`). SIGINT (Ctrl-C) skips it.',
+    ),
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;

@@ -47,6 +47,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     fingerprint: fingerprintConfig(sources, search, keys),
     env: options.env,
   };

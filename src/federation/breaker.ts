@@ -1,26 +1,15 @@
-// Circuit breaker per source behind a small interface (so its state can later live in Redis),
-// implemented on cockatiel: N failures in a row open it; half-open probes back off exponentially.
+// The circuit breaker of one source (DESIGN §5 step 3): reads the source's state from a
+// BreakerStateStore before each call and writes the outcome after it, so that every instance
+// sharing the store suspends a source together. The same code runs with or without Redis.
 import {
-  CircuitState,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  circuitBreaker,
-  handleWhen,
-  isBrokenCircuitError,
-  isIsolatedCircuitError,
-  noJitterGenerator,
-} from 'cockatiel';
-
-export type BreakerState = 'closed' | 'open' | 'half-open';
-
-export interface BreakerSettings {
-  /** Failures in a row that open the circuit (default 5). */
-  failureThreshold: number;
-  /** First suspension; each failed half-open probe doubles it (default 5000). */
-  initialBackoffMs: number;
-  /** Longest suspension (default 60000). */
-  maxBackoffMs: number;
-}
+  breakerState,
+  CLOSED_BREAKER,
+  DEFAULT_BREAKER_POLICY,
+  type BreakerPolicy,
+  type BreakerSnapshot,
+  type BreakerState,
+  type BreakerStateStore,
+} from './breaker-state.js';
 
 /** Thrown instead of calling a suspended source. */
 export class BreakerOpenError extends Error {
@@ -31,6 +20,7 @@ export class BreakerOpenError extends Error {
 }
 
 export interface SourceBreaker {
+  /** The state the last call on this instance saw (calls move it; time alone does not). */
   state(): BreakerState;
   /** Failures in a row since the last success (0 when healthy). */
   consecutiveFailures(): number;
@@ -41,47 +31,56 @@ export interface SourceBreaker {
   execute<T>(call: () => Promise<T>): Promise<T>;
 }
 
-/**
- * Builds the breaker of one source. `countsAsFailure` tells failures of the source (errors,
- * timeouts) from failures of the caller (client gone), which must not count.
- */
-export type BreakerFactory = (
-  source: string,
-  settings: BreakerSettings,
-  hooks: { countsAsFailure: (error: unknown) => boolean; onStateChange: (state: BreakerState) => void },
-) => SourceBreaker;
+export interface SourceBreakerOptions {
+  store: BreakerStateStore;
+  policy?: BreakerPolicy;
+  /** Wall clock in epoch ms, the one instances sharing a store agree on (default Date.now). */
+  clock?: () => number;
+  /** Tells failures of the source (errors, timeouts) from failures of the caller (client gone), which must not count. */
+  countsAsFailure: (error: unknown) => boolean;
+  onStateChange: (state: BreakerState) => void;
+}
 
-const STATES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'open',
-};
+export function createSourceBreaker(source: string, options: SourceBreakerOptions): SourceBreaker {
+  const { store, countsAsFailure, onStateChange } = options;
+  const policy = options.policy ?? DEFAULT_BREAKER_POLICY;
+  const clock = options.clock ?? Date.now;
+  let known: BreakerSnapshot = CLOSED_BREAKER;
+  let reported: BreakerState = 'closed';
 
-/** In-process breaker on cockatiel. Its clock is `Date.now` (tests move it with fake timers). */
-export const createCockatielBreaker: BreakerFactory = (source, settings, hooks) => {
-  const counter = new ConsecutiveBreaker(settings.failureThreshold);
-  const policy = circuitBreaker(handleWhen(hooks.countsAsFailure), {
-    breaker: counter,
-    // noJitter: initial × 2^attempt capped at max: 5 s, 10 s, 20 s, 40 s, 60 s…
-    halfOpenAfter: new ExponentialBackoff({
-      generator: noJitterGenerator,
-      initialDelay: settings.initialBackoffMs,
-      maxDelay: settings.maxBackoffMs,
-    }),
-  });
-  policy.onStateChange((state) => hooks.onStateChange(STATES[state]));
+  const observe = (snapshot: BreakerSnapshot): BreakerState => {
+    known = snapshot;
+    const state = breakerState(snapshot, clock());
+    if (state !== reported) {
+      reported = state;
+      onStateChange(state);
+    }
+    return state;
+  };
+
   return {
-    state: () => STATES[policy.state],
-    consecutiveFailures: () => counter.state,
+    // What the last call saw: like any breaker, it moves to half-open when a call arrives after
+    // the suspension, not by itself (list_sources keeps showing `suspended` until then).
+    state: () => reported,
+    consecutiveFailures: () => known.failures,
     async execute(call) {
-      if (policy.state === CircuitState.HalfOpen) throw new BreakerOpenError(source);
+      const now = clock();
+      const state = observe(await store.get(source, now));
+      if (state === 'open') throw new BreakerOpenError(source);
+      if (state === 'half-open' && !(await store.tryAcquireProbe(source, now, policy))) throw new BreakerOpenError(source);
+      let result: Awaited<ReturnType<typeof call>>;
       try {
-        return await policy.execute(call);
+        result = await call();
       } catch (error) {
-        if (isBrokenCircuitError(error) || isIsolatedCircuitError(error)) throw new BreakerOpenError(source);
+        if (countsAsFailure(error)) observe(await store.recordFailure(source, clock(), policy));
         throw error;
       }
+      // A clean breaker needs no write: saves a round trip on every healthy call.
+      if (known.failures > 0 || known.trips > 0) {
+        await store.recordSuccess(source);
+        observe(CLOSED_BREAKER);
+      }
+      return result;
     },
   };
-};
+}

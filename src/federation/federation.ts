@@ -1,6 +1,6 @@
 // createFederation: builds the SearchService from connectors, settings and ports.
 // Owns one guard (breaker + concurrency cap) per source; the connectors stay owned by the caller.
-import { createCockatielBreaker } from './breaker.js';
+import { MemoryBreakerStateStore } from './memory-breaker-store.js';
 import { noCache } from './cache-port.js';
 import { createGetDocument } from './get-document.js';
 import { createListSources } from './list-sources.js';
@@ -18,7 +18,7 @@ export function createFederation(deps: FederationDeps): Federation {
   const settings = resolveSettings(deps.settings);
   const now = deps.now ?? (() => performance.now());
   const cache = deps.cache ?? noCache;
-  const breakerFactory = deps.breakerFactory ?? createCockatielBreaker;
+  const breakerStore = deps.breakerStore ?? new MemoryBreakerStateStore();
   const seen = new Set<string>();
   const targets: SearchTarget[] = deps.sources.map(({ connector, config }, order) => {
     if (seen.has(connector.name)) throw new Error(`federation: two sources are named "${connector.name}"`);
@@ -27,7 +27,7 @@ export function createFederation(deps: FederationDeps): Federation {
       name: connector.name,
       maxConcurrency: config.max_concurrency,
       breaker: settings.breaker,
-      breakerFactory,
+      breakerStore,
       abortGraceMs: settings.abortGraceMs,
       now,
       logger: deps.logger,

@@ -9,6 +9,8 @@ export {
   type FederationSettingsInput,
 } from './settings.js';
 export { noCache, type SearchCache, type CacheComputeOptions, type CacheLookup } from './cache-port.js';
-export { createCockatielBreaker, BreakerOpenError, type BreakerFactory, type BreakerSettings, type BreakerState, type SourceBreaker } from './breaker.js';
+export { BreakerOpenError, createSourceBreaker, type SourceBreaker } from './breaker.js';
+export { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState, type BreakerStateStore } from './breaker-state.js';
+export { MemoryBreakerStateStore } from './memory-breaker-store.js';
 export type { FusionMode, FusionSettings } from './fuse.js';
 export type * from './types.js';

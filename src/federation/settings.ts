@@ -2,7 +2,7 @@
 // The composition root maps the validated app config onto `FederationDeps`.
 import type { Connector } from '../../connectors/contract/types.js';
 import type { SearchCache } from './cache-port.js';
-import type { BreakerFactory, BreakerSettings } from './breaker.js';
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState, type BreakerStateStore } from './breaker-state.js';
 import type { FusionSettings } from './fuse.js';
 import type { SourceStatus } from './types.js';
 
@@ -18,7 +18,7 @@ export interface FederationSettings {
   /** HMAC key for paging cursors; the same on every instance so cursors survive restarts. */
   cursorSecret: string | Uint8Array;
   fusion: FusionSettings;
-  breaker: BreakerSettings;
+  breaker: BreakerPolicy;
   /**
    * `statisticsTtlMs`: how long a source's term statistics are reused without an ingest bump
    * (sources edited outside ingest, e.g. a markdown folder, change their counts slowly).
@@ -41,7 +41,7 @@ export const DEFAULT_SETTINGS: Omit<FederationSettings, 'cursorSecret'> = {
   // Measured with bench:federation (docs/federation-and-ranking.md#figures): scoring with global
   // statistics keeps a federation within 2 % of one index where ÷ mean of top 10 loses up to 10 %.
   fusion: { mode: 'global', rrfK: 60, normalization: 'mean', scoreWindow: 10 },
-  breaker: { failureThreshold: 5, initialBackoffMs: 5000, maxBackoffMs: 60_000 },
+  breaker: DEFAULT_BREAKER_POLICY,
   cache: { searchTtlMs: 60_000, documentTtlMs: 300_000, statisticsTtlMs: 600_000 },
   maxLimit: 50,
   maxResultWindow: 1000,
@@ -53,7 +53,7 @@ export const DEFAULT_SETTINGS: Omit<FederationSettings, 'cursorSecret'> = {
 export type FederationSettingsInput = Partial<Omit<FederationSettings, 'cursorSecret' | 'fusion' | 'breaker' | 'cache'>> & {
   cursorSecret: string | Uint8Array;
   fusion?: Partial<FusionSettings>;
-  breaker?: Partial<BreakerSettings>;
+  breaker?: Partial<BreakerPolicy>;
   cache?: Partial<FederationSettings['cache']>;
 };
 
@@ -83,7 +83,7 @@ export interface FederationObserver {
   /** One call to one source finished (or was refused by its breaker). */
   onSourceOutcome?(source: string, status: SourceStatus, ms: number, operation: SourceOperation): void;
   /** A source's circuit breaker changed state. */
-  onBreakerStateChange?(source: string, state: 'closed' | 'open' | 'half-open'): void;
+  onBreakerStateChange?(source: string, state: BreakerState): void;
 }
 
 export interface FederationDeps {
@@ -101,6 +101,6 @@ export interface FederationDeps {
    * are dropped when a source is re-ingested. Default: none (they live for `statisticsTtlMs`).
    */
   generations?: { read(sources: readonly string[], signal: AbortSignal): Promise<ReadonlyMap<string, number> | null> };
-  /** Default: cockatiel breakers held in this process. */
-  breakerFactory?: BreakerFactory;
+  /** Where breaker state lives: Redis to share it between instances. Default: this process's memory. */
+  breakerStore?: BreakerStateStore;
 }

@@ -2,7 +2,8 @@
 // the cap on calls in flight (p-limit; waiting counts toward the timeout) and the timeout itself.
 import pLimit, { type LimitFunction } from 'p-limit';
 import { raceAbort, settleWithinGrace, type AbortScope } from './abort-scope.js';
-import type { BreakerFactory, BreakerSettings, BreakerState, SourceBreaker } from './breaker.js';
+import { createSourceBreaker, type SourceBreaker } from './breaker.js';
+import type { BreakerPolicy, BreakerState, BreakerStateStore } from './breaker-state.js';
 import { describeFailure } from './describe-failure.js';
 import type { FederationLogger, FederationObserver, SourceOperation } from './settings.js';
 import type { SourceStatus } from './types.js';
@@ -33,8 +34,8 @@ export interface SourceGuard {
 export interface GuardDeps {
   name: string;
   maxConcurrency: number;
-  breaker: BreakerSettings;
-  breakerFactory: BreakerFactory;
+  breaker: BreakerPolicy;
+  breakerStore: BreakerStateStore;
   abortGraceMs: number;
   now: () => number;
   logger: FederationLogger;
@@ -44,7 +45,9 @@ export interface GuardDeps {
 export function createSourceGuard(deps: GuardDeps): SourceGuard {
   const { name, now, logger, observer } = deps;
   const limit: LimitFunction = pLimit(deps.maxConcurrency);
-  const breaker = deps.breakerFactory(name, deps.breaker, {
+  const breaker = createSourceBreaker(name, {
+    store: deps.breakerStore,
+    policy: deps.breaker,
     countsAsFailure: (error) => !(error instanceof CallerAbortedError),
     onStateChange: (state: BreakerState) => {
       logger.warn({ source: name, breaker: state }, `circuit breaker of source ${name} is ${state}`);

@@ -7,15 +7,13 @@ import { createCredentialCheck, type CallerIdentity, type CredentialVerdict } fr
 import type { AppConfig } from '../config/load-config.js';
 import { isLoopbackHost } from '../config/load-config.js';
 import type { Metrics } from '../metrics.js';
+import type { RateLimiter } from '../shared-state/rate-limiter.js';
 import { KnowledgeError } from '../../connectors/contract/errors.js';
 import { corsResponseHeaders, preflightHeaders } from './cors.js';
 import { HTTP_EDGE_CODES } from './json-errors.js';
 import { createOriginPolicy } from './origin-check.js';
 
-export interface RateLimiter {
-  /** Takes one request from the key's budget; resolves how long to wait when none is left. */
-  consume(keyName: string, limitPerMinute: number): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
-}
+export type { RateLimiter };
 
 /** Why the edge answered instead of the handler: status, JSON-RPC error code, message, extra header. */
 export interface EdgeRefusal {
@@ -79,7 +77,7 @@ export function createEdgePolicy(options: EdgePolicyOptions) {
   }
 
   async function rateLimited(keyName: string, limit: number, key: CallerIdentity | null): Promise<Admission> {
-    const verdict = await (rateLimiter as RateLimiter).consume(keyName, limit);
+    const verdict = await (rateLimiter as RateLimiter).consume(keyName, { points: limit, durationSec: 60 });
     if (verdict.allowed) return { admitted: true, key };
     // Token callers share one label: a label per user would grow without bound.
     metrics.rateLimited.inc({ key: key?.kind === 'token' ? 'oauth' : keyName });

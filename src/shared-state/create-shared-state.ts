@@ -1,8 +1,9 @@
 // Builds what instances share through Redis — the connection, breaker state, rate limits — or
 // their in-memory stand-ins when REDIS_URL is unset. The composition root calls this once.
-import { DEFAULT_BREAKER_POLICY, MemoryBreakerStateStore, type BreakerPolicy, type BreakerStateStore } from './breaker-state.js';
+import type { BreakerStateStore } from '../federation/breaker-state.js';
+import { MemoryBreakerStateStore } from '../federation/memory-breaker-store.js';
 import type { StateLogger } from './logger.js';
-import { SharedRateLimiter, type KeyRateLimiter, type RateLimitSettings } from './rate-limiter.js';
+import { SharedRateLimiter, type RateLimiter, type RateLimitSettings } from './rate-limiter.js';
 import { RedisBreakerStateStore } from './redis-breaker-state.js';
 import { RedisLink, type RedisLinkOptions } from './redis-link.js';
 
@@ -12,7 +13,6 @@ export interface SharedStateOptions {
   /** Prefix of every Redis key; give each deployment (and each test) its own. Default `kmcp:`. */
   keyPrefix?: string;
   redis?: Omit<RedisLinkOptions, 'url' | 'logger'>;
-  breakerPolicy?: BreakerPolicy;
   rateLimits: Omit<RateLimitSettings, 'keyPrefix'>;
 }
 
@@ -20,15 +20,14 @@ export interface SharedState {
   /** Null without REDIS_URL. Pass it to createCacheLayer; its status feeds /readyz. */
   link: RedisLink | null;
   breakers: BreakerStateStore;
-  rateLimiter: KeyRateLimiter;
+  rateLimiter: RateLimiter;
   close(): Promise<void>;
 }
 
 export function createSharedState(options: SharedStateOptions): SharedState {
   const keyPrefix = options.keyPrefix ?? 'kmcp:';
-  const policy = options.breakerPolicy ?? DEFAULT_BREAKER_POLICY;
   const link = options.redisUrl === null ? null : new RedisLink({ ...options.redis, url: options.redisUrl, logger: options.logger });
-  const breakers = link === null ? new MemoryBreakerStateStore(policy) : new RedisBreakerStateStore({ link, keyPrefix, policy });
+  const breakers = link === null ? new MemoryBreakerStateStore() : new RedisBreakerStateStore({ link, keyPrefix });
   const rateLimiter = new SharedRateLimiter({ ...options.rateLimits, keyPrefix }, link);
   return {
     link,

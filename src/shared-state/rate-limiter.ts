@@ -23,7 +23,8 @@ export type RateDecision =
   | { allowed: true /** Left in this window; null when unlimited. */; remaining: number | null }
   | { allowed: false /** Whole seconds for the Retry-After header, at least 1. */; retryAfterSeconds: number };
 
-export interface KeyRateLimiter {
+/** Per-key request budgets: what the edge asks before letting a request through. */
+export interface RateLimiter {
   /**
    * Counts one request for `key` and says whether it may proceed. `policy` overrides the
    * configured one for this call (the HTTP layer passes the key's limit). Never throws for
@@ -53,7 +54,7 @@ function toDecision(consumed: Promise<RateLimiterRes>): Promise<RateDecision> {
   });
 }
 
-export class SharedRateLimiter implements KeyRateLimiter {
+export class SharedRateLimiter implements RateLimiter {
   readonly #link: RedisLink | null;
   readonly #settings: RateLimitSettings;
   // One limiter pair per distinct policy; its key prefix names the policy so a changed

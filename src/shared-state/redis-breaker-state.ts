@@ -1,19 +1,13 @@
 // BreakerStateStore in Redis: one hash per source updated atomically by a Lua script, and a
-// NX lease for the half-open probe. Falls back to per-instance memory while Redis is down.
+// NX lease for the half-open probe, so every instance sees a source suspended by any of them.
+// Falls back to per-instance memory while Redis is down.
 import { z } from 'zod';
-import {
-  breakerPhase,
-  CLOSED_BREAKER,
-  DEFAULT_BREAKER_POLICY,
-  MemoryBreakerStateStore,
-  type BreakerPolicy,
-  type BreakerSnapshot,
-  type BreakerStateStore,
-} from './breaker-state.js';
+import { breakerState, CLOSED_BREAKER, type BreakerPolicy, type BreakerSnapshot, type BreakerStateStore } from '../federation/breaker-state.js';
+import { MemoryBreakerStateStore } from '../federation/memory-breaker-store.js';
 import type { RedisLink } from './redis-link.js';
 import { defineScript } from './redis-script.js';
 
-// Mirrors applyFailure (breaker-state.ts); the integration test holds both to the same cases.
+// Mirrors applyFailure (federation/breaker-state.ts); the integration test holds both to the same cases.
 const RECORD_FAILURE_LUA = `
 local now = tonumber(ARGV[1])
 local state = redis.call('HMGET', KEYS[1], 'f', 'u', 't')
@@ -39,25 +33,22 @@ export interface RedisBreakerStateStoreOptions {
   link: RedisLink;
   /** Key prefix shared with the other shared-state keys, e.g. `kmcp:`. */
   keyPrefix: string;
-  policy?: BreakerPolicy;
 }
 
 export class RedisBreakerStateStore implements BreakerStateStore {
   readonly #link: RedisLink;
   readonly #prefix: string;
-  readonly #policy: BreakerPolicy;
   readonly #fallback: MemoryBreakerStateStore;
   readonly #recordFailureScript: ReturnType<typeof defineScript>;
 
   constructor(options: RedisBreakerStateStoreOptions) {
     this.#link = options.link;
     this.#prefix = `${options.keyPrefix}breaker:`;
-    this.#policy = options.policy ?? DEFAULT_BREAKER_POLICY;
-    this.#fallback = new MemoryBreakerStateStore(this.#policy);
+    this.#fallback = new MemoryBreakerStateStore();
     this.#recordFailureScript = defineScript(options.link.client, 'kmcpBreakerFailure', RECORD_FAILURE_LUA, 2);
   }
 
-  async get(source: string, signal?: AbortSignal): Promise<BreakerSnapshot> {
+  async get(source: string, now: number, signal?: AbortSignal): Promise<BreakerSnapshot> {
     try {
       const reply = await this.#link.run((client) => client.hmget(this.#stateKey(source), 'f', 'u', 't'), signal);
       const [f, u, t] = hashReply.parse(reply);
@@ -65,19 +56,19 @@ export class RedisBreakerStateStore implements BreakerStateStore {
       return { failures: Number(f), suspendedUntil: Number(u ?? 0), trips: Number(t ?? 0) };
     } catch (error) {
       if (signal?.aborted) throw error;
-      return this.#fallback.get(source);
+      return this.#fallback.get(source, now);
     }
   }
 
-  async recordFailure(source: string, now: number, signal?: AbortSignal): Promise<BreakerSnapshot> {
+  async recordFailure(source: string, now: number, policy: BreakerPolicy, signal?: AbortSignal): Promise<BreakerSnapshot> {
     // Keep the local copy in step so an outage starts from a sensible count.
-    const local = await this.#fallback.recordFailure(source, now);
+    const local = await this.#fallback.recordFailure(source, now, policy);
     try {
       const reply = await this.#link.run(
         () =>
           this.#recordFailureScript(
             [this.#stateKey(source), this.#probeKey(source)],
-            [now, this.#policy.failureThreshold, this.#policy.baseSuspendMs, this.#policy.maxSuspendMs, this.#policy.idleResetMs],
+            [now, policy.failureThreshold, policy.baseSuspendMs, policy.maxSuspendMs, policy.idleResetMs],
           ),
         signal,
       );
@@ -98,15 +89,15 @@ export class RedisBreakerStateStore implements BreakerStateStore {
     }
   }
 
-  async tryAcquireProbe(source: string, now: number, signal?: AbortSignal): Promise<boolean> {
-    const snapshot = await this.get(source, signal);
-    if (breakerPhase(snapshot, now) !== 'half-open') return false;
+  async tryAcquireProbe(source: string, now: number, policy: BreakerPolicy, signal?: AbortSignal): Promise<boolean> {
+    const snapshot = await this.get(source, now, signal);
+    if (breakerState(snapshot, now) !== 'half-open') return false;
     try {
-      const reply = await this.#link.run((client) => client.set(this.#probeKey(source), String(now), 'PX', this.#policy.probeLeaseMs, 'NX'), signal);
+      const reply = await this.#link.run((client) => client.set(this.#probeKey(source), String(now), 'PX', policy.probeLeaseMs, 'NX'), signal);
       return reply === 'OK';
     } catch (error) {
       if (signal?.aborted) throw error;
-      return this.#fallback.tryAcquireProbe(source, now);
+      return this.#fallback.tryAcquireProbe(source, now, policy);
     }
   }
 

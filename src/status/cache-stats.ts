@@ -2,7 +2,7 @@
 // computed, and whether the shared cache is degraded. It is a CacheObserver the cache layer feeds.
 import type { CacheEvent, CacheObserver } from '../cache/observer.js';
 
-export interface CacheStatus {
+export interface CacheWindowStats {
   kind: 'redis' | 'memory';
   /** True while Redis is unreachable and answers come straight from the sources. */
   degraded: boolean;
@@ -13,7 +13,7 @@ export interface CacheStatus {
 }
 
 export interface CacheStatsRecorder extends CacheObserver {
-  status(): CacheStatus;
+  status(): CacheWindowStats;
 }
 
 export interface CacheStatsOptions {

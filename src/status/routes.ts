@@ -1,24 +1,24 @@
 // Mounts the operators' status and search page: GET / (the shell, no key needed), its script,
-// style and icon, and GET /status.json (same key and scopes as /mcp). The page itself calls
+// style and icon, and GET /status.json (same key, scopes and per-key rate limit as /mcp). The page itself calls
 // POST /mcp for search_documents, get_document and list_sources, so it sees what agents see.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { callerFor } from '../auth/caller.js';
-import type { CallerIdentity } from '../auth/credentials.js';
 import type { Caller, SourceInfo } from '../federation/types.js';
-import { HTTP_EDGE_CODES, sendJsonRpcError } from '../http/json-errors.js';
+import type { Admission } from '../http/edge-policy.js';
+import { sendJsonRpcError, sendRefusal } from '../http/json-errors.js';
 import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS } from '../mcp/protocol-versions.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 import { FAVICON_SVG } from './assets/favicon.js';
 import { renderPageHtml } from './assets/page-html.js';
 import { loadPageAssets } from './assets/page-assets.js';
-import type { CacheStatus } from './cache-stats.js';
+import type { CacheWindowStats } from './cache-stats.js';
 import type { SourceStatsReader } from './source-stats.js';
 import { buildStatusReport, type ServerInfo } from './status-report.js';
 
 export interface StatusPageHelpers {
-  /** The app's authenticator: the key, null (none needed) or false (reject with 401). */
-  authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false>;
+  /** The app's admission (auth, then the caller's rate limit), exactly as for /mcp. */
+  admit: (ctx: Context) => Admission | Promise<Admission>;
 }
 
 export interface StatusPageDeps {
@@ -26,7 +26,7 @@ export interface StatusPageDeps {
   /** The SearchService's listSources: scoped to the caller, with live status and counts. */
   listSources: (caller: Caller, signal: AbortSignal) => Promise<SourceInfo[]>;
   /** Cache figures; omit (or return null) when there is no cache to report. */
-  cacheStatus?: () => (Pick<CacheStatus, 'kind' | 'degraded' | 'hitRatio'> & Partial<Pick<CacheStatus, 'hits' | 'misses'>>) | null;
+  cacheStatus?: () => (Pick<CacheWindowStats, 'kind' | 'degraded' | 'hitRatio'> & Partial<Pick<CacheWindowStats, 'hits' | 'misses'>>) | null;
   /** Default: package.json's name and version, and the revisions in src/mcp/protocol-versions.ts. */
   server?: ServerInfo;
   /** The MCP URL to show; default: this request's own scheme and Host + /mcp (X-Forwarded-* with trustProxy). */
@@ -96,11 +96,9 @@ export function mountStatusPage(router: Router, helpers: StatusPageHelpers, deps
   router.get(PAGE_ROUTES.status, async (ctx) => {
     setCommonHeaders(ctx);
     ctx.set('Cache-Control', 'no-store');
-    const key = await helpers.authenticate(ctx);
-    if (key === false) {
-      ctx.set('WWW-Authenticate', 'Bearer realm="knowledge-mcp"');
-      return sendJsonRpcError(ctx, 401, HTTP_EDGE_CODES.unauthorized, 'Unauthorized: send a valid API key as `x-api-key: KEY` or `Authorization: Bearer KEY`');
-    }
+    const admission = await helpers.admit(ctx);
+    if (!admission.admitted) return sendRefusal(ctx, admission.refusal);
+    const key = admission.key;
     const caller: Caller = callerFor(key, ctx.state.requestId);
     const controller = new AbortController();
     const onClose = () => controller.abort(new Error('client disconnected'));

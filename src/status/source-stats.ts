@@ -1,11 +1,10 @@
 // Per-source statistics over a rolling window for the status page: p50/p99 latency and error
 // rate of search/get calls, calls refused by the breaker, and the breaker's last known state.
 // Plugs into the federation as (part of) its observer; memory is bounded per source.
+import type { BreakerState } from '../federation/breaker-state.js';
 import type { FederationObserver, SourceOperation } from '../federation/settings.js';
 import type { SourceStatus } from '../federation/types.js';
 import { createHistogram, mergeInto, percentile, recordLatency, resetHistogram, type LatencyHistogram } from './latency-histogram.js';
-
-export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface SourceWindowStats {
   /** search/get calls that reached the source (ok, error or timeout). */

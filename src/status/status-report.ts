@@ -1,7 +1,8 @@
 // Builds the body of GET /status.json from its parts; pure, so its tests need no server.
 import type { SourceInfo } from '../federation/types.js';
-import type { CacheStatus } from './cache-stats.js';
-import type { BreakerState, SourceStatsReader, SourceWindowStats } from './source-stats.js';
+import type { CacheWindowStats } from './cache-stats.js';
+import type { BreakerState } from '../federation/breaker-state.js';
+import type { SourceStatsReader, SourceWindowStats } from './source-stats.js';
 
 export interface ServerInfo {
   name: string;
@@ -27,7 +28,7 @@ export interface StatusReport {
   generated_at: string;
   sources: SourceStatusRow[];
   /** Null when the status could not be read (e.g. no cache wired). */
-  cache: { kind: CacheStatus['kind']; degraded: boolean; hit_ratio: number | null; hits: number; misses: number } | null;
+  cache: { kind: CacheWindowStats['kind']; degraded: boolean; hit_ratio: number | null; hits: number; misses: number } | null;
 }
 
 export interface StatusReportParts {
@@ -38,7 +39,7 @@ export interface StatusReportParts {
   /** Already limited to what the caller's key may see (list_sources does that). */
   sources: readonly SourceInfo[];
   stats: SourceStatsReader;
-  cache: CacheStatus | null;
+  cache: CacheWindowStats | null;
   generatedAt: Date;
 }
 

@@ -4,7 +4,6 @@
 import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSourceStatsRecorder, mountStatusPage } from '../../src/status/index.js';
 import { expectNoInternals } from '../reliability/helpers/mcp.js';
 import { startAssembledService, type AssembledService } from '../reliability/helpers/service.js';
 import { codeUnits, nastyValue } from './arbitraries.js';
@@ -95,14 +94,7 @@ function send(url: string, spec: RequestSpec): Promise<{ status: number; headers
 describe('the HTTP edge under fuzzing', () => {
   let service: AssembledService;
   beforeAll(async () => {
-    const recorder = createSourceStatsRecorder({ now: () => performance.now(), windowMs: 60_000 });
-    let federation: AssembledService['federation'] | null = null;
-    service = await startAssembledService({
-      sources: scriptedSources(),
-      extraRoutes: (router, helpers) =>
-        mountStatusPage(router, helpers, { recorder, listSources: (caller, signal) => federation!.listSources(caller, signal) }),
-    });
-    federation = service.federation;
+    service = await startAssembledService({ sources: scriptedSources(), statsWindowMs: 60_000 });
   });
   afterAll(() => service?.close());
 

@@ -1,42 +1,64 @@
-// Builds the Koa app around a given service and serves it on an ephemeral loopback port.
-import type { ApiKey } from '../../src/config/load-config.js';
-import { buildApp, type AppDependencies } from '../../src/app.js';
-import type { SearchService } from '../../src/federation/types.js';
+// The server exactly as `serve` assembles it (src/composition/assemble.ts), in-process on an
+// ephemeral loopback port: over a given service (edge tests) or given connectors (fault tests).
+import type { ApiKey, AppConfig } from '../../src/config/load-config.js';
+import { assembleServer, type AssembledServer, type ServerOverrides } from '../../src/composition/assemble.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
+import { testConfig } from './test-config.js';
 
-export interface TestAppOptions {
-  service: SearchService;
+export interface TestAppOptions extends ServerOverrides {
   keys?: ApiKey[];
   allowedOrigins?: string[];
   bodyLimitBytes?: number;
-  rateLimiter?: AppDependencies['rateLimiter'];
   rateLimitPerMinute?: number;
-  oauth?: AppDependencies['config']['oauth'];
+  oauth?: AppConfig['oauth'];
   /** A fixed port (when the URL must be known before start, as PUBLIC_URL is); default: any free one. */
   port?: number;
+  /** Any other config field (host, tls, trustProxy, …). */
+  config?: Partial<AppConfig>;
 }
 
-export async function startTestApp(options: TestAppOptions): Promise<RunningServer> {
-  const logger = createLogger('silent');
-  const app = buildApp({
-    config: {
-      host: '127.0.0.1',
-      auth: { mode: 'apikey', keys: options.keys ?? [] },
-      allowedOrigins: options.allowedOrigins ?? [],
-      bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
-      trustProxy: false,
-      rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
-      oauth: options.oauth ?? null,
-    },
-    service: options.service,
-    logger,
-    metrics: createMetrics({ defaultMetrics: false }),
-    readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
-    rateLimiter: options.rateLimiter,
+export interface TestApp extends RunningServer {
+  assembled: AssembledServer;
+}
+
+export function testAppConfig(options: TestAppOptions): AppConfig {
+  return testConfig({
+    auth: { mode: 'apikey', keys: options.keys ?? [] },
+    allowedOrigins: options.allowedOrigins ?? [],
+    bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    oauth: options.oauth ?? null,
+    port: options.port ?? 0,
+    ...options.config,
   });
-  return startServer(app, { host: '127.0.0.1', port: options.port ?? 0, tls: null, shutdownTimeoutMs: 2000 }, logger);
+}
+
+/** Assembles without listening (for tests that drive `app.handleRequest` or listen themselves). */
+export function assembleTestApp(options: TestAppOptions): Promise<AssembledServer> {
+  const {
+    keys: _keys,
+    allowedOrigins: _origins,
+    bodyLimitBytes: _limit,
+    rateLimitPerMinute: _rate,
+    oauth: _oauth,
+    port: _port,
+    config: _config,
+    ...overrides
+  } = options;
+  return assembleServer(testAppConfig(options), {
+    logger: createLogger('silent'),
+    metrics: createMetrics({ defaultMetrics: false }),
+    ...(overrides.service && !overrides.sources ? { sources: [] } : {}),
+    ...overrides,
+  });
+}
+
+export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
+  const assembled = await assembleTestApp(options);
+  const running = await assembled.listen();
+  return { ...running, assembled, close: () => assembled.close() };
 }
 
 export async function postJson(

@@ -41,7 +41,7 @@ function runTraffic(shared: SharedState, layer: CacheLayer, workers = 6): Traffi
       const started = performance.now();
       try {
         const decision = await shared.rateLimiter.consume('agent');
-        await shared.breakers.get('handbook');
+        await shared.breakers.get('handbook', Date.now());
         const result = await layer.cache.getOrCompute(
           `search:${query}`,
           async () => {

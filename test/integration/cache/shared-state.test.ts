@@ -1,11 +1,10 @@
 // Breaker state and rate limits shared by two instances (two connections) through the machine's
 // Redis, under a key prefix of their own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BreakerOpenError } from '../../../src/federation/breaker.js';
-import { applyFailure, breakerPhase, CLOSED_BREAKER, DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../../src/shared-state/breaker-state.js';
+import { BreakerOpenError, createSourceBreaker } from '../../../src/federation/breaker.js';
+import { applyFailure, breakerState, CLOSED_BREAKER, DEFAULT_BREAKER_POLICY, type BreakerPolicy } from '../../../src/federation/breaker-state.js';
 import { createSharedState, type SharedState } from '../../../src/shared-state/create-shared-state.js';
 import { silentLogger } from '../../../src/shared-state/logger.js';
-import { createSharedBreakerFactory } from '../../../src/shared-state/shared-breaker.js';
 import { deleteKeys, SHARED_REDIS_URL, sharedRedisReachable, uniquePrefix } from './redis-probe.js';
 
 const reachable = await sharedRedisReachable();
@@ -25,7 +24,6 @@ describe.skipIf(!reachable)('shared state across two instances', () => {
         logger: silentLogger,
         keyPrefix: prefix,
         redis: { commandTimeoutMs: 500 },
-        breakerPolicy: policy,
         rateLimits: {
           defaultPolicy: { points: 3, durationSec: 2 },
           perKey: { batch: { points: 1, durationSec: 60 }, trusted: { points: 0, durationSec: 60 } },
@@ -45,12 +43,12 @@ describe.skipIf(!reachable)('shared state across two instances', () => {
 
   it('counts failures from both instances together and suspends the source for both', async () => {
     const now = 1_000_000;
-    for (let i = 0; i < 3; i += 1) await a.breakers.recordFailure('wiki', now);
-    await b.breakers.recordFailure('wiki', now);
-    expect(breakerPhase(await a.breakers.get('wiki'), now)).toBe('closed');
-    const tripped = await b.breakers.recordFailure('wiki', now);
+    for (let i = 0; i < 3; i += 1) await a.breakers.recordFailure('wiki', now, policy);
+    await b.breakers.recordFailure('wiki', now, policy);
+    expect(breakerState(await a.breakers.get('wiki', now), now)).toBe('closed');
+    const tripped = await b.breakers.recordFailure('wiki', now, policy);
     expect(tripped).toEqual({ failures: 5, suspendedUntil: now + 1_000, trips: 1 });
-    expect(breakerPhase(await a.breakers.get('wiki'), now + 10)).toBe('open');
+    expect(breakerState(await a.breakers.get('wiki', now), now + 10)).toBe('open');
   });
 
   it('applies exactly the transition rules of the in-memory store (Lua and TypeScript agree)', async () => {
@@ -58,26 +56,25 @@ describe.skipIf(!reachable)('shared state across two instances', () => {
     const times = [0, 0, 0, 0, 0, 500, 1_000, 1_000, 2_999, 3_000, 7_000, 20_000, 40_000];
     for (const [i, t] of times.entries()) {
       expected = applyFailure(expected, t, policy);
-      const actual = await (i % 2 === 0 ? a : b).breakers.recordFailure('lua-check', t);
+      const actual = await (i % 2 === 0 ? a : b).breakers.recordFailure('lua-check', t, policy);
       expect(actual).toEqual(expected);
     }
   });
 
   it('grants the half-open probe to one instance only, and a success closes it for both', async () => {
     const now = 2_000_000;
-    for (let i = 0; i < 5; i += 1) await a.breakers.recordFailure('pg', now);
+    for (let i = 0; i < 5; i += 1) await a.breakers.recordFailure('pg', now, policy);
     const after = now + 1_000;
-    const grants = await Promise.all([a.breakers.tryAcquireProbe('pg', after), b.breakers.tryAcquireProbe('pg', after)]);
+    const grants = await Promise.all([a.breakers.tryAcquireProbe('pg', after, policy), b.breakers.tryAcquireProbe('pg', after, policy)]);
     expect(grants.filter(Boolean)).toHaveLength(1);
     await b.breakers.recordSuccess('pg');
-    expect(await a.breakers.get('pg')).toEqual(CLOSED_BREAKER);
+    expect(await a.breakers.get('pg', after)).toEqual(CLOSED_BREAKER);
   });
 
   it("suspends a source in the federation's breaker on the other instance without calling it", async () => {
-    const settings = { failureThreshold: 5, initialBackoffMs: 1_000, maxBackoffMs: 8_000 };
-    const hooks = { countsAsFailure: () => true, onStateChange: () => undefined };
-    const onA = createSharedBreakerFactory(a.breakers)('es', settings, hooks);
-    const onB = createSharedBreakerFactory(b.breakers)('es', settings, hooks);
+    const hooks = { policy, countsAsFailure: () => true, onStateChange: () => undefined };
+    const onA = createSourceBreaker('es', { store: a.breakers, ...hooks });
+    const onB = createSourceBreaker('es', { store: b.breakers, ...hooks });
     for (let i = 0; i < 5; i += 1) await expect(onA.execute(() => Promise.reject(new Error('timeout')))).rejects.toThrow('timeout');
     let called = false;
     await expect(

@@ -1,5 +1,5 @@
 // The federation as the server builds it: a config file of `scripted` sources and scoped keys,
-// through loadConfig and createRuntime (real cache layer in memory, metrics, breakers).
+// through loadConfig and assembleCore (real cache layer in memory, metrics, breakers).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,8 @@ import { loadConfig } from '../../../src/config/load-config.js';
 import type { Caller } from '../../../src/federation/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { createMetrics, type Metrics } from '../../../src/metrics.js';
-import { createRuntime, type Runtime } from '../../../src/composition/runtime.js';
+import { assembleCore } from '../../../src/composition/assemble.js';
+import type { Runtime } from '../../../src/composition/runtime.js';
 
 const doc = (id: string, title: string, text: string) => ({ id, title, text, url: `https://docs.example.com/${id}` });
 
@@ -51,7 +52,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'knowledge-mcp.config.json'), JSON.stringify(CONFIG));
   const config = loadConfig({ env: { FEDTEST_CI_KEY: 'k'.repeat(24), DATA_DIR: dir }, cwd: dir, factories: CONNECTOR_FACTORIES });
   metrics = createMetrics({ defaultMetrics: false });
-  runtime = await createRuntime(config, createLogger('silent'), metrics);
+  ({ runtime } = await assembleCore(config, { logger: createLogger('silent'), metrics }));
 });
 
 afterAll(async () => {

@@ -20,7 +20,8 @@ const searchBody = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call',
 
 describe.skipIf(!hasBuild)(`graceful shutdown${hasBuild ? '' : ' (skipped: run npm run build first)'}`, () => {
   it('finishes the request in flight, refuses new ones and exits 0', async () => {
-    const server = await spawnServer({ config: slowSource, env: { SHUTDOWN_TIMEOUT_MS: '8000' } });
+    // No drain here (test/reliability/faults/shutdown-drain.test.ts covers it): the listener closes at once.
+    const server = await spawnServer({ config: slowSource, env: { SHUTDOWN_TIMEOUT_MS: '8000', SHUTDOWN_DRAIN_MS: '0' } });
     const inFlight = fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: searchBody });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const stoppedAt = Date.now();

@@ -1,6 +1,7 @@
 // The MCP endpoint over real HTTP: the seed's plain curl, both protocol eras, and every edge error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../src/server.js';
+import type { RateLimiter } from '../../../src/shared-state/rate-limiter.js';
 import { createFakeSearchService, type FakeSearchService } from '../../helpers/fake-search-service.js';
 import { postJson, startTestApp } from '../../helpers/start-test-app.js';
 
@@ -298,13 +299,14 @@ describe('per-key rate limits at the edge', () => {
   let failing = false;
   const budgets = new Map<string, number>();
   const asked: Array<[string, number]> = [];
-  const rateLimiter = {
-    async consume(keyName: string, limit: number) {
+  const rateLimiter: RateLimiter = {
+    async consume(keyName, policy) {
+      const limit = policy?.points ?? 0;
       asked.push([keyName, limit]);
       if (failing) throw new Error('redis: connection reset by 10.0.0.7');
       const used = (budgets.get(keyName) ?? 0) + 1;
       budgets.set(keyName, used);
-      return used <= limit ? ({ allowed: true } as const) : ({ allowed: false, retryAfterSeconds: 7 } as const);
+      return used <= limit ? { allowed: true, remaining: limit - used } : { allowed: false, retryAfterSeconds: 7 };
     },
   };
   const keys = [

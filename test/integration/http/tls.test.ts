@@ -5,16 +5,13 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../src/app.js';
-import { createLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/metrics.js';
-import { startServer, type RunningServer } from '../../../src/server.js';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';
+import { startTestApp, type TestApp } from '../../helpers/start-test-app.js';
 
 const hasOpenssl = existsSync('/usr/bin/openssl');
 
 describe.skipIf(!hasOpenssl)(`HTTPS with TLS_CERT_FILE/TLS_KEY_FILE${hasOpenssl ? '' : ' (skipped: no openssl to make a certificate)'}`, () => {
-  let server: RunningServer;
+  let server: TestApp;
   let cert: Buffer;
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmcp-tls-'));
@@ -42,15 +39,7 @@ describe.skipIf(!hasOpenssl)(`HTTPS with TLS_CERT_FILE/TLS_KEY_FILE${hasOpenssl 
       { stdio: 'ignore' },
     );
     cert = readFileSync(certFile);
-    const logger = createLogger('silent');
-    const app = buildApp({
-      config: { host: '127.0.0.1', auth: { mode: 'apikey', keys: [] }, allowedOrigins: [], bodyLimitBytes: 1 << 20, trustProxy: false, rateLimitPerMinute: 0 },
-      service: createFakeSearchService(),
-      logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
-    });
-    server = await startServer(app, { host: '127.0.0.1', port: 0, tls: { certFile, keyFile }, shutdownTimeoutMs: 1000 }, logger);
+    server = await startTestApp({ service: createFakeSearchService(), config: { tls: { certFile, keyFile }, shutdownTimeoutMs: 1000 } });
   });
   afterAll(() => server?.close());
 

@@ -1,20 +1,14 @@
-// Serves the real app (src/app.ts) with the status page mounted, over a federation of scripted
-// sources and the in-memory cache layer, on an ephemeral loopback port; and drives Debian's
+// Serves the server as `serve` assembles it (status page included), over a federation of
+// scripted sources and the in-memory cache, on an ephemeral loopback port; and drives Debian's
 // Chromium through playwright-core (never a downloaded browser).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ScriptedConnector, type ScriptedOptions } from '../../../connectors/scripted/index.js';
-import { buildApp } from '../../../src/app.js';
-import { createCacheLayer } from '../../../src/cache/create-cache.js';
 import type { ApiKey } from '../../../src/config/load-config.js';
-import { createFederation, type Federation } from '../../../src/federation/index.js';
-import { createLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/metrics.js';
-import { startServer } from '../../../src/server.js';
-import { silentLogger } from '../../../src/shared-state/logger.js';
-import { createCacheStatsRecorder, createSourceStatsRecorder, mountStatusPage, type StatusPageDeps } from '../../../src/status/index.js';
+import type { Federation } from '../../../src/federation/index.js';
+import { startTestApp } from '../../helpers/start-test-app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM_PATH)
@@ -72,7 +66,6 @@ export interface StatusTestApp {
 }
 
 export async function startStatusTestApp(options: { keys?: ApiKey[]; refreshMs?: number } = {}): Promise<StatusTestApp> {
-  const logger = createLogger('silent');
   const handbook = new ScriptedConnector({
     name: 'handbook',
     description: 'Company handbook (Postgres)',
@@ -81,47 +74,19 @@ export async function startStatusTestApp(options: { keys?: ApiKey[]; refreshMs?:
     documentCount: 1234,
   });
   const runbooks = new ScriptedConnector({ name: 'runbooks', description: 'Runbooks wiki (markdown folder)', ranking: 'match', documents: runbookDocuments() });
-  const recorder = createSourceStatsRecorder({ now: () => performance.now(), windowMs: 5 * 60_000 });
-  const cacheStats = createCacheStatsRecorder({ kind: 'memory', now: () => performance.now() });
-  const cacheLayer = createCacheLayer({ link: null, logger: silentLogger, observer: cacheStats });
-  const federation = createFederation({
+  const server = await startTestApp({
+    keys: options.keys ?? [],
+    config: { cursorSecret: 'status-test-secret' },
     sources: [handbook, runbooks].map((connector) => ({ connector, config: { weight: 1, timeout_ms: 1000, max_concurrency: 4 } })),
-    settings: { cursorSecret: 'status-test-secret', healthTtlMs: 100, breaker: { failureThreshold: 2, initialBackoffMs: 60_000, maxBackoffMs: 60_000 } },
-    cache: cacheLayer.cache,
-    logger: silentLogger,
-    observer: recorder,
+    federation: { healthTtlMs: 100, breaker: { failureThreshold: 2, baseSuspendMs: 60_000, maxSuspendMs: 60_000 } },
+    statusPage: { refreshMs: options.refreshMs ?? 500 },
   });
-  const deps: StatusPageDeps = {
-    recorder,
-    listSources: (caller, signal) => federation.listSources(caller, signal),
-    cacheStatus: () => cacheStats.status(),
-    refreshMs: options.refreshMs ?? 500,
-  };
-  const app = buildApp({
-    config: {
-      host: '127.0.0.1',
-      auth: { mode: 'apikey', keys: options.keys ?? [] },
-      allowedOrigins: [],
-      bodyLimitBytes: 1024 * 1024,
-      trustProxy: false,
-      rateLimitPerMinute: 0,
-    },
-    service: federation,
-    logger,
-    metrics: createMetrics({ defaultMetrics: false }),
-    readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
-    extraRoutes: (router, helpers) => mountStatusPage(router, helpers, deps),
-  });
-  const server = await startServer(app, { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 2000 }, logger);
   return {
     url: server.url,
     handbook,
     runbooks,
-    federation,
-    async close() {
-      await server.close();
-      await cacheLayer.close();
-    },
+    federation: server.assembled.runtime.service as Federation,
+    close: () => server.close(),
   };
 }
 

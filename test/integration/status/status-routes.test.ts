@@ -1,12 +1,8 @@
 // GET /, its assets and GET /status.json over real HTTP (no browser): auth, key scopes, headers.
-import type Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../src/app.js';
-import { createLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/metrics.js';
-import { startServer, type RunningServer } from '../../../src/server.js';
-import { createSourceStatsRecorder, mountStatusPage, PAGE_CSP, type StatusReport } from '../../../src/status/index.js';
+import { PAGE_CSP, type StatusReport } from '../../../src/status/index.js';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';
+import { startTestApp, type TestApp } from '../../helpers/start-test-app.js';
 import { startStatusTestApp, type StatusTestApp } from './harness.js';
 
 const OPS_KEY = 'ops-key-0123456789abcdef';
@@ -96,34 +92,20 @@ describe('status routes', () => {
 });
 
 describe('status routes without keys and with a failing source list', () => {
-  let server: RunningServer;
+  let server: TestApp;
 
   beforeAll(async () => {
-    const logger = createLogger('silent');
     const service = createFakeSearchService();
-    const app = buildApp({
-      config: {
-        host: '127.0.0.1',
-        auth: { mode: 'apikey', keys: [] },
-        allowedOrigins: [],
-        bodyLimitBytes: 1024 * 1024,
-        trustProxy: true,
-        rateLimitPerMinute: 0,
+    server = await startTestApp({
+      config: { trustProxy: true },
+      service: {
+        ...service,
+        listSources: async (caller, signal) => {
+          if (caller.requestId === 'fail-me') throw new Error('pool exhausted: SELECT * FROM secrets');
+          return service.listSources(caller, signal);
+        },
       },
-      service,
-      logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
-      extraRoutes: (router: Router, helpers) =>
-        mountStatusPage(router, helpers, {
-          recorder: createSourceStatsRecorder({ now: () => 0 }),
-          listSources: async (caller, signal) => {
-            if (caller.requestId === 'fail-me') throw new Error('pool exhausted: SELECT * FROM secrets');
-            return service.listSources(caller, signal);
-          },
-        }),
     });
-    server = await startServer(app, { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 2000 }, logger);
   });
   afterAll(async () => {
     await server?.close();

@@ -13,7 +13,9 @@ import { callTool, expectNoInternals, type ToolAnswer } from '../helpers/mcp.js'
 import { sourceConfig, startAssembledService, type AssembledService } from '../helpers/service.js';
 import { waitUntil } from '../helpers/traffic.js';
 
-const BREAKER = { failureThreshold: 3, initialBackoffMs: 300, maxBackoffMs: 1200 };
+// Long enough that the two searches after the trip land inside the suspension on a loaded
+// machine (at 300 ms a slow search let the half-open probe in and failed the test).
+const BREAKER = { failureThreshold: 3, baseSuspendMs: 1000, maxSuspendMs: 2000 };
 const TIMEOUT_MS = 600;
 
 type Report = { name: string; status: string; error?: string; count: number };

@@ -57,7 +57,7 @@ describe('a source that returns malformed data', () => {
         { connector: runbooks, config: sourceConfig() },
         { connector: garbage, config: sourceConfig() },
       ],
-      settings: { breaker: { failureThreshold: 100, initialBackoffMs: 100, maxBackoffMs: 100 } },
+      settings: { breaker: { failureThreshold: 100, baseSuspendMs: 100, maxSuspendMs: 100 } },
     });
   });
   afterAll(async () => {

@@ -28,7 +28,8 @@ const reportOf = (answer: ToolAnswer, name: string): Report | undefined =>
   (answer.result?.structuredContent?.sources as Report[] | undefined)?.find((source) => source.name === name);
 
 async function readiness(url: string): Promise<{ status: number; degraded: boolean }> {
-  const response = await fetch(`${url}/readyz`);
+  // The cache's state is detail: /readyz shows it to a caller with a key.
+  const response = await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${KEY}` } });
   const body = (await response.json()) as { cache: { degraded: boolean } };
   return { status: response.status, degraded: body.cache.degraded };
 }

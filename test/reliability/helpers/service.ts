@@ -1,30 +1,30 @@
-// Two ways to run the whole service in-process on a loopback port, with its logs captured:
-// through the real composition root (config file → loadConfig → createRuntime → buildApp →
-// startServer), or assembled from given connectors with federation settings the config can't
-// set (short breakers), for fault tests that must see a breaker open and close in seconds.
+// Two ways to run the whole service in-process on a loopback port, with its logs captured, both
+// through the composition root that `serve` uses (assembleServer): from a config file and
+// environment exactly as `knowledge-mcp serve` reads them, or over given connectors with
+// federation settings the config can't set (short breakers), for fault tests that must see a
+// breaker open and close in seconds.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONNECTOR_FACTORIES } from '../../../connectors/registry.js';
-import { buildApp, type AppDependencies } from '../../../src/app.js';
-import { createCacheLayer } from '../../../src/cache/create-cache.js';
+import { assembleServer, type ServerOverrides } from '../../../src/composition/assemble.js';
+import type { Runtime } from '../../../src/composition/runtime.js';
 import { loadConfig, type ApiKey, type AppConfig } from '../../../src/config/load-config.js';
-import { createFederation, type FederatedSource, type Federation, type FederationSettingsInput } from '../../../src/federation/index.js';
+import type { FederatedSource, Federation, FederationSettingsInput } from '../../../src/federation/index.js';
 import { createMetrics } from '../../../src/metrics.js';
-import { createRuntime, type Runtime } from '../../../src/composition/runtime.js';
-import { startServer, type RunningServer } from '../../../src/server.js';
-import { silentLogger } from '../../../src/shared-state/logger.js';
+import type { RunningServer } from '../../../src/server.js';
+import { testConfig } from '../../helpers/test-config.js';
 import { captureLogs, type CapturedLogs } from './capture-logs.js';
 
 export interface ServiceHandle {
   url: string;
   server: RunningServer;
   logs: CapturedLogs;
+  runtime: Runtime;
   close(): Promise<void>;
 }
 
 export interface RuntimeService extends ServiceHandle {
-  runtime: Runtime;
   config: AppConfig;
   dataDir: string;
 }
@@ -40,20 +40,17 @@ export async function startRuntimeService(options: { config?: unknown; env?: Rec
   const env = { HOST: '127.0.0.1', PORT: '0', DATA_DIR: path.join(dir, 'data'), ...options.env };
   const config = loadConfig({ env, configPath, cwd: dir, factories: CONNECTOR_FACTORIES });
   const logs = captureLogs(options.logLevel ?? 'info');
-  const metrics = createMetrics({ defaultMetrics: false });
-  const runtime = await createRuntime(config, logs.logger, metrics);
-  const app = buildApp({ config, service: runtime.service, logger: logs.logger, metrics, readiness: runtime.readiness, rateLimiter: runtime.rateLimiter });
-  const server = await startServer(app, config, logs.logger);
+  const assembled = await assembleServer(config, { logger: logs.logger, metrics: createMetrics({ defaultMetrics: false }) });
+  const server = await assembled.listen();
   return {
     url: server.url,
     server,
     logs,
-    runtime,
+    runtime: assembled.runtime,
     config,
     dataDir: dir,
     async close() {
-      await server.close();
-      await runtime.close();
+      await assembled.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -63,7 +60,7 @@ export interface AssembledService extends ServiceHandle {
   federation: Federation;
 }
 
-export interface AssembleOptions {
+export interface AssembleOptions extends Pick<ServerOverrides, 'statsWindowMs' | 'statusPage' | 'rateLimiter'> {
   sources: FederatedSource[];
   /** The address the app believes it is bound to (the Host/Origin policy depends on it); it listens on loopback. */
   host?: string;
@@ -71,47 +68,42 @@ export interface AssembleOptions {
   keys?: ApiKey[];
   allowedOrigins?: string[];
   bodyLimitBytes?: number;
+  rateLimitPerMinute?: number;
   /** Default false: every search fans out, so faults are never hidden by a cached answer. */
   cache?: boolean;
   logLevel?: string;
-  extraRoutes?: AppDependencies['extraRoutes'];
 }
 
-/** The app over a federation of the given connectors (closing them is the caller's job). */
+/** The server over a federation of the given connectors (closing them is the caller's job). */
 export async function startAssembledService(options: AssembleOptions): Promise<AssembledService> {
   const logs = captureLogs(options.logLevel ?? 'info');
-  const cacheLayer = options.cache ? createCacheLayer({ link: null, logger: silentLogger }) : null;
-  const federation = createFederation({
-    sources: options.sources,
-    settings: { cursorSecret: 'reliability-test-secret', ...options.settings },
-    ...(cacheLayer ? { cache: cacheLayer.cache } : {}),
-    logger: logs.logger.child({ component: 'federation' }),
+  const config = testConfig({
+    host: options.host ?? '127.0.0.1',
+    auth: { mode: 'apikey', keys: options.keys ?? [] },
+    allowedOrigins: options.allowedOrigins ?? [],
+    bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    cursorSecret: 'reliability-test-secret',
   });
-  const app = buildApp({
-    config: {
-      host: options.host ?? '127.0.0.1',
-      auth: { mode: 'apikey', keys: options.keys ?? [] },
-      allowedOrigins: options.allowedOrigins ?? [],
-      bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
-      trustProxy: false,
-      rateLimitPerMinute: 0,
-    },
-    service: federation,
+  const assembled = await assembleServer(config, {
     logger: logs.logger,
     metrics: createMetrics({ defaultMetrics: false }),
-    readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
-    extraRoutes: options.extraRoutes,
+    sources: options.sources,
+    ...(options.settings ? { federation: options.settings } : {}),
+    ...(options.cache ? {} : { cache: false as const }),
+    ...(options.statsWindowMs ? { statsWindowMs: options.statsWindowMs } : {}),
+    ...(options.statusPage === undefined ? {} : { statusPage: options.statusPage }),
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
   });
-  const server = await startServer(app, { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 2000 }, logs.logger);
+  // The app believes it is bound to `host` while it listens on loopback.
+  const server = await assembled.listen({ host: '127.0.0.1' });
   return {
     url: server.url,
     server,
     logs,
-    federation,
-    async close() {
-      await server.close();
-      await cacheLayer?.close();
-    },
+    runtime: assembled.runtime,
+    federation: assembled.runtime.service as Federation,
+    close: () => assembled.close(),
   };
 }
 

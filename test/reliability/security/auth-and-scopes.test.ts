@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedConnector } from '../../../connectors/scripted/index.js';
 import type { ApiKey } from '../../../src/config/load-config.js';
-import { createSourceStatsRecorder, mountStatusPage } from '../../../src/status/index.js';
 import { hasBuild, spawnServer, type SpawnedServer } from '../../helpers/spawn-server.js';
 import { callTool, postMcp } from '../helpers/mcp.js';
 import { sourceConfig, startAssembledService, type AssembledService } from '../helpers/service.js';
@@ -48,8 +47,6 @@ describe('authentication and scoped keys on the app', () => {
   const runbooks = new ScriptedConnector({ name: 'runbooks', ranking: 'match', documents: [doc('secret-runbook', 'Runbook deploy secrets')] });
 
   beforeAll(async () => {
-    const recorder = createSourceStatsRecorder({ now: () => performance.now(), windowMs: 60_000 });
-    let federation: AssembledService['federation'] | null = null;
     service = await startAssembledService({
       sources: [
         { connector: handbook, config: sourceConfig() },
@@ -57,10 +54,8 @@ describe('authentication and scoped keys on the app', () => {
       ],
       keys: KEYS,
       cache: true,
-      extraRoutes: (router, helpers) =>
-        mountStatusPage(router, helpers, { recorder, listSources: (caller, signal) => federation!.listSources(caller, signal) }),
+      statsWindowMs: 60_000,
     });
-    federation = service.federation;
   });
   afterAll(() => service?.close());
 

@@ -3,12 +3,10 @@
 // origins refused with 403; loopback pages accepted only while the server is bound to loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedConnector } from '../../../connectors/scripted/index.js';
-import { buildApp } from '../../../src/app.js';
 import type { ApiKey } from '../../../src/config/load-config.js';
-import { createLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/metrics.js';
-import { startServer, type RunningServer } from '../../../src/server.js';
+import type { RunningServer } from '../../../src/server.js';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';
+import { startTestApp } from '../../helpers/start-test-app.js';
 import { sourceConfig, startAssembledService, type AssembledService } from '../helpers/service.js';
 
 const ALLOWED = 'https://agent.example.com';
@@ -120,22 +118,12 @@ describe('CORS on a server with keys', () => {
 describe('CORS on a rate-limited answer', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    const app = buildApp({
-      config: {
-        host: '127.0.0.1',
-        auth: { mode: 'apikey', keys: [] },
-        allowedOrigins: [ALLOWED],
-        bodyLimitBytes: 1 << 20,
-        trustProxy: false,
-        rateLimitPerMinute: 1,
-      },
+    server = await startTestApp({
       service: createFakeSearchService(),
-      logger: createLogger('silent'),
-      metrics: createMetrics({ defaultMetrics: false }),
-      readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
+      allowedOrigins: [ALLOWED],
+      rateLimitPerMinute: 1,
       rateLimiter: { consume: async () => ({ allowed: false, retryAfterSeconds: 7 }) },
     });
-    server = await startServer(app, { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 1000 }, createLogger('silent'));
   });
   afterAll(() => server?.close());
 

@@ -4,11 +4,10 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedConnector } from '../../../connectors/scripted/index.js';
-import { buildApp } from '../../../src/app.js';
 import { createLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/metrics.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';
+import { assembleTestApp } from '../../helpers/start-test-app.js';
 import { postMcp } from '../helpers/mcp.js';
 import { sourceConfig, startAssembledService, type AssembledService } from '../helpers/service.js';
 
@@ -182,21 +181,8 @@ describe('size limits', () => {
 
 describe('slow clients', () => {
   const logger = createLogger('silent');
-  const app = () =>
-    buildApp({
-      config: {
-        host: '127.0.0.1',
-        auth: { mode: 'apikey', keys: [] },
-        allowedOrigins: [],
-        bodyLimitBytes: 1024 * 1024,
-        trustProxy: false,
-        rateLimitPerMinute: 0,
-      },
-      service: createFakeSearchService(),
-      logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
-    });
+  // The app as `serve` assembles it; these tests listen with their own timeouts.
+  const app = async () => (await assembleTestApp({ service: createFakeSearchService() })).app;
   const checkingInterval = (server: RunningServer): number | undefined => {
     // Node enforces headersTimeout/requestTimeout on this timer (its own default: every 30 s).
     const symbol = Object.getOwnPropertySymbols(server.server).find((s) => s.description === 'http.server.connectionsCheckingInterval');
@@ -204,7 +190,7 @@ describe('slow clients', () => {
   };
 
   it('sets header, request and keep-alive timeouts, enforced within a second of their value', async () => {
-    const server = await startServer(app(), { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 1000 }, logger);
+    const server = await startServer(await app(), { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 1000 }, logger);
     try {
       const { headersTimeout, requestTimeout, keepAliveTimeout } = server.server;
       expect(headersTimeout).toBeGreaterThan(0);
@@ -226,7 +212,7 @@ describe('slow clients', () => {
     // Fail fast (rather than after the 8 s socket guards) if the timeouts were not applied.
     const requireTimeouts = () => expect(honoured, 'startServer must apply config.httpTimeouts').toBe(true);
     beforeAll(async () => {
-      server = await startServer(app(), { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 1000, httpTimeouts: timeouts }, logger);
+      server = await startServer(await app(), { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 1000, httpTimeouts: timeouts }, logger);
       honoured = server.server.headersTimeout === timeouts.headersMs;
     });
     afterAll(() => server?.close());

@@ -8,11 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedConnector } from '../../../connectors/scripted/index.js';
-import { buildApp } from '../../../src/app.js';
-import { createLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/metrics.js';
-import { startServer, type RunningServer } from '../../../src/server.js';
+import type { RunningServer } from '../../../src/server.js';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';
+import { startTestApp } from '../../helpers/start-test-app.js';
 import { expectNoInternals, postMcp } from '../helpers/mcp.js';
 import { sourceConfig, startAssembledService, type AssembledService } from '../helpers/service.js';
 
@@ -139,15 +137,7 @@ describe.skipIf(!hasOpenssl)(`HSTS with TLS_CERT_FILE${hasOpenssl ? '' : ' (skip
       { stdio: 'ignore' },
     );
     cert = readFileSync(certFile);
-    const logger = createLogger('silent');
-    const app = buildApp({
-      config: { host: '127.0.0.1', auth: { mode: 'apikey', keys: [] }, allowedOrigins: [], bodyLimitBytes: 1 << 20, trustProxy: false, rateLimitPerMinute: 0 },
-      service: createFakeSearchService(),
-      logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
-    });
-    server = await startServer(app, { host: '127.0.0.1', port: 0, tls: { certFile, keyFile }, shutdownTimeoutMs: 1000 }, logger);
+    server = await startTestApp({ service: createFakeSearchService(), config: { tls: { certFile, keyFile } } });
   });
   afterAll(async () => {
     await server?.close();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedConnector } from '../../../connectors/scripted/index.js';
 import { AbortScope } from '../../../src/federation/abort-scope.js';
-import { createCockatielBreaker } from '../../../src/federation/breaker.js';
+import { DEFAULT_BREAKER_POLICY } from '../../../src/federation/breaker-state.js';
+import { MemoryBreakerStateStore } from '../../../src/federation/memory-breaker-store.js';
 import { createSourceGuard, type SourceGuard } from '../../../src/federation/source-guard.js';
 import type { FederationObserver } from '../../../src/federation/settings.js';
 import { never, recordingLogger } from './helpers.js';
@@ -14,8 +15,8 @@ function setup(options: { maxConcurrency?: number; abortGraceMs?: number; observ
   const guard: SourceGuard = createSourceGuard({
     name: 'wiki',
     maxConcurrency: options.maxConcurrency ?? 4,
-    breaker: { failureThreshold: 5, initialBackoffMs: 5000, maxBackoffMs: 60_000 },
-    breakerFactory: createCockatielBreaker,
+    breaker: DEFAULT_BREAKER_POLICY,
+    breakerStore: new MemoryBreakerStateStore(),
     abortGraceMs: options.abortGraceMs ?? 1000,
     now: () => performance.now(),
     logger,
