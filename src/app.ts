@@ -13,6 +13,7 @@ import { createMcpEndpoint, isMcpPost, MCP_PATH } from './http/mcp-endpoint.js';
 import type { Logger } from './logger.js';
 import { createMcpDispatcher } from './mcp/dispatcher.js';
 import type { Metrics } from './metrics.js';
+import { isTracing, nameRequestSpan, traceHttpRequest } from './telemetry/tracing.js';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -78,7 +79,9 @@ export function buildApp(deps: AppDependencies): App {
       if (internal) logger.error({ err: error, reqId: requestId, path: ctx.path }, 'request failed');
       sendRefusal(ctx, refusal);
     }
-    countRequest(ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched', ctx.status).inc();
+    const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
+    countRequest(route, ctx.status).inc();
+    nameRequestSpan(ctx.method, route);
   });
 
   router.get('/healthz', (ctx) => {
@@ -115,10 +118,15 @@ export function buildApp(deps: AppDependencies): App {
     }
   });
   const koaHandler = app.callback();
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    if (isMcpPost(req)) handleMcpPost(req, res);
+    else void koaHandler(req, res);
+  };
   return {
     handleRequest(req, res) {
-      if (isMcpPost(req)) handleMcpPost(req, res);
-      else void koaHandler(req, res);
+      // Untraced requests take no closure and no context (tracing is off unless OTEL_* ask).
+      if (isTracing()) traceHttpRequest(req, res, isMcpPost(req) ? MCP_PATH : null, () => dispatch(req, res));
+      else dispatch(req, res);
     },
   };
 }

@@ -4,11 +4,13 @@ import { createMetrics } from '../metrics.js';
 import { createRuntime } from '../composition/runtime.js';
 import { startServer } from '../server.js';
 import { mountStatusPage } from '../status/index.js';
+import { startTracing } from '../telemetry/start-tracing.js';
 import { loadCliContext } from './context.js';
 
 export async function runServe(configPath: string | undefined): Promise<void> {
   const startedAt = performance.now();
   const { config, logger } = loadCliContext(configPath, { asyncLogs: true });
+  const tracing = await startTracing(config.tracing);
   const metrics = createMetrics();
   const runtime = await createRuntime(config, logger, metrics);
   const app = buildApp({
@@ -51,6 +53,7 @@ export async function runServe(configPath: string | undefined): Promise<void> {
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     await server.close();
     await runtime.close();
+    await tracing.shutdown();
     logger.info('stopped');
     logger.flush?.();
     process.exit(0);

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ConnectorFactory } from '../../connectors/contract/registry-types.js';
 import type { BaseSourceConfig } from '../../connectors/contract/source-config.js';
 import { envSchema, type EnvConfig } from './env-schema.js';
+import { tracingConfigFrom, type TracingConfig } from './tracing-config.js';
 import { fileConfigSchema, type FileConfig } from './file-schema.js';
 import { formatIssues } from '../format-issues.js';
 import { buildEnvSourceEntries, buildDemoSourceEntries, ENV_SHORTCUT_OF_KIND } from './source-shortcuts.js';
@@ -41,6 +42,8 @@ export interface AppConfig {
   trustProxy: boolean;
   logLevel: EnvConfig['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  /** OpenTelemetry tracing, from the standard OTEL_* variables; off (`none`) by default. */
+  tracing: TracingConfig;
   /** Changes whenever anything that shapes answers changes; part of every cache key. */
   fingerprint: string;
   /** The raw environment, for connectors resolving `*_env` secrets. */
@@ -266,6 +269,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    tracing: tracingConfigFrom(env),
     fingerprint,
     env: options.env,
   };
