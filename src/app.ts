@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
+import { mountRestApi } from './api/rest-routes.js';
 import type { ApiKey, AppConfig } from './config/load-config.js';
 import type { SearchService } from './federation/types.js';
 import { createEdgePolicy, refusalForError, requestIdFor, type RateLimiter } from './http/edge-policy.js';
@@ -107,6 +108,8 @@ export function buildApp(deps: AppDependencies): App {
   // POST never gets here (the fast path answers it); every other method is refused.
   router.all(MCP_PATH, requireKey, notAllowed);
 
+  mountRestApi(router, { service: deps.service, logger, admit: (headers) => policy.admit(headers), authRequired: policy.authRequired });
+
   deps.extraRoutes?.(router, { authenticate: (ctx) => policy.authenticate(ctx.req.headers) });
 
   app.use(router.routes());
@@ -114,7 +117,20 @@ export function buildApp(deps: AppDependencies): App {
   app.use(async (ctx) => {
     if (ctx.status === 404 && ctx.body === undefined) {
       ctx.status = 404;
-      ctx.body = { error: 'not found', routes: ['POST /mcp', 'GET /', 'GET /status.json', 'GET /healthz', 'GET /readyz', 'GET /metrics'] };
+      ctx.body = {
+        error: 'not found',
+        routes: [
+          'POST /mcp',
+          'GET /api/search',
+          'GET /api/documents/{id}',
+          'GET /openapi.json',
+          'GET /',
+          'GET /status.json',
+          'GET /healthz',
+          'GET /readyz',
+          'GET /metrics',
+        ],
+      };
     }
   });
   const koaHandler = app.callback();
