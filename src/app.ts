@@ -6,7 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import { mountRestApi } from './api/rest-routes.js';
-import type { ApiKey, AppConfig } from './config/load-config.js';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from './auth/oauth/access-token-verifier.js';
+import { PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './auth/oauth/protected-resource.js';
+import type { CallerIdentity } from './auth/credentials.js';
+import type { AppConfig } from './config/load-config.js';
 import type { SearchService } from './federation/types.js';
 import { createEdgePolicy, refusalForError, requestIdFor, type RateLimiter } from './http/edge-policy.js';
 import { sendJsonRpcError, sendRefusal } from './http/json-errors.js';
@@ -25,20 +28,22 @@ export interface ReadinessReport {
 export type { RateLimiter } from './http/edge-policy.js';
 
 export interface AppDependencies {
-  config: Pick<AppConfig, 'host' | 'auth' | 'allowedOrigins' | 'bodyLimitBytes' | 'trustProxy' | 'rateLimitPerMinute'>;
+  config: Pick<AppConfig, 'host' | 'auth' | 'allowedOrigins' | 'bodyLimitBytes' | 'trustProxy' | 'rateLimitPerMinute'> & Partial<Pick<AppConfig, 'oauth'>>;
+  /** Validates OAuth access tokens when `config.oauth` is set (built by the composition root). */
+  tokenVerifier?: AccessTokenVerifier | null;
   service: SearchService;
   logger: Logger;
   metrics: Metrics;
   readiness: (signal: AbortSignal) => Promise<ReadinessReport>;
   rateLimiter?: RateLimiter | undefined;
   /** Extra routes (the status page), mounted after the edge checks. */
-  extraRoutes?: (router: Router, helpers: { authenticate: (ctx: Context) => ApiKey | null | false }) => void;
+  extraRoutes?: (router: Router, helpers: { authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false> }) => void;
 }
 
 declare module 'koa' {
   interface DefaultState {
     requestId: string;
-    apiKey: ApiKey | null;
+    apiKey: CallerIdentity | null;
   }
 }
 
@@ -52,14 +57,15 @@ export function buildApp(deps: AppDependencies): App {
   const { config, logger, metrics } = deps;
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
-  const policy = createEdgePolicy({ config, rateLimiter: deps.rateLimiter, metrics });
+  const tokenVerifier = deps.tokenVerifier ?? (config.oauth ? createAccessTokenVerifier(config.oauth) : null);
+  const policy = createEdgePolicy({ config, rateLimiter: deps.rateLimiter, metrics, tokenVerifier });
   const countRequest = (route: string, status: number) => metrics.httpRequestTally.of(route, status);
   const dispatcher = createMcpDispatcher({ service: deps.service, logger, metrics });
   const handleMcpPost = createMcpEndpoint({ policy, dispatcher, bodyLimitBytes: config.bodyLimitBytes, logger, countRequest });
   const router = new Router();
 
   async function requireKey(ctx: Context, next: Next): Promise<void> {
-    const admission = await policy.admit(ctx.req.headers);
+    const admission = await policy.admit(ctx.req.headers, ctx.url);
     if (!admission.admitted) return sendRefusal(ctx, admission.refusal);
     ctx.state.apiKey = admission.key;
     await next();
@@ -85,6 +91,20 @@ export function buildApp(deps: AppDependencies): App {
     nameRequestSpan(ctx.method, route);
   });
 
+  // RFC 9728: where a client learns which authorization server issues tokens for this resource.
+  const oauth = config.oauth ?? null;
+  if (oauth) {
+    const metadata = JSON.stringify(protectedResourceMetadata(oauth));
+    for (const path of PROTECTED_RESOURCE_PATHS) {
+      router.get(path, (ctx) => {
+        ctx.type = 'application/json';
+        ctx.set('Cache-Control', 'public, max-age=300');
+        ctx.set('Access-Control-Allow-Origin', '*');
+        ctx.body = metadata;
+      });
+    }
+  }
+
   router.get('/healthz', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = '{"status":"ok"}';
@@ -108,9 +128,9 @@ export function buildApp(deps: AppDependencies): App {
   // POST never gets here (the fast path answers it); every other method is refused.
   router.all(MCP_PATH, requireKey, notAllowed);
 
-  mountRestApi(router, { service: deps.service, logger, admit: (headers) => policy.admit(headers), authRequired: policy.authRequired });
+  mountRestApi(router, { service: deps.service, logger, admit: (headers, url) => policy.admit(headers, url), authRequired: policy.authRequired });
 
-  deps.extraRoutes?.(router, { authenticate: (ctx) => policy.authenticate(ctx.req.headers) });
+  deps.extraRoutes?.(router, { authenticate: (ctx) => policy.authenticate(ctx.req.headers, ctx.url) });
 
   app.use(router.routes());
   app.use(router.allowedMethods());

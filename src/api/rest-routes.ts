@@ -3,6 +3,7 @@
 // the tools' structured output as the body. GET /openapi.json describes them.
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
+import { callerFor } from '../auth/caller.js';
 import type { Caller, SearchService } from '../federation/types.js';
 import { connectionSignal, releaseConnectionSignal } from '../http/connection-signal.js';
 import type { Admission, EdgeRefusal } from '../http/edge-policy.js';
@@ -16,7 +17,7 @@ export interface RestApiDeps {
   service: SearchService;
   logger: Logger;
   /** The edge's auth and rate limit (the same EdgePolicy as /mcp). */
-  admit: (headers: Context['req']['headers']) => Admission | Promise<Admission>;
+  admit: (headers: Context['req']['headers'], url: string) => Admission | Promise<Admission>;
   /** Whether a key is required (shapes the security section of /openapi.json). */
   authRequired: boolean;
 }
@@ -50,7 +51,7 @@ export function mountRestApi(router: Router, deps: RestApiDeps): void {
   const openApi = JSON.stringify(buildOpenApiDocument({ authRequired: deps.authRequired }));
 
   async function admit(ctx: Context, next: Next): Promise<void> {
-    const admission = await deps.admit(ctx.req.headers);
+    const admission = await deps.admit(ctx.req.headers, ctx.url);
     if (!admission.admitted) return sendRefusal(ctx, admission.refusal);
     ctx.state.apiKey = admission.key;
     ctx.set('cache-control', 'no-store');
@@ -66,7 +67,7 @@ export function mountRestApi(router: Router, deps: RestApiDeps): void {
   ): Promise<void> {
     const requestId = ctx.state.requestId;
     const key = ctx.state.apiKey;
-    const caller: Caller = { keyName: key?.name ?? null, allowedSources: key?.sources ? new Set(key.sources) : null, requestId };
+    const caller: Caller = callerFor(key, requestId);
     const socket = ctx.req.socket;
     const signal = connectionSignal(socket);
     const invoke = async (): Promise<Outcome> => {

@@ -10,6 +10,8 @@ export const keySchema = z
     /** Sources this key may search and fetch from; absent = all. */
     sources: z.array(z.string()).optional(),
     rate_limit_per_minute: z.number().int().min(0).optional(),
+    /** Principals this key reads documents as; absent = a service key that reads every document. */
+    principals: z.array(z.string().regex(/^(user|group):\S.{0,254}$/, 'a principal such as "user:alice@example.com" or "group:hr"')).optional(),
   })
   .strict()
   .refine((k) => (k.key === undefined) !== (k.key_env === undefined), {
@@ -38,6 +40,16 @@ export const fileConfigSchema = z
       .optional(),
     cursor_secret_env: z.string().min(1).optional(),
     allowed_origins: z.array(z.string()).optional(),
+    oauth: z
+      .object({
+        issuer: z.string().url('an issuer URL such as https://login.example.com/realms/company'),
+        public_url: z.string().url('the external base URL of this server, such as https://knowledge.example.com'),
+        audience: z.string().min(1).optional(),
+        groups_claim: z.string().min(1).optional(),
+        required_scopes: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ConnectorFactory } from '../../connectors/contract/registry-types.js';
 import type { BaseSourceConfig } from '../../connectors/contract/source-config.js';
+import type { OAuthSettings } from '../auth/oauth/settings.js';
+import { resolveOAuth } from './resolve-oauth.js';
 import { envSchema, type EnvConfig } from './env-schema.js';
 import { tracingConfigFrom, type TracingConfig } from './tracing-config.js';
 import { fileConfigSchema, type FileConfig } from './file-schema.js';
@@ -21,12 +23,16 @@ export interface ApiKey {
   /** Sources this key may use; null = every source. */
   sources: string[] | null;
   rateLimitPerMinute: number;
+  /** Principals for document ACLs; null or absent = a service key (reads every document). */
+  principals?: string[] | null;
 }
 
 export interface AppConfig {
   host: string;
   port: number;
   auth: { mode: 'apikey' | 'none'; keys: ApiKey[] };
+  /** OAuth resource-server settings; null when no OAUTH_ISSUER is configured. */
+  oauth: OAuthSettings | null;
   allowedOrigins: string[];
   bodyLimitBytes: number;
   sources: SourceConfig[];
@@ -202,10 +208,17 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
         problems.push(`keys[${index}].sources: "${name}" is not a configured source`);
       }
     }
-    keys.push({ name: entry.name, key, sources: entry.sources ?? null, rateLimitPerMinute: entry.rate_limit_per_minute ?? 0 });
+    keys.push({
+      name: entry.name,
+      key,
+      sources: entry.sources ?? null,
+      rateLimitPerMinute: entry.rate_limit_per_minute ?? 0,
+      principals: entry.principals ?? null,
+    });
   });
 
-  if (env.AUTH === 'apikey' && keys.length === 0 && !isLoopbackHost(env.HOST)) {
+  const oauth = resolveOAuth(env, file.oauth, problems);
+  if (env.AUTH === 'apikey' && keys.length === 0 && oauth === null && !isLoopbackHost(env.HOST)) {
     problems.push(
       `HOST: ${env.HOST} is reachable from other machines, so API_KEYS (name:key pairs) must be set; set AUTH=none only behind a gateway that authenticates`,
     );
@@ -247,6 +260,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     host: env.HOST,
     port: env.PORT,
     auth: { mode: env.AUTH, keys },
+    oauth,
     allowedOrigins: [
       ...(env.ALLOWED_ORIGINS?.split(',')
         .map((o) => o.trim())

@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { BoundedMemo } from '../bounded-memo.js';
 import { sha256Base64url } from '../digest.js';
 import { KnowledgeError } from '../../connectors/contract/errors.js';
+import { principalScope } from './cache-key.js';
 import type { SearchPlan } from './plan.js';
 import type { Caller } from './types.js';
 
@@ -11,7 +12,7 @@ const VERSION = 1;
 
 /**
  * What makes two searches "the same search" for paging: the normalised query, the filter, the
- * sources asked, and who asks (key and scope), plus the config namespace. Limit may change.
+ * sources asked, and who asks (key, scope and principals), plus the config namespace. Limit may change.
  */
 export function searchFingerprint(plan: SearchPlan, caller: Caller, namespace: string): string {
   const scope = caller.allowedSources === null ? '*' : [...caller.allowedSources].sort();
@@ -23,6 +24,7 @@ export function searchFingerprint(plan: SearchPlan, caller: Caller, namespace: s
     [...plan.selected].sort(),
     caller.keyName,
     scope,
+    principalScope(caller),
   ]);
   return sha256Base64url(basis).slice(0, 22);
 }

@@ -15,6 +15,8 @@ export interface FanOutRequest {
   query: string;
   limit: number;
   updatedAfter: Date | null;
+  /** The caller's principals; every source filters by them before it ranks. */
+  principals: readonly string[] | null;
 }
 
 export interface FanOutResult extends SourceCallResult {
@@ -34,7 +36,8 @@ export async function fanOut(
       const timeoutMs = Math.max(0, Math.min(target.timeoutMs, deadlineAt - now()));
       const outcome = await target.guard.run(
         'search',
-        (signal) => target.connector.search({ query: request.query, limit: request.limit, updatedAfter: request.updatedAfter, signal }),
+        (signal) =>
+          target.connector.search({ query: request.query, limit: request.limit, updatedAfter: request.updatedAfter, principals: request.principals, signal }),
         { scope, timeoutMs },
       );
       const name = target.connector.name;

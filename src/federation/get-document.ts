@@ -46,15 +46,21 @@ export function createGetDocument(deps: GetDocumentDeps): (input: GetDocumentInp
   const names = deps.targets.map((target) => target.connector.name);
   const byName = new Map(deps.targets.map((target) => [target.connector.name, target]));
 
-  async function fetchDocument(target: SearchTarget, nativeId: string, signal: AbortSignal): Promise<{ document: SourceDocument | null; cached: boolean }> {
+  async function fetchDocument(
+    target: SearchTarget,
+    nativeId: string,
+    caller: Caller,
+    signal: AbortSignal,
+  ): Promise<{ document: SourceDocument | null; cached: boolean }> {
+    const principals = caller.principals ?? null;
     const source = target.connector.name;
     const timeoutMs = Math.min(target.timeoutMs, settings.deadlineMs);
     const { value, cached } = await cache.getOrCompute<SourceDocument | null>(
-      documentCacheKey(source, nativeId, settings.namespace),
+      documentCacheKey(source, nativeId, settings.namespace, caller),
       async (computeSignal) => {
         const scope = AbortScope.follow(computeSignal);
         try {
-          const outcome = await target.guard.run('get', (callSignal) => target.connector.get(nativeId, callSignal), { scope, timeoutMs });
+          const outcome = await target.guard.run('get', (callSignal) => target.connector.get(nativeId, callSignal, principals), { scope, timeoutMs });
           if (outcome.status !== 'ok') throw failureToError(source, outcome);
           return outcome.value;
         } finally {
@@ -76,7 +82,7 @@ export function createGetDocument(deps: GetDocumentDeps): (input: GetDocumentInp
       const visible = visibleSources(names, caller).map((name) => byName.get(name)!);
       const { target, nativeId } = routeDocument(input.document_id, visible);
       source = target.connector.name;
-      const { document, cached } = await fetchDocument(target, nativeId, signal);
+      const { document, cached } = await fetchDocument(target, nativeId, caller, signal);
       if (document === null) throw new KnowledgeError('NOT_FOUND', `document "${source}:${nativeId}" not found`, { status: 404 });
       status = cached ? 'cached' : 'ok';
       return {

@@ -62,6 +62,9 @@ export function createListSources(deps: ListSourcesDeps): (caller: Caller, signa
     const startedAt = now();
     const visible = visibleSources(names, caller).map((name) => byName.get(name)!);
     const scope = AbortScope.follow(signal);
+    // A source's document count includes documents a caller with principals may not read, so
+    // such callers see no count: the total would tell them that forbidden documents exist.
+    const countsVisible = caller.principals === null || caller.principals === undefined;
     const infos = await Promise.all(
       visible.map(async (target): Promise<SourceInfo> => {
         const { connector, guard } = target;
@@ -76,6 +79,7 @@ export function createListSources(deps: ListSourcesDeps): (caller: Caller, signa
         return { ...base, status: degraded ? 'degraded' : 'ok', document_count: health.documentCount };
       }),
     ).finally(() => scope.dispose());
+    if (!countsVisible) for (const info of infos) info.document_count = null;
     // Debug, not info: the status page polls this every few seconds.
     logger.debug(
       {

@@ -16,6 +16,8 @@ export interface SearchPlan {
   /** Sources to ask, in config order. */
   selected: string[];
   updatedAfter: Date | null;
+  /** The caller's principals that every source filters documents by; null = a service caller. */
+  principals: readonly string[] | null;
 }
 
 /** The configured sources this caller may see, in config order. */
@@ -69,5 +71,6 @@ export function planSearch(input: SearchInput, caller: Caller, sourceNames: read
     visible,
     selected,
     updatedAfter: parseUpdatedAfter(input.updated_after),
+    principals: caller.principals ?? null,
   };
 }

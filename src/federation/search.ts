@@ -63,7 +63,13 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
     const scope = AbortScope.follow(signal);
     let answers: Awaited<ReturnType<typeof fanOut>>;
     try {
-      answers = await fanOut(targets, { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter }, scope, startedAt + settings.deadlineMs, now);
+      answers = await fanOut(
+        targets,
+        { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter, principals: plan.principals },
+        scope,
+        startedAt + settings.deadlineMs,
+        now,
+      );
     } finally {
       scope.dispose();
     }

@@ -3,10 +3,15 @@
 
 export type SourceStatus = 'ok' | 'timeout' | 'error' | 'suspended' | 'skipped';
 
-/** Who is asking: the key's name and the sources it may see (null = all). */
+/** Who is asking: the key's name, the sources it may see (null = all) and its principals. */
 export interface Caller {
   keyName: string | null;
   allowedSources: ReadonlySet<string> | null;
+  /**
+   * Principals every source filters documents by (DESIGN §7); null or absent = a service caller
+   * that reads every document of its sources.
+   */
+  principals?: readonly string[] | null;
   requestId: string;
 }
 

@@ -2,11 +2,12 @@
 // so that the Koa routes and the POST /mcp fast path apply exactly the same rules.
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ApiKey, AppConfig } from '../config/load-config.js';
+import type { AccessTokenVerifier } from '../auth/oauth/access-token-verifier.js';
+import { createCredentialCheck, type CallerIdentity, type CredentialVerdict } from '../auth/credentials.js';
+import type { AppConfig } from '../config/load-config.js';
 import { isLoopbackHost } from '../config/load-config.js';
 import type { Metrics } from '../metrics.js';
 import { KnowledgeError } from '../../connectors/contract/errors.js';
-import { createAuthenticator } from './auth.js';
 import { HTTP_EDGE_CODES } from './json-errors.js';
 import { createOriginPolicy } from './origin-check.js';
 
@@ -23,18 +24,21 @@ export interface EdgeRefusal {
   header?: readonly [name: string, value: string];
 }
 
-export type Admission = { admitted: true; key: ApiKey | null } | { admitted: false; refusal: EdgeRefusal };
+export type Admission = { admitted: true; key: CallerIdentity | null } | { admitted: false; refusal: EdgeRefusal };
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 const FORBIDDEN_HOST: EdgeRefusal = { status: 403, code: HTTP_EDGE_CODES.forbidden, message: 'Forbidden: Host header is not allowed for this server' };
 const FORBIDDEN_ORIGIN: EdgeRefusal = { status: 403, code: HTTP_EDGE_CODES.forbidden, message: 'Forbidden: Origin is not allowed; add it to ALLOWED_ORIGINS' };
-const UNAUTHORIZED: EdgeRefusal = {
-  status: 401,
-  code: HTTP_EDGE_CODES.unauthorized,
-  message: 'Unauthorized: send a valid API key as `x-api-key: KEY` or `Authorization: Bearer KEY`',
-  header: ['WWW-Authenticate', 'Bearer realm="knowledge-mcp"'],
-};
+
+function credentialRefusal(verdict: Extract<CredentialVerdict, { ok: false }>): EdgeRefusal {
+  return {
+    status: verdict.status,
+    code: verdict.status === 403 ? HTTP_EDGE_CODES.forbidden : HTTP_EDGE_CODES.unauthorized,
+    message: verdict.message,
+    header: ['WWW-Authenticate', verdict.challenge],
+  };
+}
 
 /** The caller's request id when it is a sane token, else a fresh one. */
 export function requestIdFor(headers: IncomingHttpHeaders): string {
@@ -43,25 +47,41 @@ export function requestIdFor(headers: IncomingHttpHeaders): string {
 }
 
 export interface EdgePolicyOptions {
-  config: Pick<AppConfig, 'host' | 'auth' | 'allowedOrigins' | 'rateLimitPerMinute'>;
+  config: Pick<AppConfig, 'host' | 'auth' | 'allowedOrigins' | 'rateLimitPerMinute'> & Partial<Pick<AppConfig, 'oauth'>>;
   rateLimiter?: RateLimiter | undefined;
+  /** Validates OAuth access tokens when `config.oauth` is set. */
+  tokenVerifier?: AccessTokenVerifier | null | undefined;
   metrics: Pick<Metrics, 'rateLimited'>;
 }
 
 export function createEdgePolicy(options: EdgePolicyOptions) {
   const { config, rateLimiter, metrics } = options;
-  const authenticator = createAuthenticator(config.auth.keys, config.auth.mode);
+  const credentials = createCredentialCheck({
+    keys: config.auth.keys,
+    mode: config.auth.mode,
+    oauth: config.oauth ?? null,
+    verifier: options.tokenVerifier ?? null,
+  });
   const originPolicy = createOriginPolicy({ boundToLoopback: isLoopbackHost(config.host), allowedOrigins: config.allowedOrigins });
 
-  function authenticate(headers: IncomingHttpHeaders): ApiKey | null | false {
-    const outcome = authenticator.authenticate(headers);
-    return outcome.ok ? outcome.key : false;
+  /** The caller, null when no credentials are needed, false when they are missing or refused. */
+  function authenticate(headers: IncomingHttpHeaders, url?: string): CallerIdentity | null | false | Promise<CallerIdentity | null | false> {
+    const verdict = credentials.check(headers, url);
+    if (verdict instanceof Promise) return verdict.then((settled) => (settled.ok ? settled.identity : false));
+    return verdict.ok ? verdict.identity : false;
   }
 
-  async function rateLimited(keyName: string, limit: number, key: ApiKey | null): Promise<Admission> {
+  function admitIdentity(identity: CallerIdentity | null): Admission | Promise<Admission> {
+    const limit = identity?.rateLimitPerMinute || config.rateLimitPerMinute;
+    if (rateLimiter === undefined || !(limit > 0)) return { admitted: true, key: identity };
+    return rateLimited(identity?.name ?? 'anonymous', limit, identity);
+  }
+
+  async function rateLimited(keyName: string, limit: number, key: CallerIdentity | null): Promise<Admission> {
     const verdict = await (rateLimiter as RateLimiter).consume(keyName, limit);
     if (verdict.allowed) return { admitted: true, key };
-    metrics.rateLimited.inc({ key: keyName });
+    // Token callers share one label: a label per user would grow without bound.
+    metrics.rateLimited.inc({ key: key?.kind === 'token' ? 'oauth' : keyName });
     return {
       admitted: false,
       refusal: {
@@ -76,7 +96,7 @@ export function createEdgePolicy(options: EdgePolicyOptions) {
   return {
     authenticate,
     /** Whether requests must carry a key at all. */
-    authRequired: authenticator.required,
+    authRequired: credentials.required,
 
     /** DNS-rebinding protection: a loopback server only answers loopback Host names, and a
      *  browser page may call it only from an allowed (or its own) origin. Null when allowed. */
@@ -90,12 +110,13 @@ export function createEdgePolicy(options: EdgePolicyOptions) {
 
     /** Auth, then the key's rate limit. Synchronous unless a limit applies (the common case
      *  without one costs no promise). */
-    admit(headers: IncomingHttpHeaders): Admission | Promise<Admission> {
-      const key = authenticate(headers);
-      if (key === false) return { admitted: false, refusal: UNAUTHORIZED };
-      const limit = key?.rateLimitPerMinute || config.rateLimitPerMinute;
-      if (rateLimiter === undefined || !(limit > 0)) return { admitted: true, key };
-      return rateLimited(key?.name ?? 'anonymous', limit, key);
+    admit(headers: IncomingHttpHeaders, url?: string): Admission | Promise<Admission> {
+      const verdict = credentials.check(headers, url);
+      if (verdict instanceof Promise) {
+        return verdict.then((settled) => (settled.ok ? admitIdentity(settled.identity) : { admitted: false, refusal: credentialRefusal(settled) }));
+      }
+      if (!verdict.ok) return { admitted: false, refusal: credentialRefusal(verdict) };
+      return admitIdentity(verdict.identity);
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { McpDispatcher } from '../mcp/dispatcher.js';
+import { callerFor } from '../auth/caller.js';
 import type { Admission, EdgePolicy } from './edge-policy.js';
 import { refusalForError, requestIdFor } from './edge-policy.js';
 import { HTTP_EDGE_CODES, writeJson, writeJsonRpcError, writeRefusal } from './json-errors.js';
@@ -39,7 +40,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: IncomingMessage,
   async function answer(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const forbidden = policy.hostOrOriginRefusal(req.headers);
     if (forbidden) return writeRefusal(res, forbidden);
-    const pending = policy.admit(req.headers);
+    const pending = policy.admit(req.headers, req.url);
     const admission: Admission = pending instanceof Promise ? await pending : pending;
     if (!admission.admitted) return writeRefusal(res, admission.refusal);
     const contentType = req.headers['content-type'];
@@ -53,13 +54,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: IncomingMessage,
       usedSignal = true;
       return connectionSignal(req.socket);
     };
-    const key = admission.key;
-    const result = await dispatcher.handle(
-      body,
-      req.headers,
-      { keyName: key?.name ?? null, allowedSources: key?.sources ? new Set(key.sources) : null, requestId },
-      signal,
-    );
+    const result = await dispatcher.handle(body, req.headers, callerFor(admission.key, requestId), signal);
     if (usedSignal) releaseConnectionSignal(req.socket);
     if (result.body === null) {
       res.statusCode = 202;

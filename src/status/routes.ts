@@ -3,7 +3,8 @@
 // POST /mcp for search_documents, get_document and list_sources, so it sees what agents see.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { ApiKey } from '../config/load-config.js';
+import { callerFor } from '../auth/caller.js';
+import type { CallerIdentity } from '../auth/credentials.js';
 import type { Caller, SourceInfo } from '../federation/types.js';
 import { HTTP_EDGE_CODES, sendJsonRpcError } from '../http/json-errors.js';
 import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS } from '../mcp/protocol-versions.js';
@@ -18,7 +19,7 @@ import { buildStatusReport, type ServerInfo } from './status-report.js';
 
 export interface StatusPageHelpers {
   /** The app's authenticator: the key, null (none needed) or false (reject with 401). */
-  authenticate: (ctx: Context) => ApiKey | null | false;
+  authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false>;
 }
 
 export interface StatusPageDeps {
@@ -95,12 +96,12 @@ export function mountStatusPage(router: Router, helpers: StatusPageHelpers, deps
   router.get(PAGE_ROUTES.status, async (ctx) => {
     setCommonHeaders(ctx);
     ctx.set('Cache-Control', 'no-store');
-    const key = helpers.authenticate(ctx);
+    const key = await helpers.authenticate(ctx);
     if (key === false) {
       ctx.set('WWW-Authenticate', 'Bearer realm="knowledge-mcp"');
       return sendJsonRpcError(ctx, 401, HTTP_EDGE_CODES.unauthorized, 'Unauthorized: send a valid API key as `x-api-key: KEY` or `Authorization: Bearer KEY`');
     }
-    const caller: Caller = { keyName: key?.name ?? null, allowedSources: key?.sources ? new Set(key.sources) : null, requestId: ctx.state.requestId };
+    const caller: Caller = callerFor(key, ctx.state.requestId);
     const controller = new AbortController();
     const onClose = () => controller.abort(new Error('client disconnected'));
     ctx.res.once('close', onClose);

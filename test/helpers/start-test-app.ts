@@ -13,6 +13,9 @@ export interface TestAppOptions {
   bodyLimitBytes?: number;
   rateLimiter?: AppDependencies['rateLimiter'];
   rateLimitPerMinute?: number;
+  oauth?: AppDependencies['config']['oauth'];
+  /** A fixed port (when the URL must be known before start, as PUBLIC_URL is); default: any free one. */
+  port?: number;
 }
 
 export async function startTestApp(options: TestAppOptions): Promise<RunningServer> {
@@ -25,6 +28,7 @@ export async function startTestApp(options: TestAppOptions): Promise<RunningServ
       bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
       trustProxy: false,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+      oauth: options.oauth ?? null,
     },
     service: options.service,
     logger,
@@ -32,7 +36,7 @@ export async function startTestApp(options: TestAppOptions): Promise<RunningServ
     readiness: async () => ({ ready: true, sources: [], cache: { kind: 'memory', degraded: false } }),
     rateLimiter: options.rateLimiter,
   });
-  return startServer(app, { host: '127.0.0.1', port: 0, tls: null, shutdownTimeoutMs: 2000 }, logger);
+  return startServer(app, { host: '127.0.0.1', port: options.port ?? 0, tls: null, shutdownTimeoutMs: 2000 }, logger);
 }
 
 export async function postJson(
