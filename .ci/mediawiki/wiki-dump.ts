@@ -5,7 +5,7 @@
 import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
-import matter from 'gray-matter';
+import { readFrontMatter } from '../../connectors/contract/text/front-matter.js';
 import { markdownToWikitext } from './markdown-to-wikitext.js';
 import { beirPageTitles, pickProbe, renderDump, toPageTitle, toTimestamp, type WikiPage } from './dump-xml.js';
 
@@ -22,14 +22,14 @@ function pagesFromFolder(dir: string): WikiPage[] {
   return listFiles(dir)
     .filter((path) => ['.md', '.markdown', '.wiki'].includes(extname(path)))
     .map((path) => {
-      const parsed = matter(readFileSync(path, 'utf8'));
+      const parsed = readFrontMatter(readFileSync(path, 'utf8'));
       const data = parsed.data as { title?: unknown; updated?: unknown; timestamp?: unknown };
       const isWikitext = extname(path) === '.wiki';
-      const heading = /^#\s+(.+)$/m.exec(parsed.content)?.[1];
+      const heading = /^#\s+(.+)$/m.exec(parsed.body)?.[1];
       const fallback = basename(relative(dir, path), extname(path)).replace(/[-_]+/g, ' ');
       const title = typeof data.title === 'string' ? data.title : (heading ?? fallback);
       // The page title is shown by the wiki itself, so a leading H1 repeating it is dropped.
-      const body = isWikitext ? parsed.content : markdownToWikitext(parsed.content.replace(/^#\s+.+\n+/, ''));
+      const body = isWikitext ? parsed.body : markdownToWikitext(parsed.body.replace(/^#\s+.+\n+/, ''));
       return {
         title: isWikitext ? title : toPageTitle(title),
         text: `${body.trim()}\n`,

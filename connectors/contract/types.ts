@@ -71,7 +71,10 @@ export interface IngestDocument {
 
 export interface IngestOptions {
   signal: AbortSignal;
-  /** Called after each committed batch with the running total. */
+  /**
+   * Called after each committed batch with the number of documents committed so far (written or
+   * unchanged; refused ones are not counted). A failed ingest reports this figure to the user.
+   */
   onProgress?: (done: number) => void;
   batchSize?: number;
 }

@@ -1,6 +1,7 @@
 // Walks a markdown folder without ever leaving it: file symlinks count only when their target
 // lies inside the folder, directory symlinks are never followed (inside the folder they could
 // only duplicate or loop), hidden entries and node_modules are skipped.
+import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -36,7 +37,7 @@ export async function scanFolder(realRoot: string, options: ScanOptions): Promis
   const extensions = options.extensions.map((e) => e.toLowerCase());
 
   async function visit(dir: string, relativeDir: string): Promise<void> {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {

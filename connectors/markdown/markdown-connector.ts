@@ -35,6 +35,8 @@ interface IndexedPage {
   page: ParsedPage;
   url: string | null;
   contentHash: string;
+  /** Front matter `acl:` (DESIGN §7), kept for the permission filter; undefined = everyone. */
+  acl: readonly string[] | undefined;
 }
 
 interface IndexFields {
@@ -254,9 +256,10 @@ export class MarkdownConnector implements Connector {
       return;
     }
     const page = parseMarkdownPage(file.id, source, mtime);
+    if (page.problems.length > 0) this.options.logger.warn({ page: file.id, problems: page.problems }, 'markdown front matter not fully read');
     const url = page.url ?? this.prefixedUrl(file.id);
     this.removePage(file.id);
-    this.pages.set(file.id, { file, page, url, contentHash: hashContent(page.plainText) });
+    this.pages.set(file.id, { file, page, url, contentHash: hashContent(page.plainText), acl: page.acl });
     this.index.add({ id: file.id, title: page.title, headings: page.headings, text: page.plainText });
     const key = url === null ? null : normalizeUrl(url);
     if (key !== null) this.urls.set(key, file.id);

@@ -1,6 +1,6 @@
-// Reads one markdown page: YAML front matter (title, url, updated) parsed safely with `yaml`
-// (no executable front-matter engines), title and update time falling back to the file itself.
-import { parse as parseYaml } from 'yaml';
+// Reads one markdown page: front matter (title, url, update time, acl) through the shared safe
+// reader, title and update time falling back to the file itself.
+import { readAcl, readFrontMatter, readUpdatedAt, RESERVED_KEYS } from '../contract/text/front-matter.js';
 import { markdownToPlainText } from '../contract/text/markdown-text.js';
 
 export interface ParsedPage {
@@ -15,29 +15,10 @@ export interface ParsedPage {
   headings: string;
   /** Front-matter keys other than the ones above, for `get_document` metadata. */
   extra: Record<string, unknown>;
-}
-
-const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
-const UPDATED_KEYS = ['updated', 'updated_at', 'last_updated', 'modified', 'date'] as const;
-
-function readFrontMatter(source: string): { data: Record<string, unknown>; body: string } {
-  const match = FRONT_MATTER.exec(source);
-  if (match === null) return { data: {}, body: source.replace(/^\uFEFF/, '') };
-  try {
-    const data: unknown = parseYaml(match[1] ?? '');
-    const record = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
-    return { data: record, body: source.slice(match[0].length) };
-  } catch {
-    // Broken YAML: show the page as written rather than hiding it.
-    return { data: {}, body: source };
-  }
-}
-
-function toIsoDate(value: unknown): string | null {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  /** Principals who may read the page (front matter `acl:`); undefined = everyone. */
+  acl: readonly string[] | undefined;
+  /** What was wrong with the front matter, for the operator's log (never shown to callers). */
+  problems: string[];
 }
 
 function toHttpUrl(value: unknown): string | null {
@@ -68,19 +49,21 @@ function withoutLeadingTitle(body: string, title: string | null): string {
 
 /** Parses a page; `mtime` is used when the front matter gives no update time. */
 export function parseMarkdownPage(id: string, source: string, mtime: Date): ParsedPage {
-  const { data, body } = readFrontMatter(source);
+  const { data, body, error } = readFrontMatter(source);
+  const problems = error === null ? [] : [error];
   const headingLines = [...body.matchAll(/^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/gm)].map((m) => m[1] ?? '');
   const firstH1 = /^\s{0,3}#\s+(.+?)\s*#*\s*$/m.exec(body)?.[1];
   const fmTitle = typeof data.title === 'string' && data.title.trim() !== '' ? data.title.trim() : null;
-  let updatedAt: string | null = null;
-  for (const key of UPDATED_KEYS) {
-    updatedAt = toIsoDate(data[key]);
-    if (updatedAt !== null) break;
-  }
+  const updated = readUpdatedAt(data);
+  if (updated !== null && typeof updated === 'object') problems.push(`front matter ${updated.invalid} is not a date; the file time is used`);
+  const acl = readAcl(data);
+  // A broken acl must not open the page to everyone: it is readable by service callers only.
+  if (acl !== undefined && 'invalid' in acl) problems.push(`front matter ${acl.invalid}; the page is readable by service callers only`);
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
-    if (key !== 'title' && key !== 'url' && !(UPDATED_KEYS as readonly string[]).includes(key)) extra[key] = value;
+    if (!RESERVED_KEYS.has(key) || key === 'id') extra[key] = value;
   }
+  const updatedAt = typeof updated === 'string' ? updated : null;
   return {
     title: fmTitle ?? (firstH1 ? markdownToPlainText(firstH1) : titleFromFileName(id)),
     url: toHttpUrl(data.url),
@@ -89,5 +72,7 @@ export function parseMarkdownPage(id: string, source: string, mtime: Date): Pars
     plainText: markdownToPlainText(withoutLeadingTitle(body, fmTitle ?? firstH1 ?? null)),
     headings: headingLines.map(markdownToPlainText).join(' \n '),
     extra,
+    acl: acl !== undefined && 'invalid' in acl ? [] : acl,
+    problems,
   };
 }

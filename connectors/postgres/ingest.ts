@@ -119,7 +119,7 @@ export async function ingestDocuments(
     batchStart = done;
     batch = [];
     batchChars = 0;
-    options.onProgress?.(done + summary.failed.length);
+    options.onProgress?.(done);
   };
 
   for await (const doc of documents) {

@@ -32,24 +32,29 @@ export function createPgClient(options: PgClientOptions): SqlClient {
   pool.on('error', (error) => options.logger.warn({ err: error.message }, 'postgres idle connection error'));
   cancelPool.on('error', () => undefined);
 
-  // A checked-out client whose backend dies (pg_terminate_backend, failover, network) emits
-  // 'error'; without a listener that event would crash the process. The query in flight fails
-  // on its own, and the release after it destroys the broken connection.
-  const watched = new WeakSet<pg.PoolClient>();
+  // A client whose backend dies (pg_terminate_backend, failover, network) emits 'error'; with no
+  // listener that crashes the process. The pool listens only while a client is idle, and a
+  // listener added when the checkout's promise settles comes too late: a new connection's
+  // ReadyForQuery and the server's termination notice can arrive in one socket read, and the
+  // notice is emitted in the same tick the pool hands the client out. So every client gets its
+  // listener the moment the pool makes it ('connect' is emitted synchronously), for its lifetime.
+  // The query in flight fails on its own, and the release after it destroys the connection.
   const lost = new WeakSet<pg.PoolClient>();
+  const checkedOut = new WeakSet<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    client.on('error', (error: Error) => {
+      lost.add(client);
+      // An idle client's loss is already logged through the pool's 'error' event.
+      if (checkedOut.has(client)) options.logger.warn({ err: error.message }, 'postgres connection lost');
+    });
+  });
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+  cancelPool.on('connect', (client) => client.on('error', () => undefined));
 
   async function acquire(signal: AbortSignal): Promise<pg.PoolClient> {
     throwIfAborted(signal);
-    const pending = pool.connect().then((client) => {
-      if (!watched.has(client)) {
-        watched.add(client);
-        client.on('error', (error: Error) => {
-          lost.add(client);
-          options.logger.warn({ err: error.message }, 'postgres connection lost');
-        });
-      }
-      return client;
-    });
+    const pending = pool.connect();
     return new Promise<pg.PoolClient>((resolve, reject) => {
       const onAbort = () => {
         reject(abortReason(signal));

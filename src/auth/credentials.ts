@@ -21,9 +21,7 @@ export interface CallerIdentity {
   rateLimitPerMinute: number;
 }
 
-export type CredentialVerdict =
-  | { ok: true; identity: CallerIdentity | null }
-  | { ok: false; status: 401 | 403; message: string; challenge: string };
+export type CredentialVerdict = { ok: true; identity: CallerIdentity | null } | { ok: false; status: 401 | 403; message: string; challenge: string };
 
 export interface CredentialCheckOptions {
   keys: readonly ApiKey[];

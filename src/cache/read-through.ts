@@ -2,7 +2,6 @@
 // revalidate with one background refresh, single-flight within the process and (through a short
 // store lock) across instances, generations folded into keys, and fail-open when the store fails.
 import type { CacheComputeOptions, CacheLookup, SearchCache } from '../federation/cache-port.js';
-import { sleep } from '../../connectors/contract/abort.js';
 import { sha256Base64url } from '../digest.js';
 import type { StateLogger } from '../shared-state/logger.js';
 import type { RedisLinkStatus } from '../shared-state/redis-link.js';
@@ -13,6 +12,7 @@ import { noopObserver, type CacheEvent, type CacheObserver, type CacheOutcome } 
 import type { CacheSettings } from './settings.js';
 import { SingleFlight } from './single-flight.js';
 import type { CacheStore } from './store.js';
+import { INVALID_VALUE, STORE_FAILED, StoreLock, type Filled, type LockedFill } from './store-lock.js';
 
 export interface ReadThroughOptions<T> extends CacheComputeOptions<T> {
   /** Overrides the configured stale window for this call. */
@@ -48,19 +48,6 @@ export interface ReadThroughCacheOptions {
   clock?: () => number;
 }
 
-interface Filled {
-  value: unknown;
-  cached: boolean;
-  outcome: CacheOutcome;
-}
-
-const LOCK_SUFFIX = ':lock';
-const HANDOFF_SUFFIX = ':handoff';
-const MAX_POLL_MS = 100;
-/** A store call failed (logged, counted); the caller carries on without the store. */
-const FAILED = Symbol('store failed');
-const INVALID = Symbol('invalid value');
-
 /** The key's namespace (`search:…` → `search`), used as the metrics label. */
 function labelOf(key: string): string {
   const colon = key.indexOf(':');
@@ -85,6 +72,7 @@ export class ReadThroughCache implements SearchCache {
   readonly #flights = new SingleFlight();
   readonly #refreshing = new Set<string>();
   readonly #closing = new AbortController();
+  readonly #lock: StoreLock;
 
   constructor(options: ReadThroughCacheOptions) {
     this.#store = options.store;
@@ -94,6 +82,12 @@ export class ReadThroughCache implements SearchCache {
     this.#logger = options.logger;
     this.#observer = options.observer ?? noopObserver;
     this.#clock = options.clock ?? Date.now;
+    this.#lock = new StoreLock({
+      store: this.#store,
+      settings: this.#settings,
+      clock: this.#clock,
+      safe: (label, operation, signal) => this.#safe(label, operation, signal),
+    });
   }
 
   isDegraded(): boolean {
@@ -123,23 +117,23 @@ export class ReadThroughCache implements SearchCache {
     }
 
     const entry = await this.#safe(label, () => this.#store.get(storeKey, signal), signal);
-    if (entry !== FAILED && entry !== null) {
+    if (entry !== STORE_FAILED && entry !== null) {
       const value = this.#parse(entry.value, options);
       const freshness = classifyEntry(entry, this.#clock());
-      if (value !== INVALID && freshness === 'fresh') {
+      if (value !== INVALID_VALUE && freshness === 'fresh') {
         endCacheLookup(lookup, 'hit');
         this.#observer.event(label, 'hit');
         return { value, cached: true, outcome: 'hit' };
       }
-      if (value !== INVALID && freshness === 'stale') {
+      if (value !== INVALID_VALUE && freshness === 'stale') {
         endCacheLookup(lookup, 'stale');
         this.#refreshInBackground(storeKey, label, compute, options);
         this.#observer.event(label, 'stale');
         return { value, cached: true, outcome: 'stale' };
       }
     }
-    endCacheLookup(lookup, entry === FAILED ? 'bypass' : 'miss');
-    if (entry === FAILED) return this.#bypass(key, label, compute, signal);
+    endCacheLookup(lookup, entry === STORE_FAILED ? 'bypass' : 'miss');
+    if (entry === STORE_FAILED) return this.#bypass(key, label, compute, signal);
 
     const { result, leader } = await this.#flights.run(storeKey, (flightSignal) => this.#fill(storeKey, label, compute, options, flightSignal), signal);
     const outcome = leader ? result.outcome : 'shared';
@@ -175,116 +169,34 @@ export class ReadThroughCache implements SearchCache {
     options: ReadThroughOptions<T>,
     signal: AbortSignal,
   ): Promise<Filled> {
-    if (!this.#store.shared) {
-      const value = await compute(signal);
-      await this.#save(storeKey, label, value, options, signal);
-      return { value, cached: false, outcome: 'miss' };
-    }
-    const lockKey = storeKey + LOCK_SUFFIX;
-    // Answers finished after this instant were computed for a request like ours: take them.
-    const startedAt = this.#clock();
-    let token = await this.#safe(label, () => this.#store.acquireLock(lockKey, this.#settings.lockTtlMs, signal), signal);
-    if (token === FAILED) return { value: await compute(signal), cached: false, outcome: 'bypass' };
-    if (token !== null) return this.#recheckThenCompute(storeKey, lockKey, token, startedAt, label, compute, options, signal);
-
-    // Another instance is computing this key: wait for its answer, bounded, polling the store.
-    const deadline = startedAt + this.#settings.lockWaitMs;
-    let pause = this.#settings.lockPollMs;
-    for (let left = deadline - startedAt; left > 0; left = deadline - this.#clock()) {
-      await sleep(Math.min(pause, left), signal);
-      pause = Math.min(pause * 2, MAX_POLL_MS);
-      const finished = await this.#peekFinished(storeKey, label, startedAt, options, signal);
-      if (finished === FAILED) return { value: await compute(signal), cached: false, outcome: 'bypass' };
-      if (finished !== null) return finished;
-      // The holder may have finished without storing (partial) or died: take over.
-      token = await this.#safe(label, () => this.#store.acquireLock(lockKey, this.#settings.lockTtlMs, signal), signal);
-      if (token === FAILED) return { value: await compute(signal), cached: false, outcome: 'bypass' };
-      if (token !== null) return this.#recheckThenCompute(storeKey, lockKey, token, startedAt, label, compute, options, signal);
-    }
+    if (this.#store.shared) return this.#lock.fill(this.#lockedFill(storeKey, label, compute, options, signal));
     const value = await compute(signal);
     await this.#save(storeKey, label, value, options, signal);
     return { value, cached: false, outcome: 'miss' };
   }
 
-  /**
-   * Double-checked: between our last read and our lock, the previous holder may have stored its
-   * answer and released the lock. Look once more before computing it a second time.
-   */
-  async #recheckThenCompute<T>(
+  #lockedFill<T>(
     storeKey: string,
-    lockKey: string,
-    token: string,
-    startedAt: number,
     label: string,
     compute: (signal: AbortSignal) => Promise<T>,
     options: ReadThroughOptions<T>,
     signal: AbortSignal,
-  ): Promise<Filled> {
-    const finished = await this.#peekFinished(storeKey, label, startedAt, options, signal);
-    if (finished === null) return this.#computeHolding(storeKey, lockKey, token, label, compute, options, signal);
-    await this.#release(lockKey, token, label);
-    if (finished === FAILED) return { value: await compute(signal), cached: false, outcome: 'bypass' };
-    return finished;
-  }
-
-  async #computeHolding<T>(
-    storeKey: string,
-    lockKey: string,
-    token: string,
-    label: string,
-    compute: (signal: AbortSignal) => Promise<T>,
-    options: ReadThroughOptions<T>,
-    signal: AbortSignal,
-  ): Promise<Filled> {
-    try {
-      const value = await compute(signal);
-      if (options.shouldStore(value)) {
-        await this.#save(storeKey, label, value, options, signal);
-      } else {
-        // Not cacheable, but instances waiting on this lock may take this very answer.
-        const handoff = makeEntry(value, this.#clock(), this.#settings.lockWaitMs, 0);
-        await this.#safe(label, () => this.#store.set(storeKey + HANDOFF_SUFFIX, handoff, signal), signal);
-      }
-      return { value, cached: false, outcome: 'miss' };
-    } finally {
-      await this.#release(lockKey, token, label);
-    }
-  }
-
-  // Released even when the callers gave up, so that waiters elsewhere need not time out.
-  async #release(lockKey: string, token: string, label: string): Promise<void> {
-    const releaseSignal = AbortSignal.timeout(1000);
-    await this.#safe(label, () => this.#store.releaseLock(lockKey, token, releaseSignal), releaseSignal);
-  }
-
-  /** An answer another instance finished while we waited, null when none yet. */
-  async #peekFinished<T>(
-    storeKey: string,
-    label: string,
-    waitStart: number,
-    options: ReadThroughOptions<T>,
-    signal: AbortSignal,
-  ): Promise<Filled | null | typeof FAILED> {
-    const entry = await this.#safe(label, () => this.#store.get(storeKey, signal), signal);
-    if (entry === FAILED) return FAILED;
-    if (entry !== null && classifyEntry(entry, this.#clock()) !== 'expired') {
-      const value = this.#parse(entry.value, options);
-      if (value !== INVALID) return { value, cached: true, outcome: 'shared' };
-    }
-    const handoff = await this.#safe(label, () => this.#store.get(storeKey + HANDOFF_SUFFIX, signal), signal);
-    if (handoff === FAILED) return FAILED;
-    // Only an answer computed while we were waiting: an older partial one would amount to caching it.
-    if (handoff !== null && handoff.storedAt >= waitStart) {
-      const value = this.#parse(handoff.value, options);
-      if (value !== INVALID) return { value, cached: false, outcome: 'shared' };
-    }
-    return null;
+  ): LockedFill<T> {
+    return {
+      storeKey,
+      label,
+      compute,
+      read: (raw) => this.#parse(raw, options),
+      shouldStore: options.shouldStore,
+      save: (value, saveSignal) => this.#save(storeKey, label, value, options, saveSignal),
+      signal,
+    };
   }
 
   async #save<T>(storeKey: string, label: string, value: T, options: ReadThroughOptions<T>, signal: AbortSignal): Promise<boolean> {
     if (!options.shouldStore(value)) return false;
     const entry: CacheEntry = makeEntry(value, this.#clock(), options.ttlMs, options.staleMs ?? this.#settings.staleMs);
-    return (await this.#safe(label, () => this.#store.set(storeKey, entry, signal), signal)) !== FAILED;
+    return (await this.#safe(label, () => this.#store.set(storeKey, entry, signal), signal)) !== STORE_FAILED;
   }
 
   #refreshInBackground<T>(storeKey: string, label: string, compute: (signal: AbortSignal) => Promise<T>, options: ReadThroughOptions<T>): void {
@@ -309,28 +221,18 @@ export class ReadThroughCache implements SearchCache {
     options: ReadThroughOptions<T>,
     signal: AbortSignal,
   ): Promise<CacheEvent> {
-    let token: string | null = null;
-    const lockKey = storeKey + LOCK_SUFFIX;
-    if (this.#store.shared) {
-      // Another instance refreshing (or computing) this key already: one refresh is enough.
-      const acquired = await this.#safe(label, () => this.#store.acquireLock(lockKey, this.#settings.lockTtlMs, signal), signal);
-      if (acquired === FAILED || acquired === null) return 'refresh_skipped';
-      token = acquired;
-    }
-    try {
-      const value = await compute(signal);
-      return (await this.#save(storeKey, label, value, options, signal)) ? 'refreshed' : 'refresh_skipped';
-    } finally {
-      if (token !== null) await this.#release(lockKey, token, label);
-    }
+    const work = async () => ((await this.#save(storeKey, label, await compute(signal), options, signal)) ? 'refreshed' : 'refresh_skipped');
+    // Another instance refreshing (or computing) this key already: one refresh is enough.
+    if (this.#store.shared) return (await this.#lock.runExclusive({ storeKey, label, signal }, work)) ?? 'refresh_skipped';
+    return work();
   }
 
-  #parse<T>(raw: unknown, options: ReadThroughOptions<T>): T | typeof INVALID {
+  #parse<T>(raw: unknown, options: ReadThroughOptions<T>): T | typeof INVALID_VALUE {
     if (options.parse === undefined) return raw as T;
-    return options.parse(raw) ?? INVALID;
+    return options.parse(raw) ?? INVALID_VALUE;
   }
 
-  async #safe<R>(label: string, operation: () => Promise<R>, signal: AbortSignal): Promise<R | typeof FAILED> {
+  async #safe<R>(label: string, operation: () => Promise<R>, signal: AbortSignal): Promise<R | typeof STORE_FAILED> {
     try {
       return await operation();
     } catch (error) {
@@ -338,7 +240,7 @@ export class ReadThroughCache implements SearchCache {
       // The RedisLink logs the outage once; per-call detail only at debug.
       this.#observer.event(label, 'store_error');
       this.#logger.debug({ err: error, cache: label }, 'cache store call failed; answering without the cache');
-      return FAILED;
+      return STORE_FAILED;
     }
   }
 }

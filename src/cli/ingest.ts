@@ -1,8 +1,9 @@
 // `knowledge-mcp ingest --source NAME FILE|DIR|-`: loads documents into one source, with a live
-// counter on a terminal and a summary at the end; bumps the source's generation so caches drop it.
+// counter on a terminal and a summary at the end; bumps the source's generation so caches drop
+// answers that predate it — after a failure too, as soon as any batch was committed.
 import type { Connector } from '../../connectors/contract/types.js';
 import { describeForCaller, KnowledgeError } from '../../connectors/contract/errors.js';
-import { runIngest, type IngestProgress } from '../ingest/index.js';
+import { IngestFailedError, runIngest, type IngestProgress } from '../ingest/index.js';
 import { createConnectors, startConnectors } from '../composition/connectors.js';
 import { loadCliContext, writeLine } from './context.js';
 import { bumpSourceGeneration } from './generations.js';
@@ -57,6 +58,13 @@ export async function runIngestCommand(options: IngestCommandOptions): Promise<n
     await bumpSourceGeneration(config, connector.name);
     return summary.failed.length === 0 ? 0 : 2;
   } catch (error) {
+    if (error instanceof IngestFailedError) {
+      process.stderr.write(`\n${error.message}\n`);
+      if (!(error.cause instanceof KnowledgeError)) logger.error({ err: error.cause }, 'ingest failed');
+      // Committed batches are in the source: running servers must stop answering from before them.
+      if (error.committed > 0) await bumpSourceGeneration(config, connector.name);
+      return 1;
+    }
     const message = error instanceof KnowledgeError && error.expose ? error.message : describeForCaller(error, 'ingest');
     process.stderr.write(`\ningest failed: ${message}\n`);
     if (!(error instanceof KnowledgeError)) logger.error({ err: error }, 'ingest failed');

@@ -1,8 +1,9 @@
-// Reads a folder of markdown files as IngestDocuments: front matter (gray-matter) gives id,
-// title, url, updated_at and metadata; otherwise the path, first heading and file time do.
+// Reads a folder of markdown files as IngestDocuments: front matter (the shared YAML-only reader,
+// which never runs code) gives id, title, url, update time, acl and metadata; otherwise the path,
+// first heading and file time do.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import matter from 'gray-matter';
+import { readAcl, readFrontMatter, readUpdatedAt, RESERVED_KEYS } from '../../connectors/contract/text/front-matter.js';
 import type { IngestDocument } from '../../connectors/contract/types.js';
 import { reportInvalid, type ReadOptions } from './input-error.js';
 
@@ -30,33 +31,25 @@ function asText(value: unknown): string | null {
   return null;
 }
 
-function asDate(value: unknown): string | null | 'invalid' {
-  if (value === undefined || value === null || value === '') return null;
-  const time = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? 'invalid' : new Date(time).toISOString();
-}
-
 /** One markdown file's text → a document (pure but for the fallbacks passed in). */
 export function parseMarkdownDocument(source: string, relativePath: string, modifiedAt: Date): IngestDocument | { error: string } {
-  let parsed: { data: Record<string, unknown>; content: string };
-  try {
-    // Options given on purpose: without them gray-matter caches every file's text forever.
-    parsed = matter(source, {}) as unknown as { data: Record<string, unknown>; content: string };
-  } catch (error) {
-    return { error: `front matter is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : 'parse error'})` };
-  }
-  const { id, title, url, updated_at: updatedAtField, updated, date, ...rest } = parsed.data;
-  const updatedAt = asDate(updatedAtField ?? updated ?? date);
-  if (updatedAt === 'invalid') return { error: 'front matter updated_at is not a date' };
-  const heading = /^#\s+(.+?)\s*#*\s*$/m.exec(parsed.content)?.[1];
+  const { data, body, error } = readFrontMatter(source);
+  if (error !== null) return { error };
+  const updatedAt = readUpdatedAt(data);
+  if (updatedAt !== null && typeof updatedAt === 'object') return { error: `front matter ${updatedAt.invalid} is not a date` };
+  const acl = readAcl(data);
+  if (acl !== undefined && 'invalid' in acl) return { error: `front matter ${acl.invalid}` };
+  const rest = Object.fromEntries(Object.entries(data).filter(([key]) => !RESERVED_KEYS.has(key)));
+  const heading = /^#\s+(.+?)\s*#*\s*$/m.exec(body)?.[1];
   const stem = relativePath.replace(/\.(md|markdown)$/i, '');
   return {
-    id: asText(id) ?? stem,
-    title: asText(title) ?? heading ?? path.posix.basename(stem),
-    text: parsed.content.trim(),
-    url: asText(url),
+    id: asText(data.id) ?? stem,
+    title: asText(data.title) ?? heading ?? path.posix.basename(stem),
+    text: body.trim(),
+    url: asText(data.url),
     updatedAt: updatedAt ?? modifiedAt.toISOString(),
     metadata: { ...JSON.parse(JSON.stringify(rest)), path: relativePath },
+    ...(acl === undefined ? {} : { acl }),
   };
 }
 

@@ -1,13 +1,12 @@
 // The server side of MCP over streamable HTTP, kept lean for the hot path: one POST body in,
 // one JSON answer out, for both eras (initialize-based 2025 and stateless 2026-07-28).
-// Results that never change (tools/list, server/discover) are serialised once at start.
+// One table maps each method to its handler per era; static answers come from static-answers.ts.
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Caller, SearchService } from '../federation/types.js';
 import { callTool, isToolName } from '../tools/call-tool.js';
 import { serializeToolResult, type ToolResult } from '../tools/result-wire.js';
 import { TOOL_DEFINITIONS } from '../tools/definitions.js';
-import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 import {
   classifyMessage,
   errorResponse,
@@ -22,14 +21,16 @@ import {
   type JsonRpcRequest,
 } from './jsonrpc.js';
 import { checkModernEnvelope, claimedVersion, missingEnvelopeProblem } from './modern-envelope.js';
+import { isModernVersion, isSupportedLegacyVersion, LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS } from './protocol-versions.js';
 import {
-  isModernVersion,
-  isSupportedLegacyVersion,
-  LATEST_LEGACY_VERSION,
-  LEGACY_PROTOCOL_VERSIONS,
-  META_SERVER_INFO,
-  MODERN_PROTOCOL_VERSIONS,
-} from './protocol-versions.js';
+  EMPTY_RESULT,
+  emptyListAnswers,
+  initializeResult,
+  LEGACY_TOOLS_LIST,
+  MODERN_DISCOVER,
+  MODERN_RESULT_PREFIX,
+  MODERN_TOOLS_LIST,
+} from './static-answers.js';
 
 export interface McpHttpResponse {
   status: number;
@@ -45,79 +46,29 @@ export interface McpDispatcherDeps {
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export const SERVER_INSTRUCTIONS =
-  "knowledge-mcp searches the company's internal knowledge (handbooks, runbooks, wikis, indexed documents) in one call. " +
-  'Call search_documents with plain words, then get_document with a result id (`<source>:<native id>`) to read a document in full. ' +
-  'list_sources shows what is searchable.';
+/** Initialize-based 2025 revisions, or the stateless 2026-07-28 one. */
+type Era = 'legacy' | 'modern';
+type MethodHandler = (request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal) => McpHttpResponse | Promise<McpHttpResponse>;
+type EraHandlers = Partial<Record<Era, MethodHandler>>;
 
-const SERVER_INFO = { name: SERVER_NAME, version: SERVER_VERSION };
-
-/** Static answers are encoded once, at start; each request only copies them behind its id. */
-function encodeJson(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value));
-}
-// Empty prompt and resource lists are served (and declared) so that generic clients and the
-// conformance suite see a consistent surface; documents are reached through the tools.
-const LEGACY_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {}, logging: {} };
-const MODERN_CAPABILITIES = { tools: { listChanged: false }, prompts: {}, resources: {} };
-/** Tool list and discovery are static for the life of the process. */
-const CACHEABLE_TTL_MS = 300_000;
-const MODERN_META = { [META_SERVER_INFO]: SERVER_INFO };
-
-/** Fields a 2026-era tool result carries before its content. */
-const MODERN_RESULT_PREFIX = `"resultType":"complete","_meta":${JSON.stringify(MODERN_META)},`;
-
-const LEGACY_TOOLS_LIST = encodeJson({ tools: TOOL_DEFINITIONS });
-const MODERN_TOOLS_LIST = encodeJson({
-  resultType: 'complete',
-  tools: TOOL_DEFINITIONS,
-  ttlMs: CACHEABLE_TTL_MS,
-  cacheScope: 'public',
-  _meta: MODERN_META,
-});
-const MODERN_DISCOVER = encodeJson({
-  resultType: 'complete',
-  supportedVersions: MODERN_PROTOCOL_VERSIONS,
-  capabilities: MODERN_CAPABILITIES,
-  instructions: SERVER_INSTRUCTIONS,
-  ttlMs: CACHEABLE_TTL_MS,
-  cacheScope: 'public',
-  _meta: MODERN_META,
-});
-const EMPTY_RESULT = Buffer.from('{}');
-
-/** Empty lists: `{prompts: []}` and friends, in each era's result shape. */
-const EMPTY_LISTS: Record<string, { legacy: Buffer; modern: Buffer }> = Object.fromEntries(
-  [
-    ['prompts/list', 'prompts'],
-    ['resources/list', 'resources'],
-    ['resources/templates/list', 'resourceTemplates'],
-  ].map(([method, field]) => [
-    method as string,
-    {
-      legacy: encodeJson({ [field as string]: [] }),
-      modern: encodeJson({ resultType: 'complete', [field as string]: [], ttlMs: CACHEABLE_TTL_MS, cacheScope: 'public', _meta: MODERN_META }),
-    },
-  ]),
-);
-
+/**
+ * Documents are not offered as resources: any well-formed read is "not found". A `uri` that is
+ * not a string is the caller's mistake (-32602), not ours.
+ */
 function resourceNotFound(request: JsonRpcRequest): McpHttpResponse {
   const uri = request.params?.uri;
+  if (typeof uri !== 'string') {
+    return { status: 200, body: errorResponse(request.id, INVALID_PARAMS, 'Invalid params: params.uri must be a string') };
+  }
   return {
     status: 200,
-    body: errorResponse(request.id, INVALID_PARAMS, `Resource not found: ${String(uri)}; documents are read with the get_document tool`, { uri }),
+    body: errorResponse(request.id, INVALID_PARAMS, `Resource not found: ${uri}; documents are read with the get_document tool`, { uri }),
   };
 }
 
 function headerValue(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return typeof value === 'string' ? value.trim() : undefined;
-}
-
-function initializeResult(params: Record<string, unknown> | undefined): string {
-  const requested = params?.protocolVersion;
-  const protocolVersion = typeof requested === 'string' && isSupportedLegacyVersion(requested) ? requested : LATEST_LEGACY_VERSION;
-  return JSON.stringify({ protocolVersion, capabilities: LEGACY_CAPABILITIES, serverInfo: SERVER_INFO, instructions: SERVER_INSTRUCTIONS });
 }
 
 export function createMcpDispatcher(deps: McpDispatcherDeps) {
@@ -175,53 +126,50 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     return { status: 200, body: resultResponse(id, resultJson) };
   }
 
-  async function handleLegacy(request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal): Promise<McpHttpResponse> {
-    switch (request.method) {
-      case 'initialize':
-        return simple('initialize', request.id, initializeResult(request.params));
-      case 'ping':
-        return simple('ping', request.id, EMPTY_RESULT);
-      case 'tools/list':
-        return simple('tools/list', request.id, LEGACY_TOOLS_LIST);
-      case 'tools/call':
-        return runTool(request, caller, signal, false);
-      case 'logging/setLevel':
-        // Accepted for compatibility; this server sends no log notifications.
-        return simple('logging/setLevel', request.id, EMPTY_RESULT);
-      case 'prompts/list':
-      case 'resources/list':
-      case 'resources/templates/list':
-        return simple(request.method, request.id, (EMPTY_LISTS[request.method] as { legacy: Buffer }).legacy);
-      case 'resources/read':
-        return resourceNotFound(request);
-      default:
-        countMcp('other', '', 'rpc_error').inc();
-        return { status: 200, body: errorResponse(request.id, METHOD_NOT_FOUND, `Method not found: ${request.method}`) };
-    }
+  /** A method whose answer never changes: counted, then copied behind the request's id. */
+  const fixed =
+    (answer: Buffer): MethodHandler =>
+    (request) =>
+      simple(request.method, request.id, answer);
+  const emptyList = (field: string): EraHandlers => {
+    const answers = emptyListAnswers(field);
+    return { legacy: fixed(answers.legacy), modern: fixed(answers.modern) };
+  };
+
+  /**
+   * Every method this server answers, per protocol era. A method missing from an era is
+   * "method not found" there: initialize, ping and logging/setLevel do not exist in the
+   * stateless revision, server/discover only exists there.
+   */
+  const methods = new Map<string, EraHandlers>([
+    ['initialize', { legacy: (request) => simple('initialize', request.id, initializeResult(request.params)) }],
+    ['ping', { legacy: fixed(EMPTY_RESULT) }],
+    // Accepted for compatibility; this server sends no log notifications.
+    ['logging/setLevel', { legacy: fixed(EMPTY_RESULT) }],
+    ['server/discover', { modern: fixed(MODERN_DISCOVER) }],
+    ['tools/list', { legacy: fixed(LEGACY_TOOLS_LIST), modern: fixed(MODERN_TOOLS_LIST) }],
+    [
+      'tools/call',
+      {
+        legacy: (request, caller, signal) => runTool(request, caller, signal, false),
+        modern: (request, caller, signal) => runTool(request, caller, signal, true),
+      },
+    ],
+    ['prompts/list', emptyList('prompts')],
+    ['resources/list', emptyList('resources')],
+    ['resources/templates/list', emptyList('resourceTemplates')],
+    ['resources/read', { legacy: resourceNotFound, modern: resourceNotFound }],
+  ]);
+
+  function dispatch(era: Era, request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal): McpHttpResponse | Promise<McpHttpResponse> {
+    const handler = methods.get(request.method)?.[era];
+    if (handler !== undefined) return handler(request, caller, signal);
+    countMcp('other', '', 'rpc_error').inc();
+    // The stateless revision answers an unknown method with 404 as well as the JSON-RPC error.
+    return { status: era === 'modern' ? 404 : 200, body: errorResponse(request.id, METHOD_NOT_FOUND, `Method not found: ${request.method}`) };
   }
 
-  async function handleModern(request: JsonRpcRequest, caller: Caller, signal: () => AbortSignal): Promise<McpHttpResponse> {
-    switch (request.method) {
-      case 'server/discover':
-        return simple('server/discover', request.id, MODERN_DISCOVER);
-      case 'tools/list':
-        return simple('tools/list', request.id, MODERN_TOOLS_LIST);
-      case 'tools/call':
-        return runTool(request, caller, signal, true);
-      case 'prompts/list':
-      case 'resources/list':
-      case 'resources/templates/list':
-        return simple(request.method, request.id, (EMPTY_LISTS[request.method] as { modern: Buffer }).modern);
-      case 'resources/read':
-        return resourceNotFound(request);
-      default:
-        // initialize, ping and the other session-era methods do not exist in this revision.
-        countMcp('other', '', 'rpc_error').inc();
-        return { status: 404, body: errorResponse(request.id, METHOD_NOT_FOUND, `Method not found: ${request.method}`) };
-    }
-  }
-
-  async function guarded(id: JsonRpcId | null, caller: Caller, run: () => Promise<McpHttpResponse>): Promise<McpHttpResponse> {
+  async function guarded(id: JsonRpcId | null, caller: Caller, run: () => McpHttpResponse | Promise<McpHttpResponse>): Promise<McpHttpResponse> {
     try {
       return await run();
     } catch (error) {
@@ -261,7 +209,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
         const problem = checkModernEnvelope(message, headers, isRequest);
         if (problem) return { status: problem.status, body: errorResponse(id, problem.code, problem.message, problem.data) };
         if (!isRequest) return { status: 202, body: null };
-        return guarded(id, caller, () => handleModern(message as JsonRpcRequest, caller, signal));
+        return guarded(id, caller, () => dispatch('modern', message as JsonRpcRequest, caller, signal));
       }
 
       if (headerVersion !== undefined && isModernVersion(headerVersion)) {
@@ -292,7 +240,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
         };
       }
       if (!isRequest) return { status: 202, body: null };
-      return guarded(id, caller, () => handleLegacy(message as JsonRpcRequest, caller, signal));
+      return guarded(id, caller, () => dispatch('legacy', message as JsonRpcRequest, caller, signal));
     },
   };
 }

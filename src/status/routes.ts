@@ -11,8 +11,7 @@ import { LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS } from '../mcp/proto
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 import { FAVICON_SVG } from './assets/favicon.js';
 import { renderPageHtml } from './assets/page-html.js';
-import { PAGE_SCRIPT } from './assets/page-script.js';
-import { PAGE_STYLE } from './assets/page-style.js';
+import { loadPageAssets } from './assets/page-assets.js';
 import type { CacheStatus } from './cache-stats.js';
 import type { SourceStatsReader } from './source-stats.js';
 import { buildStatusReport, type ServerInfo } from './status-report.js';
@@ -87,10 +86,11 @@ export function mountStatusPage(router: Router, helpers: StatusPageHelpers, deps
   const server = deps.server ?? DEFAULT_SERVER;
   const listTimeoutMs = deps.listTimeoutMs ?? 4000;
   const html = renderPageHtml({ title: server.name, refreshMs: deps.refreshMs ?? 5000, routes: PAGE_ROUTES });
+  const assets = loadPageAssets();
 
   serveStatic(router, PAGE_ROUTES.page, 'text/html; charset=utf-8', html);
-  serveStatic(router, PAGE_ROUTES.script, 'text/javascript; charset=utf-8', PAGE_SCRIPT);
-  serveStatic(router, PAGE_ROUTES.style, 'text/css; charset=utf-8', PAGE_STYLE);
+  serveStatic(router, PAGE_ROUTES.script, 'text/javascript; charset=utf-8', assets.script);
+  serveStatic(router, PAGE_ROUTES.style, 'text/css; charset=utf-8', assets.style);
   serveStatic(router, PAGE_ROUTES.icon, 'image/svg+xml', FAVICON_SVG);
 
   router.get(PAGE_ROUTES.status, async (ctx) => {

@@ -38,6 +38,8 @@ export interface AccessTokenVerifier {
 
 export interface AccessTokenVerifierOptions {
   fetch?: FetchLike;
+  /** How long after a JWKS fetch an unknown `kid` waits before the next one (default 30 s). */
+  jwksCooldownMs?: number;
   /** Seconds since the epoch, for tests. */
   now?: () => number;
 }
@@ -78,7 +80,7 @@ export function createAccessTokenVerifier(settings: OAuthSettings, options: Acce
       discovering = discoverAuthorizationServer(settings.issuer, fetchImpl, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS)).then(
         (metadata) => {
           keys = createRemoteJWKSet(new URL(metadata.jwks_uri), {
-            cooldownDuration: JWKS_COOLDOWN_MS,
+            cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
             cacheMaxAge: JWKS_MAX_AGE_MS,
             timeoutDuration: DISCOVERY_TIMEOUT_MS,
             [customFetch]: (url: string, init: RequestInit) =>

@@ -1,8 +1,15 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderPageHtml } from '../../../src/status/assets/page-html.js';
-import { PAGE_SCRIPT } from '../../../src/status/assets/page-script.js';
+import { loadPageAssets } from '../../../src/status/assets/page-assets.js';
 import { PAGE_CSP } from '../../../src/status/routes.js';
+
+const { script: PAGE_SCRIPT, style: PAGE_STYLE } = loadPageAssets();
+const BUILT_ASSETS = path.resolve('dist/src/status/assets/page-assets.js');
 
 const routes = { script: '/status/app.js', style: '/status/app.css', icon: '/status/icon.svg', status: '/status.json' };
 
@@ -10,6 +17,29 @@ describe('status page assets', () => {
   it('ships a script that parses', () => {
     expect(() => new vm.Script(PAGE_SCRIPT, { filename: 'app.js' })).not.toThrow();
   });
+
+  it('reads the script and the stylesheet from the files beside the module', () => {
+    expect(PAGE_SCRIPT).toMatch(/^\/\/ @ts-check\n/);
+    expect(PAGE_STYLE).toContain(':root {');
+  });
+
+  it('fails to start, naming the folder, when a file is missing', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'page-assets-'));
+    try {
+      writeFileSync(path.join(dir, 'page.js'), '');
+      expect(() => loadPageAssets(pathToFileURL(`${dir}/`))).toThrow(`status page asset page.css is missing from ${dir}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!existsSync(BUILT_ASSETS))(
+    existsSync(BUILT_ASSETS) ? 'ships the same files in the build (dist/)' : 'skipped: no dist/, run `npm run build` first',
+    async () => {
+      const built = (await import(pathToFileURL(BUILT_ASSETS).href)) as { loadPageAssets: typeof loadPageAssets };
+      expect(built.loadPageAssets()).toEqual({ script: PAGE_SCRIPT, style: PAGE_STYLE });
+    },
+  );
 
   it('never hands strings to an HTML parser in the browser', () => {
     for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'createContextualFragment', 'DOMParser', 'eval(', 'new Function']) {
