@@ -422,7 +422,8 @@ function runInspectorStdio(toolchain, runDir) {
     'stdio',
   ];
   const inspect = (method) => {
-    const args = ['-y', `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`, '--cli', ...server, ...method];
+    // A generous connect timeout: the launch includes starting the sources on a possibly busy machine.
+    const args = ['-y', `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`, '--cli', '--connect-timeout', '120000', ...server, ...method];
     log(`Inspector (stdio): npx ${args.join(' ')}`);
     return spawnSync('npx', args, { cwd: ROOT, env, encoding: 'utf8', timeout: 5 * 60_000, maxBuffer: 16 << 20 });
   };

@@ -60,7 +60,7 @@ beforeAll(async () => {
   closeCache = cacheLayer.close;
   const sources = [
     new ScriptedConnector({ name: 'handbook', documents: documents('h', 12) }),
-    new ScriptedConnector({ name: 'runbooks', documents: documents('r', 3) }),
+    new ScriptedConnector({ name: 'runbooks', documents: [...documents('r', 3), { id: 'deploy/guide.md', title: 'Deploy guide', text: 'Nested path.' }] }),
   ];
   const federation = createFederation({
     sources: sources.map((connector) => ({ connector, config: { weight: 1, timeout_ms: 2000, max_concurrency: 4 } })),
@@ -153,6 +153,12 @@ describe('GET /api/documents/{id}', () => {
     const part = await get(`/api/documents/${encodeURIComponent('runbooks:r-2')}?max_chars=10&offset=5`);
     expect(part.json.content).toBe(whole.json.content.slice(5, 15));
     expect(part.json).toMatchObject({ truncated: true, next_offset: 15 });
+  });
+
+  it('takes an id whose native part has a slash, URL-encoded as one segment', async () => {
+    const nested = await get(`/api/documents/${encodeURIComponent('runbooks:deploy/guide.md')}`);
+    expect(nested.status).toBe(200);
+    expect(nested.json.id).toBe('runbooks:deploy/guide.md');
   });
 
   it('answers 404 for an unknown document, an unknown source and a source the key may not read', async () => {

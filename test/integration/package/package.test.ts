@@ -65,7 +65,9 @@ describe('the installed package', () => {
 
   it('serves the demo: `npx knowledge-mcp serve` answers tools/list and a search over HTTP, and stops on SIGTERM', async () => {
     const port = await freePort();
-    const server: ChildProcess = spawn('npx', ['--no-install', 'knowledge-mcp', 'serve'], { cwd: app, env: userEnv({ PORT: String(port) }), stdio: 'pipe' });
+    // The bin itself (what npx runs), so that SIGTERM reaches the server and not an npm wrapper.
+    const bin = path.join(app, 'node_modules', '.bin', 'knowledge-mcp');
+    const server: ChildProcess = spawn(bin, ['serve'], { cwd: app, env: userEnv({ PORT: String(port) }), stdio: 'pipe' });
     let log = '';
     server.stdout?.on('data', (chunk) => {
       log += chunk;
@@ -126,7 +128,9 @@ describe('the installed package', () => {
 
   it('migrates and ingests into a configured source, which then finds what was ingested', async () => {
     const config = path.join(app, 'knowledge-mcp.config.json');
-    writeFileSync(config, JSON.stringify({ sources: [{ name: 'notes', kind: 'postgres', data_dir: path.join(work, 'notes-db') }] }));
+    // Embedded Postgres (PGlite): no server needed; a generous start timeout for a busy machine.
+    const source = { name: 'notes', kind: 'postgres', data_dir: path.join(work, 'notes-db'), connect_timeout_ms: 60_000 };
+    writeFileSync(config, JSON.stringify({ sources: [source] }));
     const migrated = await npx(['migrate']);
     expect(`${migrated.stdout}${migrated.stderr}`).toMatch(/notes/);
     const input = path.join(work, 'notes.jsonl');
