@@ -6,7 +6,7 @@ import type { BaseSourceConfig } from './source-config.js';
 export interface ConnectorFactory<C extends BaseSourceConfig & { kind: string } = BaseSourceConfig & { kind: string }> {
   kind: C['kind'];
   /** zod schema of one `sources[]` entry of this kind (extends baseSourceSchema, `kind` literal). */
-  configSchema: z.ZodType<C, any>;
+  configSchema: z.ZodType<C, unknown>;
   /** Build the connector; must not do I/O (that happens in `start`). */
   create(config: C, context: ConnectorContext & { env: Record<string, string | undefined> }): Connector;
 }
