@@ -41,6 +41,7 @@ export const confluenceSourceSchema = baseSourceSchema
     max_retry_wait_ms: z.number().int().min(0).max(60_000).default(2000),
     max_retries: z.number().int().min(0).max(5).default(2),
   })
+  .strict()
   .superRefine((config, ctx) => {
     const hasApiToken = config.api_token !== undefined || config.api_token_env !== undefined;
     const hasToken = config.token !== undefined || config.token_env !== undefined;

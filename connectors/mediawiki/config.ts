@@ -30,6 +30,7 @@ export const mediawikiSourceSchema = baseSourceSchema
     /** `auto` asks the wiki whether CirrusSearch is installed; `database` is core's search. */
     search_backend: z.enum(['auto', 'database', 'cirrus']).default('auto'),
   })
+  .strict()
   .refine((config) => config.username === undefined || config.password !== undefined || config.password_env !== undefined, {
     message: 'username needs password or password_env (a bot password from Special:BotPasswords)',
     path: ['password'],

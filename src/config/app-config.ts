@@ -20,7 +20,7 @@ export interface ApiKey {
 
 export interface SearchSettings {
   deadlineMs: number;
-  fusion: 'rrf' | 'score';
+  fusion: 'global' | 'rrf' | 'score';
   rrfK: number;
 }
 
