@@ -102,7 +102,8 @@ Options:
                     (use a 127.0.0.1/localhost URL: the DNS-rebinding scenario needs one)
   --era ERA         only this era (2025-11-25 or 2026-07-28); repeatable; default both
   --no-build        don't run \`npm run build\` before starting the server
-  --inspector       also list tools with the MCP Inspector CLI and check our ${OUR_TOOLS.length} tools
+  --inspector       also run the MCP Inspector CLI: over HTTP (our ${OUR_TOOLS.length} tools listed) and
+                    over stdio (it launches \`knowledge-mcp stdio\`, lists the tools and runs a search)
   --no-suite        skip the conformance suite (useful with --inspector)
   --verbose         stream the suite's and the server's output
   -h, --help        this text
@@ -407,6 +408,46 @@ function runInspector(toolchain, url) {
     : { ok: false, note: `missing ${absent.join(', ')} (got ${names.join(', ') || 'none'})` };
 }
 
+// The same Inspector CLI launching `knowledge-mcp stdio` itself (the stdio transport): it must
+// list our tools and run a search. One markdown source keeps the launch quick.
+function runInspectorStdio(toolchain, runDir) {
+  const env = { ...process.env, PATH: `${dirname(toolchain.nodeBin)}:${process.env.PATH ?? ''}` };
+  const server = [
+    '-e',
+    `WIKI_DIR=${join(ROOT, 'demo', 'runbooks')}`,
+    '-e',
+    `DATA_DIR=${join(runDir, 'stdio-data')}`,
+    toolchain.nodeBin,
+    join(ROOT, 'dist', 'src', 'cli.js'),
+    'stdio',
+  ];
+  const inspect = (method) => {
+    // A generous connect timeout: the launch includes starting the sources on a possibly busy machine.
+    const args = ['-y', `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`, '--cli', '--connect-timeout', '120000', ...server, ...method];
+    log(`Inspector (stdio): npx ${args.join(' ')}`);
+    return spawnSync('npx', args, { cwd: ROOT, env, encoding: 'utf8', timeout: 5 * 60_000, maxBuffer: 16 << 20 });
+  };
+  const listed = inspect(['--method', 'tools/list']);
+  if (listed.status !== 0) return { ok: false, note: `tools/list exit ${listed.status}: ${firstLine(listed.stderr || listed.stdout)}` };
+  let names;
+  try {
+    names = JSON.parse(listed.stdout).tools.map((t) => t.name);
+  } catch {
+    return { ok: false, note: `unparsable tools/list output: ${firstLine(listed.stdout)}` };
+  }
+  const absent = OUR_TOOLS.filter((t) => !names.includes(t));
+  if (absent.length > 0) return { ok: false, note: `missing ${absent.join(', ')} (got ${names.join(', ') || 'none'})` };
+  const called = inspect(['--method', 'tools/call', '--tool-name', 'search_documents', '--tool-arg', 'query=roll back a deploy']);
+  if (called.status !== 0) return { ok: false, note: `tools/call exit ${called.status}: ${firstLine(called.stderr || called.stdout)}` };
+  let hits;
+  try {
+    hits = JSON.parse(called.stdout).structuredContent.results.length;
+  } catch {
+    return { ok: false, note: `unparsable tools/call output: ${firstLine(called.stdout)}` };
+  }
+  return hits > 0 ? { ok: true, note: `lists ${names.join(', ')}; a search found ${hits}` } : { ok: false, note: 'a search found nothing' };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function printTable(rows) {
@@ -444,6 +485,7 @@ async function main() {
 
   const rows = [];
   let inspector;
+  let inspectorStdio;
   try {
     let url = opts.url;
     if (url === undefined) {
@@ -468,7 +510,10 @@ async function main() {
         }
       }
     }
-    if (opts.inspector) inspector = runInspector(toolchain, url);
+    if (opts.inspector) {
+      inspector = runInspector(toolchain, url);
+      inspectorStdio = runInspectorStdio(toolchain, runDir);
+    }
   } finally {
     await cleanup();
   }
@@ -488,11 +533,12 @@ async function main() {
     );
   }
   if (inspector) log(`Inspector tools/list: ${inspector.ok ? 'ok' : 'FAILED'} — ${inspector.note}`);
+  if (inspectorStdio) log(`Inspector over stdio: ${inspectorStdio.ok ? 'ok' : 'FAILED'} — ${inspectorStdio.note}`);
   writeFileSync(
     join(runDir, 'summary.json'),
-    `${JSON.stringify({ conformance: CONFORMANCE_VERSION, node: toolchain.nodeVersion, url: opts.url ?? 'spawned', rows, inspector }, null, 2)}\n`,
+    `${JSON.stringify({ conformance: CONFORMANCE_VERSION, node: toolchain.nodeVersion, url: opts.url ?? 'spawned', rows, inspector, inspectorStdio }, null, 2)}\n`,
   );
-  const ok = failed.length === 0 && (inspector === undefined || inspector.ok);
+  const ok = failed.length === 0 && (inspector === undefined || inspector.ok) && (inspectorStdio === undefined || inspectorStdio.ok);
   log(ok ? 'OK: every scenario a real server can pass passed.' : 'FAILED: see the table above and the checks.json files.');
   process.exit(ok ? 0 : 1);
 }

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
+import { mountRestApi } from './api/rest-routes.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './auth/oauth/access-token-verifier.js';
 import { PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './auth/oauth/protected-resource.js';
 import type { CallerIdentity } from './auth/credentials.js';
@@ -14,10 +15,12 @@ import { createEdgePolicy, refusalForError, requestIdFor, type EdgeRefusal } fro
 import { HTTP_EDGE_CODES, sendJsonRpcError, sendRefusal } from './http/json-errors.js';
 import { createMcpEndpoint, isMcpPost, MCP_PATH } from './http/mcp-endpoint.js';
 import type { Logger } from './logger.js';
+import type { SearchService } from './federation/types.js';
 import type { McpDispatcher } from './mcp/dispatcher.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimiter } from './shared-state/rate-limiter.js';
 import { mountStatusPage, type StatusPageDeps } from './status/index.js';
+import { isTracing, nameRequestSpan, traceHttpRequest } from './telemetry/tracing.js';
 
 export interface SourceReadiness {
   name: string;
@@ -39,6 +42,8 @@ export interface AppDependencies {
   /** Validates OAuth access tokens when `config.oauth` is set (built by the composition root). */
   tokenVerifier?: AccessTokenVerifier | null;
   dispatcher: McpDispatcher;
+  /** The search service behind the REST routes (/api/*), the same one the dispatcher calls. */
+  service: SearchService;
   logger: Logger;
   metrics: Metrics;
   /** The instance's readiness; its health answers are reused briefly (composition/readiness.ts). */
@@ -109,7 +114,9 @@ export function buildApp(deps: AppDependencies): App {
       if (internal) logger.error({ err: error, reqId: requestId, path: ctx.path }, 'request failed');
       sendRefusal(ctx, refusal);
     }
-    countRequest(ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched', ctx.status).inc();
+    const route = ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched';
+    countRequest(route, ctx.status).inc();
+    nameRequestSpan(ctx.method, route);
   });
 
   // RFC 9728: where a client learns which authorization server issues tokens for this resource.
@@ -153,6 +160,7 @@ export function buildApp(deps: AppDependencies): App {
   // POST never gets here (the fast path answers it); every other method is refused.
   router.all(MCP_PATH, requireKey, notAllowed);
 
+  mountRestApi(router, { service: deps.service, logger, admit: (headers, url) => policy.admit(headers, url), authRequired: policy.authRequired });
   if (deps.statusPage) mountStatusPage(router, { admit: (ctx) => policy.admit(ctx.req.headers, ctx.url) }, deps.statusPage);
 
   app.use(router.routes());
@@ -160,14 +168,32 @@ export function buildApp(deps: AppDependencies): App {
   app.use(async (ctx) => {
     if (ctx.status === 404 && ctx.body === undefined) {
       ctx.status = 404;
-      ctx.body = { error: 'not found', routes: ['POST /mcp', 'GET /', 'GET /status.json', 'GET /healthz', 'GET /readyz', 'GET /metrics'] };
+      ctx.body = {
+        error: 'not found',
+        routes: [
+          'POST /mcp',
+          'GET /api/search',
+          'GET /api/documents/{id}',
+          'GET /openapi.json',
+          'GET /',
+          'GET /status.json',
+          'GET /healthz',
+          'GET /readyz',
+          'GET /metrics',
+        ],
+      };
     }
   });
   const koaHandler = app.callback();
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    if (isMcpPost(req)) handleMcpPost(req, res);
+    else void koaHandler(req, res);
+  };
   return {
     handleRequest(req, res) {
-      if (isMcpPost(req)) handleMcpPost(req, res);
-      else void koaHandler(req, res);
+      // Untraced requests take no closure and no context (tracing is off unless OTEL_* ask).
+      if (isTracing()) traceHttpRequest(req, res, isMcpPost(req) ? MCP_PATH : null, () => dispatch(req, res));
+      else dispatch(req, res);
     },
   };
 }

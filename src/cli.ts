@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `knowledge-mcp` command: serve, migrate, ingest, search, sources.
+// The `knowledge-mcp` command: serve, stdio, migrate, ingest, search, sources.
 import { parseArgs } from 'node:util';
 import { runSearch, runSources } from './cli/search.js';
 import { runServe } from './cli/serve.js';
@@ -8,6 +8,7 @@ const USAGE = `Usage: knowledge-mcp <command> [options]
 
 Commands:
   serve                         Serve MCP on http://HOST:PORT/mcp (default 127.0.0.1:3000)
+  stdio                         Serve MCP over stdin/stdout (for local clients); logs go to stderr
   migrate                       Apply database migrations to every Postgres source
   ingest --source NAME PATH|-   Load BEIR JSONL ({_id,title,text,...}) or a markdown folder into a source
   search "query"                Run search_documents and print the results
@@ -46,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       await runServe(values.config);
       return -1; // keeps running until a signal
+    case 'stdio': {
+      const { runStdio } = await import('./cli/stdio.js');
+      return runStdio(values.config);
+    }
     case 'search': {
       const query = rest.join(' ').trim();
       if (!query) throw new UsageError('search needs a query, e.g. knowledge-mcp search "remote work"');

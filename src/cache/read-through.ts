@@ -5,6 +5,7 @@ import type { CacheComputeOptions, CacheLookup, SearchCache } from '../federatio
 import { sha256Base64url } from '../digest.js';
 import type { StateLogger } from '../shared-state/logger.js';
 import type { RedisLinkStatus } from '../shared-state/redis-link.js';
+import { endCacheLookup, startCacheLookup } from '../telemetry/tracing.js';
 import { classifyEntry, makeEntry, type CacheEntry } from './entry.js';
 import type { GenerationStore } from './generation-store.js';
 import { noopObserver, type CacheEvent, type CacheObserver, type CacheOutcome } from './observer.js';
@@ -107,23 +108,31 @@ export class ReadThroughCache implements SearchCache {
     const { signal } = options;
     signal.throwIfAborted();
     const label = labelOf(key);
+    // Null unless tracing is on; ended before any computation, so a miss's source calls are not its children.
+    const lookup = startCacheLookup(label);
     const storeKey = options.ttlMs > 0 && !this.isDegraded() ? await this.#storeKey(key, options.sources, signal) : null;
-    if (storeKey === null) return this.#bypass(key, label, compute, signal);
+    if (storeKey === null) {
+      endCacheLookup(lookup, 'bypass');
+      return this.#bypass(key, label, compute, signal);
+    }
 
     const entry = await this.#safe(label, () => this.#store.get(storeKey, signal), signal);
     if (entry !== STORE_FAILED && entry !== null) {
       const value = this.#parse(entry.value, options);
       const freshness = classifyEntry(entry, this.#clock());
       if (value !== INVALID_VALUE && freshness === 'fresh') {
+        endCacheLookup(lookup, 'hit');
         this.#observer.event(label, 'hit');
         return { value, cached: true, outcome: 'hit' };
       }
       if (value !== INVALID_VALUE && freshness === 'stale') {
+        endCacheLookup(lookup, 'stale');
         this.#refreshInBackground(storeKey, label, compute, options);
         this.#observer.event(label, 'stale');
         return { value, cached: true, outcome: 'stale' };
       }
     }
+    endCacheLookup(lookup, entry === STORE_FAILED ? 'bypass' : 'miss');
     if (entry === STORE_FAILED) return this.#bypass(key, label, compute, signal);
 
     const { result, leader } = await this.#flights.run(storeKey, (flightSignal) => this.#fill(storeKey, label, compute, options, flightSignal), signal);

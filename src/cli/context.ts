@@ -1,6 +1,7 @@
 // What every CLI command starts from: parsed config (or one line per problem and exit 1) and a logger.
 import { CONNECTOR_FACTORIES } from '../composition/connectors.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/load-config.js';
+import type pino from 'pino';
 import { asyncStdout, createLogger, type Logger } from '../logger.js';
 
 export interface CliContext {
@@ -13,13 +14,15 @@ export interface CliContextOptions {
   /** Write logs to stdout asynchronously (the server: a log line per search must not cost a
    *  blocking write on the request path; pino flushes what is pending at exit). */
   asyncLogs?: boolean;
+  /** Where logs go instead (stdio mode: stderr, since stdout carries JSON-RPC). */
+  destination?: pino.DestinationStream;
 }
 
 export function loadCliContext(configPath: string | undefined, options: CliContextOptions = {}): CliContext {
   try {
     const config = loadConfig({ env: process.env, configPath, cwd: process.cwd(), factories: CONNECTOR_FACTORIES });
     const level = options.logLevel ?? config.logLevel;
-    const logger = createLogger(level, options.asyncLogs ? asyncStdout() : undefined);
+    const logger = createLogger(level, options.destination ?? (options.asyncLogs ? asyncStdout() : undefined));
     return { config, logger };
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -5,11 +5,13 @@
 // signal during the drain cuts it short.
 import { assembleServer } from '../composition/assemble.js';
 import type { RunningServer } from '../server.js';
+import { startTracing } from '../telemetry/start-tracing.js';
 import { loadCliContext } from './context.js';
 
 export async function runServe(configPath: string | undefined): Promise<void> {
   const startedAt = performance.now();
   const { config, logger } = loadCliContext(configPath, { asyncLogs: true });
+  const tracing = await startTracing(config.tracing);
   const assembled = await assembleServer(config, { logger });
   let server: RunningServer;
   try {
@@ -42,6 +44,7 @@ export async function runServe(configPath: string | undefined): Promise<void> {
     const drainMs = signal === 'SIGTERM' ? config.shutdownDrainMs : 0;
     logger.info({ signal, drain_ms: drainMs }, 'shutting down: reporting not ready, then finishing requests in flight');
     await assembled.shutdown({ drainMs, skipDrain: secondSignal });
+    await tracing.shutdown();
     logger.info('stopped');
     logger.flush?.();
     process.exit(0);

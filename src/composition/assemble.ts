@@ -84,6 +84,7 @@ export async function assembleServer(config: AppConfig, overrides: ServerOverrid
           ...overrides.statusPage,
         };
   const app = buildApp({
+    service: core.runtime.service,
     config,
     dispatcher: core.dispatcher,
     logger,

@@ -4,6 +4,7 @@ import type { BaseSourceConfig } from '../../connectors/contract/source-config.j
 import type { EnvConfig } from './env-schema.js';
 import type { ConnectorFactory } from '../../connectors/contract/registry-types.js';
 import type { OAuthSettings } from '../auth/oauth/settings.js';
+import type { TracingConfig } from './tracing-config.js';
 
 export type SourceConfig = BaseSourceConfig & { kind: string } & Record<string, unknown>;
 
@@ -57,6 +58,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** SIGTERM: how long to report not ready while still accepting, before closing the listener. */
   shutdownDrainMs: number;
+  /** OpenTelemetry tracing, from the standard OTEL_* variables; off (`none`) by default. */
+  tracing: TracingConfig;
   /** Changes whenever anything that shapes answers changes; part of every cache key. */
   fingerprint: string;
   /** The raw environment, for connectors resolving `*_env` secrets. */

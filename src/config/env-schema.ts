@@ -79,6 +79,14 @@ export const envSchema = z.object({
     .describe(
       'On SIGTERM, how long `/readyz` answers 503 while requests are still accepted, before the listener closes (within `SHUTDOWN_TIMEOUT_MS`). SIGINT (Ctrl-C) skips it.',
     ),
+  OTEL_TRACES_EXPORTER: z
+    .enum(['none', 'otlp', 'console'], { error: 'one of none, otlp, console' })
+    .default('none')
+    .describe('OpenTelemetry traces: `otlp` (OTLP/HTTP to `OTEL_EXPORTER_OTLP_ENDPOINT`), `console` (JSON lines on stderr) or `none`.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.describe('OTLP/HTTP collector base URL (default `http://localhost:4318`); traces go to `<url>/v1/traces`.'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.describe('Full OTLP/HTTP traces URL; wins over `OTEL_EXPORTER_OTLP_ENDPOINT`.'),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('knowledge-mcp').describe('`service.name` of the exported spans.'),
+  OTEL_SDK_DISABLED: booleanFromEnv.default(false).describe('`true` turns tracing off whatever `OTEL_TRACES_EXPORTER` says.'),
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;

@@ -11,6 +11,7 @@ import { resolveKeys } from './resolve-keys.js';
 import { fingerprintConfig, resolveAllowedOrigins, resolveCacheSettings, resolveSearchSettings } from './resolve-settings.js';
 import { resolveSources } from './resolve-sources.js';
 import { resolveTls } from './resolve-tls.js';
+import { tracingConfigFrom } from './tracing-config.js';
 
 export type { ApiKey, AppConfig, LoadConfigOptions, SourceConfig } from './app-config.js';
 export { ConfigError } from './app-config.js';
@@ -48,6 +49,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    tracing: tracingConfigFrom(env),
     fingerprint: fingerprintConfig(sources, search, keys),
     env: options.env,
   };

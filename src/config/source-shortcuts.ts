@@ -1,9 +1,10 @@
 // Sources made from environment shortcuts (one per kind, named after it) and the shipped demo.
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type { EnvConfig } from './env-schema.js';
 
-/** The repository's demo folder, wherever the process was started from (src/ or dist/src/). */
-export const DEMO_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../demo/' : '../../demo/', import.meta.url));
+/** The package's demo folder, wherever the process was started from (src/ or dist/src/, checkout or node_modules). */
+export const DEMO_DIR = `${path.join(PACKAGE_ROOT, 'demo')}${path.sep}`;
 
 /** Which variable family made an env source, for error messages. */
 export const ENV_SHORTCUT_OF_KIND: Readonly<Record<string, string>> = {

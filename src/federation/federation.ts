@@ -25,6 +25,7 @@ export function createFederation(deps: FederationDeps): Federation {
     seen.add(connector.name);
     const guard = createSourceGuard({
       name: connector.name,
+      kind: connector.kind,
       maxConcurrency: config.max_concurrency,
       breaker: settings.breaker,
       breakerStore,

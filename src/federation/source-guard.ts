@@ -7,6 +7,7 @@ import type { BreakerPolicy, BreakerState, BreakerStateStore } from './breaker-s
 import { describeFailure } from './describe-failure.js';
 import type { FederationLogger, FederationObserver, SourceOperation } from './settings.js';
 import type { SourceStatus } from './types.js';
+import { isTracing, traceSourceCall } from '../telemetry/tracing.js';
 
 export type GuardOutcome<T> = { status: 'ok'; value: T; tookMs: number } | { status: Exclude<SourceStatus, 'ok' | 'skipped'>; error: string; tookMs: number };
 
@@ -33,6 +34,8 @@ export interface SourceGuard {
 
 export interface GuardDeps {
   name: string;
+  /** The connector kind, for trace attributes. */
+  kind?: string;
   maxConcurrency: number;
   breaker: BreakerPolicy;
   breakerStore: BreakerStateStore;
@@ -66,7 +69,16 @@ export function createSourceGuard(deps: GuardDeps): SourceGuard {
     });
   }
 
-  async function run<T>(
+  const traced = { name, kind: deps.kind ?? 'unknown' };
+  function run<T>(
+    operation: SourceOperation,
+    work: (signal: AbortSignal) => Promise<T>,
+    options: { scope: AbortScope; timeoutMs: number },
+  ): Promise<GuardOutcome<T>> {
+    return isTracing() ? traceSourceCall(traced, operation, () => guarded(operation, work, options)) : guarded(operation, work, options);
+  }
+
+  async function guarded<T>(
     operation: SourceOperation,
     work: (signal: AbortSignal) => Promise<T>,
     options: { scope: AbortScope; timeoutMs: number },

@@ -94,6 +94,8 @@ export function createEdgePolicy(options: EdgePolicyOptions) {
 
   return {
     authenticate,
+    /** Whether requests must carry a key at all. */
+    authRequired: credentials.required,
 
     /** DNS-rebinding protection: a loopback server only answers loopback Host names, and a
      *  browser page may call it only from an allowed (or its own) origin. Null when allowed. */

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { describeForCaller, KnowledgeError } from '../../connectors/contract/errors.js';
 import { formatIssues } from '../format-issues.js';
 import type { Caller, SearchService } from '../federation/types.js';
+import { isTracing, traceToolCall } from '../telemetry/tracing.js';
 import type { ToolResult } from './result-wire.js';
 import { getDocumentInput, listSourcesInput, searchDocumentsInput } from './schemas.js';
 
@@ -38,7 +39,11 @@ export interface ToolCallContext {
   onUnexpectedError: (error: unknown) => void;
 }
 
-export async function callTool(name: ToolName, args: unknown, context: ToolCallContext): Promise<ToolResult> {
+export function callTool(name: ToolName, args: unknown, context: ToolCallContext): Promise<ToolResult> {
+  return isTracing() ? traceToolCall(name, () => runTool(name, args, context)) : runTool(name, args, context);
+}
+
+async function runTool(name: ToolName, args: unknown, context: ToolCallContext): Promise<ToolResult> {
   try {
     switch (name) {
       case 'search_documents': {

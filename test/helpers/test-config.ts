@@ -23,6 +23,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logLevel: 'silent',
     shutdownTimeoutMs: 2000,
     shutdownDrainMs: 0,
+    tracing: { exporter: 'none', otlpTracesUrl: 'http://localhost:4318/v1/traces', serviceName: 'knowledge-mcp' },
     fingerprint: 'test',
     env: {},
     ...overrides,

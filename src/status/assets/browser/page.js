@@ -350,6 +350,8 @@
     storeKey(value);
     authNeeded = false;
     void refreshStatus(true);
+    // A search that stopped for want of a key (one opened from a link, say) runs now.
+    if (search.query && byId('results').children.length === 0) void runSearch(false);
   });
 
   byId('forget-key').addEventListener('click', () => {
@@ -423,7 +425,8 @@
   /** @param {SourceRow[]} sources */
   function updateSourceFilter(sources) {
     const select = byId('source-filter', HTMLSelectElement);
-    const current = select.value;
+    // A search opened from a link names its source before the list has arrived.
+    const current = select.value || (search.sources?.[0] ?? '');
     const wanted = ['', ...sources.map((source) => source.name)];
     const existing = Array.from(select.options, (option) => option.value);
     if (wanted.join('\n') === existing.join('\n')) return;
@@ -609,11 +612,39 @@
     byId('query', HTMLInputElement).value = request.query;
     // Shown in the filter when the list offers it; searched either way (the server checks it).
     byId('source-filter', HTMLSelectElement).value = request.source;
+    const limitSelect = byId('limit', HTMLSelectElement);
+    if (Array.from(limitSelect.options, (option) => option.value).includes(String(request.limit))) limitSelect.value = String(request.limit);
     search.query = request.query;
     search.sources = request.source ? [request.source] : null;
     search.limit = request.limit;
     search.cursor = null;
+    // The address names the search, so it can be shared or reloaded (replaced, not pushed: no history spam).
+    window.history.replaceState(null, '', searchAddress(request));
     void runSearch(false);
+  }
+
+  /**
+   * `/?q=…&source=…&limit=…` for a search (the default limit is left out).
+   * @param {SearchRequest} request
+   */
+  function searchAddress(request) {
+    const params = new URLSearchParams({ q: request.query });
+    if (request.source) params.set('source', request.source);
+    if (request.limit !== 10) params.set('limit', String(request.limit));
+    return `${window.location.pathname}?${params}`;
+  }
+
+  /**
+   * The search a shared address asks for (`/?q=…&source=…&limit=…`), or null.
+   * @returns {SearchRequest | null}
+   */
+  function searchFromAddress() {
+    const params = new URLSearchParams(window.location.search);
+    const query = (params.get('q') ?? '').trim();
+    if (!query) return null;
+    const source = (params.get('source') ?? '').split(',')[0]?.trim() ?? '';
+    const limit = Number(params.get('limit'));
+    return { query, source, limit: Number.isInteger(limit) && limit >= 1 && limit <= 50 ? limit : 10 };
   }
 
   byId('search-form').addEventListener('submit', (event) => {
@@ -721,4 +752,6 @@
   // ---- start-up ----------------------------------------------------------------------------
 
   void refreshStatus();
+  const linked = searchFromAddress();
+  if (linked) startSearch(linked);
 })();
