@@ -5,6 +5,7 @@ import path from 'node:path';
 import MiniSearch from 'minisearch';
 import type { Connector, ConnectorContext, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
 import { SourceError } from '../contract/errors.js';
+import { mayRead } from '../contract/acl.js';
 import { analyzeQuery, analyzeTerm, tokenizeText } from '../contract/text/text-analysis.js';
 import { buildSnippet } from '../contract/text/snippet.js';
 import { hashContent } from '../contract/text/content-hash.js';
@@ -124,13 +125,19 @@ export class MarkdownConnector implements Connector {
     const terms = new Set(analyzeQuery(request.query, { stem: this.options.stemming }));
     if (terms.size === 0) return [];
     const cutoff = request.updatedAfter?.getTime() ?? null;
+    const principals = request.principals ?? null;
+    // Permissions are filtered inside the index's search, before the top `limit` are cut, so a
+    // page is never short because of pages the caller may not read; BM25 statistics stay global.
     const results = this.index.search([...terms].join(' '), {
       processTerm: (term) => term,
       filter:
-        cutoff === null
+        cutoff === null && principals === null
           ? undefined
           : (result) => {
-              const updated = this.pages.get(String(result.id))?.page.updatedAt;
+              const indexed = this.pages.get(String(result.id));
+              if (indexed === undefined || !mayRead(indexed.acl, principals)) return false;
+              if (cutoff === null) return true;
+              const updated = indexed.page.updatedAt;
               return updated !== null && updated !== undefined && Date.parse(updated) >= cutoff;
             },
     });
@@ -151,12 +158,12 @@ export class MarkdownConnector implements Connector {
     return hits;
   }
 
-  async get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null> {
+  async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
     signal.throwIfAborted();
     if (!isSafeRelativeId(nativeId)) return null;
     await this.refresh(signal, false);
     const indexed = this.pages.get(nativeId);
-    if (indexed === undefined || this.realRoot === null) return null;
+    if (indexed === undefined || this.realRoot === null || !mayRead(indexed.acl, principals)) return null;
     // Re-check at read time: the file may have been swapped for a link since the last scan.
     let real: string;
     try {
@@ -169,6 +176,8 @@ export class MarkdownConnector implements Connector {
     if (info === null || !info.isFile() || info.size > this.options.maxFileBytes) return null;
     const source = await readFile(real, { encoding: 'utf8', signal });
     const page = parseMarkdownPage(nativeId, source, info.mtime);
+    // The file may have changed since the scan: the ACL it carries now is the one that counts.
+    if (!mayRead(page.acl, principals)) return null;
     return {
       nativeId,
       title: page.title,
