@@ -92,6 +92,7 @@ function resolveAuth(config: ConfluenceSourceConfig, env: Record<string, string 
 export const confluenceFactory: ConnectorFactory<ConfluenceSourceConfig> = {
   kind: 'confluence',
   configSchema: confluenceSourceSchema,
+  identityNeed: (config) => (config.permissions === 'user' ? 'permissions "user" (Confluence\'s own per-user permissions)' : null),
   create(config, context) {
     const host = new URL(config.url).host;
     const scope = config.spaces.length > 0 ? ` (spaces ${config.spaces.join(', ')})` : '';

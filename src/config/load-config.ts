@@ -146,6 +146,23 @@ function validateSources(
   return sources;
 }
 
+/**
+ * Sources whose permissions need the caller's identity, when no caller can carry one: every caller
+ * would be a service caller and read every document, which is not what the operator asked for.
+ */
+function unmetIdentityNeeds(sources: readonly SourceConfig[], factories: readonly ConnectorFactory[], identityAvailable: boolean): string[] {
+  if (identityAvailable) return [];
+  const byKind = new Map(factories.map((factory) => [factory.kind, factory]));
+  return sources.flatMap((source) => {
+    const need = byKind.get(source.kind)?.identityNeed?.(source) ?? null;
+    return need === null
+      ? []
+      : [
+          `sources.${source.name}: ${need} needs callers with principals, but no caller can have any; set OAUTH_ISSUER (and PUBLIC_URL) or give keys "principals"`,
+        ];
+  });
+}
+
 export function loadConfig(options: LoadConfigOptions): AppConfig {
   const problems: string[] = [];
   const envParsed = envSchema.safeParse(options.env);
@@ -215,6 +232,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   });
 
   const oauth = resolveOAuth(env, file.oauth, problems);
+  problems.push(...unmetIdentityNeeds(sources, options.factories, oauth !== null || keys.some((key) => (key.principals?.length ?? 0) > 0)));
   if (env.AUTH === 'apikey' && keys.length === 0 && oauth === null && !isLoopbackHost(env.HOST)) {
     problems.push(
       `HOST: ${env.HOST} is reachable from other machines, so API_KEYS (name:key pairs) must be set; set AUTH=none only behind a gateway that authenticates`,
