@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './auth/oauth/access-token-verifier.js';
-import { PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './auth/oauth/protected-resource.js';
+import { bearerChallenge, PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './auth/oauth/protected-resource.js';
 import type { CallerIdentity } from './auth/credentials.js';
 import type { AppConfig } from './config/load-config.js';
 import type { SearchService } from './federation/types.js';
@@ -37,7 +37,11 @@ export interface AppDependencies {
   /** Extra routes (the status page), mounted after the edge checks. */
   extraRoutes?: (
     router: Router,
-    helpers: { authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false> },
+    helpers: {
+      authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false>;
+      /** The `WWW-Authenticate` value /mcp sends with a 401 (OAuth's resource_metadata challenge when configured). */
+      challenge: string;
+    },
   ) => void;
 }
 
@@ -127,7 +131,10 @@ export function buildApp(deps: AppDependencies): App {
   // POST never gets here (the fast path answers it); every other method is refused.
   router.all(MCP_PATH, requireKey, notAllowed);
 
-  deps.extraRoutes?.(router, { authenticate: (ctx) => policy.authenticate(ctx.req.headers, ctx.url) });
+  deps.extraRoutes?.(router, {
+    authenticate: (ctx) => policy.authenticate(ctx.req.headers, ctx.url),
+    challenge: deps.config.oauth ? bearerChallenge(deps.config.oauth) : 'Bearer realm="knowledge-mcp"',
+  });
 
   app.use(router.routes());
   app.use(router.allowedMethods());

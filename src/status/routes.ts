@@ -19,6 +19,8 @@ import { buildStatusReport, type ServerInfo } from './status-report.js';
 export interface StatusPageHelpers {
   /** The app's authenticator: the key, null (none needed) or false (reject with 401). */
   authenticate: (ctx: Context) => CallerIdentity | null | false | Promise<CallerIdentity | null | false>;
+  /** The challenge /mcp answers a 401 with, so a client discovers sign-in here too. */
+  challenge?: string;
 }
 
 export interface StatusPageDeps {
@@ -98,7 +100,7 @@ export function mountStatusPage(router: Router, helpers: StatusPageHelpers, deps
     ctx.set('Cache-Control', 'no-store');
     const key = await helpers.authenticate(ctx);
     if (key === false) {
-      ctx.set('WWW-Authenticate', 'Bearer realm="knowledge-mcp"');
+      ctx.set('WWW-Authenticate', helpers.challenge ?? 'Bearer realm="knowledge-mcp"');
       return sendJsonRpcError(ctx, 401, HTTP_EDGE_CODES.unauthorized, 'Unauthorized: send a valid API key as `x-api-key: KEY` or `Authorization: Bearer KEY`');
     }
     const caller: Caller = callerFor(key, ctx.state.requestId);
