@@ -11,8 +11,7 @@ import { mediawikiFactory } from './mediawiki/index.js';
  * Each factory only ever receives what its own `configSchema` parsed, so the registry can hold
  * factories of differently-typed configs side by side.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const CONNECTOR_FACTORIES: ReadonlyArray<ConnectorFactory<any>> = [
+export const CONNECTOR_FACTORIES: ReadonlyArray<ConnectorFactory> = [
   postgresFactory,
   markdownFactory,
   elasticsearchFactory,

@@ -1,11 +1,13 @@
-// Turns zod issues into one readable line each: the field path, what was expected, what came.
+// Turns zod issues into one readable line each: the field path, what was expected, what came
+// (never the value of a secret field, and URLs without their userinfo: see secret-values.ts).
 import type { z } from 'zod';
+import { describeRejectedValue, fieldNameOf } from './secret-values.js';
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: string, input?: unknown): string[] {
   return issues.map((issue) => {
     const path = formatPath(issue.path);
     const where = path === '' ? prefix : prefix === '' ? path : `${prefix}${path.startsWith('[') ? '' : '.'}${path}`;
-    return `${where || 'value'}: ${issue.message}${describeValue(valueAt(input, issue.path))}`;
+    return `${where || 'value'}: ${issue.message}${describeRejectedValue(valueAt(input, issue.path), fieldNameOf(issue.path))}`;
   });
 }
 
@@ -20,10 +22,4 @@ function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[segment];
   }
   return current;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined || value === null || typeof value === 'object') return '';
-  const text = String(value);
-  return ` (got ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})`;
 }

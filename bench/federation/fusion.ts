@@ -39,7 +39,10 @@ export class MemoConnector implements Connector {
   }
   async search(request: SearchRequest): Promise<SourceHit[]> {
     let answer = this.answers.get(request.query);
-    if (!answer) this.answers.set(request.query, (answer = this.inner.search({ ...request, limit: this.depth })));
+    if (!answer) {
+      answer = this.inner.search({ ...request, limit: this.depth });
+      this.answers.set(request.query, answer);
+    }
     return (await answer).slice(0, request.limit);
   }
   get = (id: string, signal: AbortSignal) => this.inner.get(id, signal);
@@ -138,7 +141,10 @@ export const mean = (values: readonly number[]) => values.reduce((sum, value) =>
 /** 95% paired bootstrap interval of mean(a − b), seeded so that reruns agree. */
 export function pairedInterval(a: readonly number[], b: readonly number[], rounds = 2000): [number, number] {
   let seed = 42;
-  const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const random = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
   const diffs = a.map((value, index) => value - b[index]!);
   const means: number[] = [];
   for (let round = 0; round < rounds; round += 1) {

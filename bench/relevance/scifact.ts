@@ -66,6 +66,8 @@ export async function loadScifact(dir = DEFAULT_SCIFACT_DIR): Promise<Scifact> {
 export function splitCorpus<T>(docs: readonly T[], parts: number): T[][] {
   if (!Number.isInteger(parts) || parts < 1) throw new RangeError('parts must be a positive integer');
   const out: T[][] = Array.from({ length: parts }, () => []);
-  docs.forEach((doc, index) => out[index % parts]!.push(doc));
+  docs.forEach((doc, index) => {
+    out[index % parts]?.push(doc);
+  });
   return out;
 }

@@ -1,7 +1,7 @@
 // The Confluence (Cloud and Data Center) source: CQL search through the v1 REST API with
 // Confluence's own highlights, page bodies converted to markdown, scoped to configured spaces.
 import type { Connector, ConnectorContext, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
-import { isAbortError } from '../contract/errors.js';
+import { isAbortError, KnowledgeError } from '../contract/errors.js';
 import { convertHighlightMarkers, decodeHtmlEntities } from '../contract/text/highlight-markers.js';
 import { buildScopeCql, buildSearchCql, type ConfluenceContentType } from './cql.js';
 import { ConfluenceHttpClient, type ConfluenceAuth } from './http-client.js';
@@ -164,7 +164,10 @@ export class ConfluenceConnector implements Connector {
       return { ok: true, documentCount: response?.totalSize ?? null };
     } catch (error) {
       if (isAbortError(error) || signal.aborted) throw error;
-      return { ok: false, documentCount: null, detail: error instanceof Error ? error.message : 'Confluence unreachable' };
+      // Only messages written for callers (no hosts, no bodies); anything else stays in the log.
+      const exposed = error instanceof KnowledgeError && error.expose;
+      if (!exposed) this.options.logger.warn({ err: error }, 'Confluence health check failed unexpectedly');
+      return { ok: false, documentCount: null, detail: exposed ? error.message : 'Confluence unreachable' };
     }
   }
 

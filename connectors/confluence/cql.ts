@@ -17,7 +17,7 @@ const MAX_WORDS = 32;
 
 /** Quotes a value as a CQL string literal: backslash and double quote escaped, controls removed. */
 export function quoteCqlString(value: string): string {
-  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const cleaned = value.replace(/\p{Cc}/gu, ' ');
   return `"${cleaned.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

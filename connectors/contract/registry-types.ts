@@ -6,7 +6,7 @@ import type { BaseSourceConfig } from './source-config.js';
 export interface ConnectorFactory<C extends BaseSourceConfig & { kind: string } = BaseSourceConfig & { kind: string }> {
   kind: C['kind'];
   /** zod schema of one `sources[]` entry of this kind (extends baseSourceSchema, `kind` literal). */
-  configSchema: z.ZodType<C, any>;
+  configSchema: z.ZodType<C, unknown>;
   /**
    * Why this source's config needs callers who carry principals (per-document or per-user
    * permissions), in a few words; null or absent when it does not. The config is refused at start

@@ -7,7 +7,7 @@ import type { Connector, ConnectorContext, SearchRequest, SourceDocument, Source
 import { SourceError } from '../contract/errors.js';
 import { mayRead } from '../contract/acl.js';
 import { analyzeQuery, analyzeTerm, tokenizeText } from '../contract/text/text-analysis.js';
-import { buildSnippet } from '../contract/text/snippet.js';
+import { buildTermSnippet } from '../contract/text/snippet.js';
 import { hashContent } from '../contract/text/content-hash.js';
 import { isInside, scanFolder, type ScannedFile } from './folder-scan.js';
 import { parseMarkdownPage, type ParsedPage } from './parse-page.js';
@@ -99,6 +99,8 @@ export class MarkdownConnector implements Connector {
   private lastScanAt = Number.NEGATIVE_INFINITY;
   private scanning: Promise<void> | null = null;
   private closed = false;
+  /** Set while the folder is missing, so its path is logged once per outage, not per search. */
+  private folderMissing = false;
 
   constructor(options: MarkdownConnectorOptions) {
     this.options = options;
@@ -148,7 +150,7 @@ export class MarkdownConnector implements Connector {
       hits.push({
         nativeId: indexed.file.id,
         title: indexed.page.title,
-        snippet: buildSnippet(indexed.page.plainText, terms, { analyze: this.analyze }),
+        snippet: buildTermSnippet(indexed.page.plainText, terms, { analyze: this.analyze }),
         url: indexed.url,
         score: result.score,
         updatedAt: indexed.page.updatedAt,
@@ -194,7 +196,7 @@ export class MarkdownConnector implements Connector {
       return { ok: true, documentCount: this.pages.size };
     } catch (error) {
       if (signal.aborted) throw error;
-      return { ok: false, documentCount: null, detail: error instanceof Error ? error.message : 'markdown folder unreadable' };
+      return { ok: false, documentCount: null, detail: error instanceof SourceError ? error.message : `source "${this.name}": markdown folder unreadable` };
     }
   }
 
@@ -233,8 +235,15 @@ export class MarkdownConnector implements Connector {
       realRoot = await realpath(this.root);
       if (!(await stat(realRoot)).isDirectory()) throw new Error('not a directory');
     } catch (error) {
-      throw new SourceError('SOURCE_UNAVAILABLE', `markdown folder ${this.options.dir} is not a readable directory`, { cause: error });
+      // The path is for the operator's log (once per outage); agents and /readyz learn only the
+      // source's name, never where it lives on this machine.
+      if (!this.folderMissing) {
+        this.options.logger.warn({ dir: this.root, code: (error as NodeJS.ErrnoException).code ?? null }, 'markdown folder is not a readable directory');
+      }
+      this.folderMissing = true;
+      throw new SourceError('SOURCE_UNAVAILABLE', `the markdown folder of source "${this.name}" is not a readable directory`, { cause: error });
     }
+    this.folderMissing = false;
     this.realRoot = realRoot;
     const files = await scanFolder(realRoot, {
       extensions: this.options.extensions,

@@ -99,7 +99,7 @@ export class MediaWikiConnector implements Connector {
     // A fragment names a section of the page; the characters below can never be in a title
     // (and `|` would make the API fetch several pages).
     const title = (nativeId.split('#', 1)[0] ?? '').trim();
-    if (title === '' || Buffer.byteLength(title) > MAX_TITLE_BYTES || /[\u0000-\u001f\u007f<>[\]{}|]/.test(title)) return null;
+    if (title === '' || Buffer.byteLength(title) > MAX_TITLE_BYTES || /[\p{Cc}<>[\]{}|]/u.test(title)) return null;
     const site = await this.siteFacts(signal);
     const answer = pagesAnswerSchema.safeParse(
       await this.api.call(

@@ -5,7 +5,7 @@ import type { SearchRequest, SourceHit } from '../contract/types.js';
 import { SourceError } from '../contract/errors.js';
 import { hashContent } from '../contract/text/content-hash.js';
 import { markdownToPlainText } from '../contract/text/markdown-text.js';
-import { buildSnippet } from '../contract/text/snippet.js';
+import { buildTermSnippet } from '../contract/text/snippet.js';
 import type { ApiParams } from './api-client.js';
 import { pagesAnswerSchema, searchAnswerSchema, type WikiPageRecord } from './api-schemas.js';
 import { analyzeSearchQuery, joinSearchTexts, type QueryTerm } from './query-terms.js';
@@ -245,7 +245,7 @@ export async function searchWiki(deps: SearchDeps, request: SearchRequest): Prom
       const hit: SourceHit = {
         nativeId: doc.title,
         title: doc.title,
-        snippet: buildSnippet(doc.text, stemSet),
+        snippet: buildTermSnippet(doc.text, stemSet),
         url: doc.page.fullurl ?? null,
         score,
         updatedAt: doc.timestamp,

@@ -98,7 +98,10 @@ function convertTable(lines: string[]): string[] {
     if (line.startsWith('|+')) caption = cellText(line.slice(2));
     else if (line.startsWith('|-')) row = null;
     else if (line.startsWith('!') || line.startsWith('|')) {
-      if (row === null) rows.push((row = []));
+      if (row === null) {
+        row = [];
+        rows.push(row);
+      }
       const cells = line.startsWith('!') ? splitCells(line.slice(1), '!!').flatMap((c) => splitCells(c, '||')) : splitCells(line.slice(1), '||');
       row.push(...cells.map(cellText));
     } else if (row !== null && row.length > 0) {

@@ -33,3 +33,8 @@ export function toSourceError(error: unknown, operation: string, logger: Connect
   if (unreachable) return new SourceError('SOURCE_UNAVAILABLE', 'postgres is unreachable', { cause: error });
   return new SourceError('SOURCE_ERROR', `postgres ${operation} failed${code ? ` (SQLSTATE ${code})` : ''}`, { cause: error });
 }
+
+/** What a health answer may say about a failure: a message written for callers, else a generic line. */
+export function healthDetail(failure: Error): string {
+  return failure instanceof KnowledgeError && failure.expose ? failure.message : 'postgres health check failed';
+}

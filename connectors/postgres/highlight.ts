@@ -1,7 +1,7 @@
 // Builds the snippets of one result page: words of each hit, stemmed by Postgres in one round
 // trip (cached), matched against the query's lexemes.
 import type { LexemeCache } from './lexemes.js';
-import { buildSnippet, candidateWords, wordSpans } from './snippet.js';
+import { buildSpanSnippet, candidateWords, wordSpans } from './snippet.js';
 
 export async function highlightHits(texts: readonly string[], queryLexemes: readonly string[], lexemes: LexemeCache, signal: AbortSignal): Promise<string[]> {
   const spans = texts.map(wordSpans);
@@ -10,5 +10,5 @@ export async function highlightHits(texts: readonly string[], queryLexemes: read
   if (query.size > 0) for (const list of spans) for (const word of candidateWords(list, queryLexemes)) candidates.add(word);
   const stems = candidates.size > 0 ? await lexemes.lexize([...candidates], signal) : new Map<string, readonly string[]>();
   const isMatch = (word: string) => stems.get(word)?.some((lexeme) => query.has(lexeme)) ?? false;
-  return texts.map((text, index) => buildSnippet(text, spans[index]!, isMatch));
+  return texts.map((text, index) => buildSpanSnippet(text, spans[index]!, isMatch));
 }

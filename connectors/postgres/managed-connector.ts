@@ -4,7 +4,7 @@ import { SourceError } from '../contract/errors.js';
 import type { Connector, ConnectorContext, IngestDocument, IngestOptions, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
 import { buildSearchSql } from './bm25-sql.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
-import { toSourceError } from './errors.js';
+import { healthDetail, toSourceError } from './errors.js';
 import { quoteIdent } from './identifiers.js';
 import { ingestDocuments, type PostgresIngestSummary } from './ingest.js';
 import { migrate } from './migrate.js';
@@ -165,8 +165,7 @@ export class PostgresConnector implements Connector {
       );
       return { ok: true, documentCount: Number(row?.n ?? 0) };
     } catch (error) {
-      const failure = toSourceError(error, 'health', this.#context.logger);
-      return { ok: false, documentCount: null, detail: failure.message };
+      return { ok: false, documentCount: null, detail: healthDetail(toSourceError(error, 'health', this.#context.logger)) };
     }
   }
 

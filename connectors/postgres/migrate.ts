@@ -81,7 +81,8 @@ export async function migrate(client: SqlClient, options: MigrateOptions): Promi
           );
         } catch (error) {
           const detail = error instanceof Error ? error.message : String(error);
-          throw new KnowledgeError('INTERNAL', `migration ${migration.name} failed: ${detail}`, { cause: error });
+          // The database's own words (schemas, roles) are for the operator, not for agents.
+          throw new KnowledgeError('INTERNAL', `migration ${migration.name} failed: ${detail}`, { cause: error, expose: false });
         }
         applied.push(migration.name);
       }

@@ -44,7 +44,7 @@ function clean(text: string): string {
  * The window of about SNIPPET_WORDS words holding the most distinct matched words (then the
  * most matches), matched words wrapped in **…**, "…" where the text was cut. No match → the start.
  */
-export function buildSnippet(text: string, spans: readonly WordSpan[], isMatch: (word: string) => boolean): string {
+export function buildSpanSnippet(text: string, spans: readonly WordSpan[], isMatch: (word: string) => boolean): string {
   if (spans.length === 0) return clean(text).trim().slice(0, MAX_SNIPPET_CHARS);
   const matched = spans.map((span) => isMatch(span.word));
   let best = 0;

@@ -2,7 +2,7 @@
 import { SourceError } from '../contract/errors.js';
 import type { Connector, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
-import { isInvalidInputError, toSourceError } from './errors.js';
+import { healthDetail, isInvalidInputError, toSourceError } from './errors.js';
 import { qualifiedName } from './identifiers.js';
 import { toIsoString, type PostgresConnectorContext } from './managed-connector.js';
 import { openSqlClient } from './open-client.js';
@@ -103,7 +103,7 @@ export class PostgresTableConnector implements Connector {
       const [row] = await this.#client.query<{ n: number | null }>(TABLE_COUNT_ESTIMATE_SQL, [qualifiedName(this.#mapping.schema, this.#mapping.name)], signal);
       return { ok: true, documentCount: row?.n === null || row?.n === undefined ? null : Math.round(Number(row.n)) };
     } catch (error) {
-      return { ok: false, documentCount: null, detail: toSourceError(error, 'health', this.#context.logger).message };
+      return { ok: false, documentCount: null, detail: healthDetail(toSourceError(error, 'health', this.#context.logger)) };
     }
   }
 

@@ -65,9 +65,9 @@ export const envSchema = z.object({
   OAUTH_ISSUER: optionalString.describe(
     "Issuer URL of the company's OAuth authorization server (Keycloak, Entra ID, Okta, Auth0, Google); turns on sign-in with access tokens. Needs `PUBLIC_URL`.",
   ),
-  PUBLIC_URL: optionalString.describe('External base URL of this server, e.g. `https://knowledge.example.com`; the OAuth resource is `${PUBLIC_URL}/mcp`.'),
-  OAUTH_AUDIENCE: optionalString.describe('The `aud` access tokens must carry. Default: `${PUBLIC_URL}/mcp`.'),
-  OAUTH_GROUPS_CLAIM: optionalString.describe('Token claim holding the user\'s groups (a dotted path reaches nested claims). Default: `groups`.'),
+  PUBLIC_URL: optionalString.describe('External base URL of this server, e.g. `https://knowledge.example.com`; the OAuth resource is `PUBLIC_URL` + `/mcp`.'),
+  OAUTH_AUDIENCE: optionalString.describe('The `aud` access tokens must carry. Default: `PUBLIC_URL` + `/mcp`.'),
+  OAUTH_GROUPS_CLAIM: optionalString.describe("Token claim holding the user's groups (a dotted path reaches nested claims). Default: `groups`."),
   OAUTH_REQUIRED_SCOPES: optionalString.describe('Space-separated scopes every access token must carry.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' })

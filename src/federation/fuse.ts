@@ -83,7 +83,9 @@ export function fuseRankings(lists: ReadonlyArray<readonly RankedHit[]>, setting
       settings.normalization ?? 'mean',
       settings.scoreWindow ?? DEFAULT_SCORE_WINDOW,
     );
-    list.forEach((item, index) => fused.push(withScore(item, item.weight * (normalized[index] ?? 0))));
+    list.forEach((item, index) => {
+      fused.push(withScore(item, item.weight * (normalized[index] ?? 0)));
+    });
   }
   return fused.sort(compareFused);
 }

@@ -1,6 +1,7 @@
 // The one contract suite every connector passes: `defineConnectorContract(name, setup)`.
 // A setup makes CONTRACT_DOCUMENTS searchable in a fresh source and returns the connector.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAbortError, KnowledgeError } from '../../connectors/contract/errors.js';
 import type { Connector, SourceHit } from '../../connectors/contract/types.js';
 import { SOURCE_NAME_PATTERN } from '../../connectors/contract/source-config.js';
 import { CONTRACT_DOCUMENTS, HOSTILE_QUERIES } from './contract-documents.js';
@@ -16,6 +17,18 @@ export interface ContractOptions {
   skipReason?: string | null;
   /** False for sources whose documents carry no URL of their own. */
   urls?: boolean;
+  /**
+   * True for sources that implement `recognizeUrl` (links pasted by agents resolve to their
+   * documents); the suite then checks it round-trips every hit's URL and refuses foreign ones.
+   */
+  recognizesUrls?: boolean;
+}
+
+const CONTRACT_TITLES = new Set(CONTRACT_DOCUMENTS.map((doc) => doc.title));
+
+/** An abort or timeout, as the caller's signal reports it (not some other failure on the way). */
+function isCancellation(error: unknown, signal: AbortSignal): boolean {
+  return error === signal.reason || isAbortError(error) || (error instanceof KnowledgeError && error.code === 'SOURCE_TIMEOUT');
 }
 
 const signal = () => AbortSignal.timeout(20_000);
@@ -92,8 +105,16 @@ export function defineConnectorContract(name: string, setup: () => Promise<Contr
     it.each(HOSTILE_QUERIES.map((query) => [JSON.stringify(query).slice(0, 40), query] as const))(
       'treats hostile input %s as plain words',
       async (_label, query) => {
-        const hits = await search(connector, query);
-        expect(Array.isArray(hits)).toBe(true);
+        // Query syntax in the input must neither widen the search (a match-all, a wildcard) nor
+        // swallow the plain word after it (an unclosed quote or group): a distinctive word in or
+        // after it still finds its document first, and only real documents come back.
+        const plain = query.includes('basalt') ? query : query.length + 9 <= 1000 ? `${query} cryostat` : null;
+        const hits = await search(connector, plain ?? query, 5);
+        expect(hits.length).toBeLessThanOrEqual(5);
+        for (const hit of hits) expect(CONTRACT_TITLES).toContain(hit.title);
+        if (plain === null)
+          expect(hits).toEqual([]); // 1000 letters that are no word of any document
+        else expect(hits[0]?.title).toBe(plain === query ? 'Volcano survey procedure' : 'Quantum lab cryostat safety');
       },
     );
 
@@ -111,18 +132,38 @@ export function defineConnectorContract(name: string, setup: () => Promise<Contr
       expect(await connector.get('../../../etc/passwd', signal())).toBeNull();
     });
 
-    it('stops when the signal is aborted', async () => {
+    it('stops when the signal is aborted, rejecting with the abort (not some other failure)', async () => {
       const controller = new AbortController();
       controller.abort();
-      await expect(connector.search({ query: 'basalt', limit: 5, updatedAfter: null, signal: controller.signal })).rejects.toThrow();
+      const searched = await connector.search({ query: 'basalt', limit: 5, updatedAfter: null, signal: controller.signal }).then(
+        (hits) => ({ resolved: hits }),
+        (error: unknown) => ({ rejected: error }),
+      );
+      expect(searched).toHaveProperty('rejected');
+      const error = (searched as { rejected: unknown }).rejected;
+      expect(isCancellation(error, controller.signal), `rejected with ${String(error)} instead of the abort`).toBe(true);
+      const got = await connector.get('volcano-survey', controller.signal).then(
+        () => null,
+        (rejection: unknown) => rejection,
+      );
+      expect(isCancellation(got, controller.signal), `get rejected with ${String(got)} instead of the abort`).toBe(true);
     });
 
     if (options.urls ?? true) {
-      it('gives document URLs it recognises as its own', async () => {
-        const [hit] = await search(connector, 'apricot');
-        expect(hit?.url).toBeTruthy();
-        if (connector.recognizeUrl && hit?.url) expect(connector.recognizeUrl(hit.url)).toBe(hit.nativeId);
+      it('gives every hit an absolute http(s) URL', async () => {
+        const hits = await search(connector, 'basalt kayak apricot cryostat moraine portafilter');
+        expect(hits.length).toBeGreaterThan(0);
+        for (const hit of hits) expect(hit.url ?? '').toMatch(/^https?:\/\/[^/]+/);
       });
     }
+
+    it(`${options.recognizesUrls ? 'recognises its own document URLs and no others' : 'does not claim URLs'}`, async () => {
+      expect(typeof connector.recognizeUrl === 'function').toBe(options.recognizesUrls ?? false);
+      if (!options.recognizesUrls) return;
+      const hits = await search(connector, 'basalt kayak apricot cryostat moraine portafilter');
+      expect(hits.length).toBeGreaterThan(1);
+      for (const hit of hits) expect(connector.recognizeUrl?.(hit.url ?? '')).toBe(hit.nativeId);
+      expect(connector.recognizeUrl?.('https://elsewhere.example.org/volcano-survey')).toBeNull();
+    });
   });
 }

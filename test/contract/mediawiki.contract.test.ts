@@ -1,7 +1,7 @@
 // The connector contract for the mediawiki connector, on the real wiki of .ci/mediawiki/setup.sh
 // (which imports the contract documents with their own timestamps through importDump.php).
 import { mediawikiFactory } from '../../connectors/mediawiki/index.js';
-import { resolveTestWiki } from '../integration/wiki/mediawiki-test-wiki.js';
+import { resolveTestWiki } from '../integration/mediawiki/mediawiki-test-wiki.js';
 import { defineConnectorContract } from './connector-contract.js';
 
 const wiki = await resolveTestWiki('portafilter');
@@ -19,5 +19,5 @@ defineConnectorContract(
     });
     return { connector: mediawikiFactory.create(config, { logger, dataDir: './data', env: { MEDIAWIKI_PASSWORD: wiki.password ?? undefined } }) };
   },
-  { skipReason: typeof wiki === 'string' ? wiki : null },
+  { skipReason: typeof wiki === 'string' ? wiki : null, recognizesUrls: true },
 );

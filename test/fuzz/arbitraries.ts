@@ -67,7 +67,8 @@ export const HOSTILE_FRAGMENTS = [
   '-deploy',
   '@@@hl@@@',
   '<script>alert(1)</script>',
-  '${jndi:ldap://x}',
+  // The Log4Shell probe as a literal string (spelled in two parts so it reads as no template).
+  '$' + '{jndi:ldap://x}',
 ];
 
 const word = fc.constantFrom('deploy', 'rollback', 'on-call', 'vacation', 'password', 'policy', 'incident', 'database', 'failover', 'remote');

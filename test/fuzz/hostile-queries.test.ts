@@ -12,7 +12,7 @@ import { postgresFactory } from '../../connectors/postgres/index.js';
 import type { Connector, IngestDocument } from '../../connectors/contract/types.js';
 import { searchDocumentsOutput } from '../../src/tools/schemas.js';
 import { startElasticsearchDouble, type ElasticsearchDouble } from '../doubles/elasticsearch/server.js';
-import { startConfluenceDouble, type ConfluenceDouble } from '../integration/wiki/confluence-double.js';
+import { startConfluenceDouble, type ConfluenceDouble } from '../integration/confluence/confluence-double.js';
 import { buildConnector, CONFLUENCE_CLOUD_AUTH, confluenceAt, elasticsearchAt, ES_DOCUMENTS, markdownRunbooks } from '../reliability/helpers/connectors.js';
 import { codeUnits, hasLoneSurrogate, HOSTILE_FRAGMENTS, hostileQueryArb, toWellFormed, UNICODE_EDGES } from './arbitraries.js';
 import { buildDispatcher, CALLER, expectWellFormed, signal, unexpectedFailures } from './rpc-checks.js';

@@ -53,15 +53,15 @@ export function stripHtmlTags(html: string): string {
  * drops unpaired markers and any `**` already in the text so that bold means "matched".
  */
 export function convertHighlightMarkers(text: string, markers: { open: string; close: string }): string {
-  const placeholderOpen = '\u0001';
-  const placeholderClose = '\u0002';
+  const placeholderOpen = '\uE000';
+  const placeholderClose = '\uE001';
   let out = text.replace(/\*\*/g, '').split(markers.open).join(placeholderOpen).split(markers.close).join(placeholderClose);
-  out = out.replace(/\u0001([^\u0001\u0002]*)\u0002/g, (_m, inner: string) => {
+  out = out.replace(/\uE000([^\uE000\uE001]*)\uE001/g, (_m, inner: string) => {
     const trimmed = inner.trim();
     return trimmed === '' ? inner : inner.replace(trimmed, `**${trimmed}**`);
   });
   return out
-    .replace(/[\u0001\u0002]/g, '')
+    .replace(/[\uE000\uE001]/g, '')
     .replace(/\*\*(\s*)\*\*/g, '$1')
     .replace(/\s+/g, ' ')
     .trim();

@@ -134,7 +134,7 @@ function createService(options: HtmlToMarkdownOptions): TurndownService {
   const drop = options.drop;
   service.remove(((node: unknown) => {
     const element = node as DomElement;
-    return isChrome(element) || (drop?.(element));
+    return isChrome(element) || drop?.(element);
   }) as TurndownService.FilterFunction);
   for (const rule of customRules) {
     service.addRule(rule.name, {

@@ -1,5 +1,5 @@
 // Picks the passage of a document that best covers the query and bolds the matched words,
-// so every wiki connector returns snippets in the contract's `**term**` form.
+// so the markdown, MediaWiki and Confluence connectors return snippets in the contract's `**term**` form.
 import { analyzeTerm, iterateWords } from './text-analysis.js';
 
 export interface SnippetOptions {
@@ -59,7 +59,7 @@ function bestWindow(hits: Hit[], span: number): number {
  * A snippet of plain `text` around the densest cluster of query terms, matched words bolded,
  * cut at word boundaries with `…` where text was left out. Without matches: the opening.
  */
-export function buildSnippet(text: string, terms: ReadonlySet<string>, options: SnippetOptions = {}): string {
+export function buildTermSnippet(text: string, terms: ReadonlySet<string>, options: SnippetOptions = {}): string {
   const maxChars = options.maxChars ?? 240;
   const analyze = options.analyze ?? analyzeTerm;
   const clean = text.replace(/\s+/g, ' ').trim();

@@ -1,5 +1,6 @@
 // Turns text into index terms (tokenise, fold case and accents, drop stop words, stem) so that
-// the in-process indexes, re-rankers and snippet highlighters of every wiki connector agree.
+// the in-process indexes, re-rankers and snippet highlighters of the markdown, MediaWiki and
+// Confluence connectors agree.
 import { stemEnglish } from './porter-stemmer.js';
 
 // Common English function words: they add noise to BM25 and ugly bold to snippets.

@@ -34,7 +34,9 @@ function probe(env: Record<string, string>): Promise<number | null> {
 
 describe('healthcheck probe over HTTP', () => {
   const servers: http.Server[] = [];
-  afterAll(() => servers.forEach((server) => server.close()));
+  afterAll(() => {
+    for (const server of servers) server.close();
+  });
 
   it('is healthy on 200 from /healthz', async () => {
     const server = http.createServer(healthzOnly);

@@ -11,7 +11,7 @@ const hasDist = existsSync(path.join(DIST, 'src/cli.js'));
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g;
 
 /** The npm package a bare specifier names (`@scope/name/sub` → `@scope/name`); null for relative/builtin. */
-export function packageOf(specifier: string): string | null {
+function packageOf(specifier: string): string | null {
   if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) return null;
   if (builtinModules.includes(specifier.split('/')[0] ?? '')) return null;
   const parts = specifier.split('/');

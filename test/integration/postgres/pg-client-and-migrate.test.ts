@@ -70,7 +70,10 @@ describe.skipIf(skipReason !== null)(`pg client and migrations${skipReason ? ` (
       { version: 900, name: '900_good', sql: 'CREATE TABLE good_one (x int)' },
       { version: 901, name: '901_bad', sql: 'CREATE TABLE half_done (x int); SELECT * FROM no_such_table' },
     ];
-    await expect(migrate(client, { schema, signal: signal(), migrations: broken })).rejects.toThrow(/migration 901_bad failed/);
+    const failure = migrate(client, { schema, signal: signal(), migrations: broken });
+    await expect(failure).rejects.toThrow(/migration 901_bad failed/);
+    // The database's message names tables and roles: the operator's, never an agent's.
+    await expect(failure).rejects.toMatchObject({ code: 'INTERNAL', expose: false });
     const { rows } = await sql(
       `SELECT to_regclass($1) AS good, to_regclass($2) AS half, (SELECT count(*)::int FROM "${schema}".schema_migrations WHERE version >= 900) AS recorded`,
       [`"${schema}".good_one`, `"${schema}".half_done`],

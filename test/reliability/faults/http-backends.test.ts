@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../../connectors/contract/types.js';
 import { startElasticsearchDouble, type ElasticsearchDouble } from '../../doubles/elasticsearch/server.js';
-import { startConfluenceDouble, type ConfluenceDouble } from '../../integration/wiki/confluence-double.js';
+import { startConfluenceDouble, type ConfluenceDouble } from '../../integration/confluence/confluence-double.js';
 import { confluenceAt, CONFLUENCE_CLOUD_AUTH, elasticsearchAt, ES_DOCUMENTS, markdownRunbooks } from '../helpers/connectors.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy.js';
 import { callTool, expectNoInternals, type ToolAnswer } from '../helpers/mcp.js';

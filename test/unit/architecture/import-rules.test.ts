@@ -15,7 +15,7 @@ function listSources(dir: string): string[] {
 }
 
 /** Repository-relative targets of the relative imports in `source`, found in file `from`. */
-export function importTargets(from: string, source: string): string[] {
+function importTargets(from: string, source: string): string[] {
   const targets: string[] = [];
   for (const match of source.matchAll(IMPORT)) {
     const spec = match[1] ?? match[2];
@@ -25,7 +25,7 @@ export function importTargets(from: string, source: string): string[] {
 }
 
 /** Why `from` may not import `target`, or null when the rule allows it. */
-export function forbiddenImport(from: string, target: string): string | null {
+function forbiddenImport(from: string, target: string): string | null {
   const connectorKind = (file: string): string | null => /^connectors\/([^/]+)\//.exec(file)?.[1] ?? null;
   if (from.startsWith('connectors/')) {
     if (!target.startsWith('connectors/')) return 'a connector imports only connectors/contract, its own folder and npm packages';

@@ -189,7 +189,7 @@ describe('ReadThroughCache', () => {
     const store = new MemoryCacheStore({ maxBytes: 1e6 });
     const spy: CacheStore = {
       shared: true,
-      get: async (k, s) => {
+      get: async (k, _s) => {
         touched += 1;
         return store.get(k);
       },
@@ -277,7 +277,7 @@ describe('ReadThroughCache', () => {
       let firstRead = true;
       const racing: CacheStore = {
         shared: true,
-        get: async (key, signal) => {
+        get: async (key, _signal) => {
           if (firstRead && !key.endsWith(':handoff')) {
             firstRead = false;
             return null;

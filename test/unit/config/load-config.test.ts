@@ -1,12 +1,10 @@
 // Config loading: defaults, one clear line per mistake, the loopback rule, sources and key scopes.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ConnectorFactory } from '../../../connectors/contract/registry-types.js';
 import { baseSourceSchema } from '../../../connectors/contract/source-config.js';
-import { ConfigError, isLoopbackHost, loadConfig } from '../../../src/config/load-config.js';
+import { isLoopbackHost } from '../../../src/config/load-config.js';
+import { loadIn, problemsOf } from './load-helpers.js';
 
 const markdownLike: ConnectorFactory = {
   kind: 'markdown',
@@ -25,19 +23,7 @@ const postgresLike: ConnectorFactory = {
 const factories = [markdownLike, postgresLike];
 
 function load(env: Record<string, string>, files: Record<string, string> = {}, configPath?: string) {
-  const cwd = mkdtempSync(path.join(tmpdir(), 'kmcp-config-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(cwd, name), content);
-  return loadConfig({ env, cwd, factories, configPath });
-}
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return loadIn(factories, env, files, configPath);
 }
 
 describe('loadConfig', () => {
@@ -56,7 +42,7 @@ describe('loadConfig', () => {
     expect(problemsOf(() => load({ HOST: '0.0.0.0' }))[0]).toMatch(/^HOST: 0\.0\.0\.0 .*API_KEYS/);
     expect(load({ HOST: '0.0.0.0', AUTH: 'none' }).auth.mode).toBe('none');
     expect(load({ HOST: '0.0.0.0', API_KEYS: 'ci:0123456789abcdef0123' }).auth.keys).toEqual([
-      { name: 'ci', key: '0123456789abcdef0123', sources: null, rateLimitPerMinute: 0 },
+      { name: 'ci', key: '0123456789abcdef0123', sources: null, rateLimitPerMinute: 0, principals: null },
     ]);
   });
 

@@ -55,7 +55,7 @@ describe('search body', () => {
 
   it('filters updated_after with a range on the date field', () => {
     const body = buildSearchBody(plan('x', new Date('2025-01-02T03:04:05Z')), { ...DEFAULT_FIELDS, updatedAt: '@timestamp' }, boosts);
-    expect((body?.query as { bool: { filter: unknown } }).bool.filter).toEqual([{ range: { '@timestamp': { gte: '2025-01-02T03:04:05.000Z' } } }]);
+    expect((body as { query: { bool: { filter: unknown } } }).query.bool.filter).toEqual([{ range: { '@timestamp': { gte: '2025-01-02T03:04:05.000Z' } } }]);
   });
 
   it('searches the one text field there is, and nothing when a date filter has no date field', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSnippet, candidateWords, cleanQueryText, wordSpans } from '../../../connectors/postgres/snippet.js';
+import { buildSpanSnippet, candidateWords, cleanQueryText, wordSpans } from '../../../connectors/postgres/snippet.js';
 
 const matchAny =
   (...words: string[]) =>
@@ -25,31 +25,31 @@ describe('candidateWords', () => {
   });
 });
 
-describe('buildSnippet', () => {
+describe('buildSpanSnippet', () => {
   it('marks matched words and opens the window near the best cluster of distinct matches', () => {
     const text = `${'filler '.repeat(60)}the parental leave lasts sixteen weeks for every parent ${'tail '.repeat(60)}`;
-    const snippet = buildSnippet(text, wordSpans(text), matchAny('parental', 'leave', 'weeks'));
+    const snippet = buildSpanSnippet(text, wordSpans(text), matchAny('parental', 'leave', 'weeks'));
     expect(snippet).toMatch(/^… /);
     expect(snippet).toMatch(/ …$/);
     expect(snippet).toContain('**parental** **leave** lasts sixteen **weeks**');
   });
 
   it('starts at the beginning when nothing matches, and keeps short texts whole', () => {
-    expect(buildSnippet('Short text here.', wordSpans('Short text here.'), matchAny())).toBe('Short text here.');
+    expect(buildSpanSnippet('Short text here.', wordSpans('Short text here.'), matchAny())).toBe('Short text here.');
     const long = 'word '.repeat(100);
-    const snippet = buildSnippet(long, wordSpans(long), matchAny());
+    const snippet = buildSpanSnippet(long, wordSpans(long), matchAny());
     expect(snippet.startsWith('word word')).toBe(true);
     expect(snippet.endsWith(' …')).toBe(true);
   });
 
   it('removes markdown asterisks so only our markers remain, and flattens whitespace', () => {
     const text = 'Use **bold**\n\nand *the*   cryostat';
-    expect(buildSnippet(text, wordSpans(text), matchAny('cryostat'))).toBe('Use bold and the **cryostat**');
+    expect(buildSpanSnippet(text, wordSpans(text), matchAny('cryostat'))).toBe('Use bold and the **cryostat**');
   });
 
   it('is bounded in length', () => {
     const text = `${'x'.repeat(5000)} match`;
-    expect(buildSnippet(text, wordSpans(text), matchAny('match')).length).toBeLessThanOrEqual(440);
+    expect(buildSpanSnippet(text, wordSpans(text), matchAny('match')).length).toBeLessThanOrEqual(440);
   });
 });
 

@@ -349,7 +349,8 @@ export class ConfluenceDouble {
       }
     } catch (error) {
       if (!(error instanceof CqlError)) throw error;
-      return this.send(res, 400, { ...errors.badCql, message: `${String(errors.badCql?.message)}${cql}` });
+      this.send(res, 400, { ...errors.badCql, message: `${String(errors.badCql?.message)}${cql}` });
+      return;
     }
     const terms = new Set(operands.flatMap(words));
     const score = (page: DoublePage) => {
@@ -364,7 +365,8 @@ export class ConfluenceDouble {
       matched = this.pages.filter((p) => this.matches(expr, p, terms));
     } catch (error) {
       if (!(error instanceof CqlError)) throw error;
-      return this.send(res, 400, { ...errors.badCql, message: `${String(errors.badCql?.message)}${cql}` });
+      this.send(res, 400, { ...errors.badCql, message: `${String(errors.badCql?.message)}${cql}` });
+      return;
     }
     matched.sort((a, b) => score(b) - score(a) || a.id.localeCompare(b.id));
 
@@ -448,7 +450,10 @@ export class ConfluenceDouble {
 
   private content(id: string, url: URL, res: ServerResponse): void {
     const page = this.pages.find((p) => p.id === id);
-    if (!page) return this.send(res, 404, { ...errors.notFound, message: String(errors.notFound?.message).replace('%ID%', id) });
+    if (!page) {
+      this.send(res, 404, { ...errors.notFound, message: String(errors.notFound?.message).replace('%ID%', id) });
+      return;
+    }
     const expand = (url.searchParams.get('expand') ?? '').split(',');
     const space = this.spaces.find((s) => s.key === page.space);
     const body: Record<string, unknown> = {};

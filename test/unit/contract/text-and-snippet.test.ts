@@ -1,7 +1,7 @@
 // Term analysis, snippets and highlight conversion shared by the wiki connectors.
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, analyzeTerm, foldTerm } from '../../../connectors/contract/text/text-analysis.js';
-import { buildSnippet, highlightTerms } from '../../../connectors/contract/text/snippet.js';
+import { buildTermSnippet, highlightTerms } from '../../../connectors/contract/text/snippet.js';
 import { convertHighlightMarkers, decodeHtmlEntities, stripHtmlTags } from '../../../connectors/contract/text/highlight-markers.js';
 import { markdownToPlainText } from '../../../connectors/contract/text/markdown-text.js';
 import { hashContent } from '../../../connectors/contract/text/content-hash.js';
@@ -31,7 +31,7 @@ describe('snippets', () => {
   it('centres on the passage that holds the most distinct terms', () => {
     const filler = 'lorem ipsum dolor sit amet '.repeat(30);
     const text = `${filler} a backup is taken. ${filler} the backup and restore procedure is tested. ${filler}`;
-    const snippet = buildSnippet(text, terms, { maxChars: 120 });
+    const snippet = buildTermSnippet(text, terms, { maxChars: 120 });
     expect(snippet).toContain('**backup** and **restore** procedure');
     expect(snippet.startsWith('…')).toBe(true);
     expect(snippet.endsWith('…')).toBe(true);
@@ -39,9 +39,9 @@ describe('snippets', () => {
   });
 
   it('falls back to the opening without matches, and never cuts a word', () => {
-    const snippet = buildSnippet('alpha beta gamma delta epsilon zeta eta theta', new Set(['nothing']), { maxChars: 20 });
+    const snippet = buildTermSnippet('alpha beta gamma delta epsilon zeta eta theta', new Set(['nothing']), { maxChars: 20 });
     expect(snippet).toBe('alpha beta gamma…');
-    expect(buildSnippet('   ', terms)).toBe('');
+    expect(buildTermSnippet('   ', terms)).toBe('');
   });
 });
 
