@@ -128,25 +128,25 @@ export class MarkdownConnector implements Connector {
     if (terms.size === 0) return [];
     const cutoff = request.updatedAfter?.getTime() ?? null;
     const principals = request.principals ?? null;
-    // Permissions are filtered inside the index's search, before the top `limit` are cut, so a
-    // page is never short because of pages the caller may not read; BM25 statistics stay global.
     const results = this.index.search([...terms].join(' '), {
       processTerm: (term) => term,
       filter:
-        cutoff === null && principals === null
+        cutoff === null
           ? undefined
           : (result) => {
-              const indexed = this.pages.get(String(result.id));
-              if (indexed === undefined || !mayRead(indexed.acl, principals)) return false;
-              if (cutoff === null) return true;
-              const updated = indexed.page.updatedAt;
+              const updated = this.pages.get(String(result.id))?.page.updatedAt;
               return updated !== null && updated !== undefined && Date.parse(updated) >= cutoff;
             },
     });
+    // Permissions are applied to the ranked list before the page is cut at `limit`, so a page is
+    // never short because of pages the caller may not read, and BM25 statistics stay global. Walking
+    // from the best result checks only as many pages as it takes to fill the page, instead of
+    // every match (a filter inside the index's search would check all of them).
     const hits: SourceHit[] = [];
-    for (const result of results.slice(0, request.limit)) {
+    for (const result of results) {
+      if (hits.length >= request.limit) break;
       const indexed = this.pages.get(String(result.id));
-      if (indexed === undefined) continue;
+      if (indexed === undefined || !mayRead(indexed.acl, principals)) continue;
       hits.push({
         nativeId: indexed.file.id,
         title: indexed.page.title,
