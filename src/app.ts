@@ -10,6 +10,7 @@ import { bearerChallenge, PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } 
 import type { CallerIdentity } from './auth/credentials.js';
 import type { AppConfig } from './config/load-config.js';
 import type { SearchService } from './federation/types.js';
+import { applyCors } from './http/cors.js';
 import { createEdgePolicy, refusalForError, requestIdFor, type RateLimiter } from './http/edge-policy.js';
 import { sendJsonRpcError, sendRefusal } from './http/json-errors.js';
 import { createMcpEndpoint, isMcpPost, MCP_PATH } from './http/mcp-endpoint.js';
@@ -77,15 +78,17 @@ export function buildApp(deps: AppDependencies): App {
   }
 
   // The edge for every route but POST /mcp, in one middleware: request id, host/origin checks,
-  // and a last-resort guard so nothing ever answers with internals.
+  // CORS (preflights answered here, without a key), and a last-resort guard so nothing ever
+  // answers with internals.
   app.use(async (ctx: Context, next: Next) => {
     const requestId = requestIdFor(ctx.req.headers);
     ctx.state.requestId = requestId;
     ctx.set('x-request-id', requestId);
+    ctx.set('X-Content-Type-Options', 'nosniff');
     try {
       const forbidden = policy.hostOrOriginRefusal(ctx.req.headers);
       if (forbidden) sendRefusal(ctx, forbidden);
-      else await next();
+      else if (!applyCors(ctx, policy)) await next();
     } catch (error) {
       const { refusal, internal } = refusalForError(error, requestId);
       if (internal) logger.error({ err: error, reqId: requestId, path: ctx.path }, 'request failed');

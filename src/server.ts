@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from './app.js';
 import type { AppConfig } from './config/load-config.js';
 import type { Logger } from './logger.js';
+import { withHsts } from './http/hsts.js';
 
 export interface RunningServer {
   server: http.Server;
@@ -33,7 +34,8 @@ export async function startServer(
   config: Pick<AppConfig, 'host' | 'port' | 'tls' | 'shutdownTimeoutMs'> & { httpTimeouts?: HttpTimeouts },
   logger: Logger,
 ): Promise<RunningServer> {
-  const handler = app.handleRequest;
+  // Served over TLS here, so browsers are told to keep to HTTPS (http/hsts.ts).
+  const handler = config.tls ? withHsts(app.handleRequest) : app.handleRequest;
   const timeouts = config.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const options: http.ServerOptions = {
     maxHeaderSize: 16 * 1024,

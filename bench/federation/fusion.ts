@@ -94,28 +94,33 @@ export interface PerQuery {
   recall100: number[];
 }
 
-export async function evaluate(service: SearchService, data: SciFact): Promise<PerQuery> {
-  const ndcg10: number[] = [];
-  const recall100: number[] = [];
-  for (const query of data.queries) {
-    const relevant = data.qrels.get(query.id)!;
-    // nDCG@10 as an agent sees it (limit 10: sources asked for 11); Recall@100 through two pages of 50.
-    const top = await service.search({ query: query.text, limit: 10 }, anyone, never);
-    ndcg10.push(
-      ndcgAt(
+/** `concurrency` queries in flight at once (answers are stored by query, so the order does not matter). */
+export async function evaluate(service: SearchService, data: SciFact, concurrency = 1): Promise<PerQuery> {
+  const ndcg10: number[] = new Array(data.queries.length).fill(0);
+  const recall100: number[] = new Array(data.queries.length).fill(0);
+  let next = 0;
+  const worker = async () => {
+    while (next < data.queries.length) {
+      const index = next++;
+      const query = data.queries[index]!;
+      const relevant = data.qrels.get(query.id)!;
+      // nDCG@10 as an agent sees it (limit 10: sources asked for 11); Recall@100 through two pages of 50.
+      const top = await service.search({ query: query.text, limit: 10 }, anyone, never);
+      ndcg10[index] = ndcgAt(
         top.results.map((result) => stripPrefix(result.id)),
         relevant,
         10,
-      ),
-    );
-    const first = await service.search({ query: query.text, limit: 50 }, anyone, never);
-    const ids = first.results.map((result) => stripPrefix(result.id));
-    if (first.next_cursor) {
-      const second = await service.search({ query: query.text, limit: 50, cursor: first.next_cursor }, anyone, never);
-      ids.push(...second.results.map((result) => stripPrefix(result.id)));
+      );
+      const first = await service.search({ query: query.text, limit: 50 }, anyone, never);
+      const ids = first.results.map((result) => stripPrefix(result.id));
+      if (first.next_cursor) {
+        const second = await service.search({ query: query.text, limit: 50, cursor: first.next_cursor }, anyone, never);
+        ids.push(...second.results.map((result) => stripPrefix(result.id)));
+      }
+      recall100[index] = recallAt(ids, relevant, 100);
     }
-    recall100.push(recallAt(ids, relevant, 100));
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   return { ndcg10, recall100 };
 }
 

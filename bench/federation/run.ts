@@ -2,13 +2,15 @@
 // against a naive Promise.all merge in the same run), what a source slower than its timeout costs
 // a search, and the fusion comparison on SciFact split across three sources.
 // Options: --iterations N (default 20000), --skip-fusion, --scifact DIR,
-// --database-url URL (default the local test database), --no-pg.
+// --database-url URL (default the local test database), --no-pg, --cases-only (issue 17's
+// relevance cases and latency only), --only a,b (cases whose label contains a or b; `latency`
+// for the latency measure).
 import { parseArgs } from 'node:util';
 import { printTable } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
 import { compareFusion } from './fusion.js';
 import { measureOverhead } from './overhead.js';
-import { comparePostgresSplit } from './postgres-split.js';
+import { compareCases } from './cases.js';
 import { measureTimeouts } from './timeouts.js';
 
 const { values } = parseArgs({
@@ -18,6 +20,8 @@ const { values } = parseArgs({
     scifact: { type: 'string' },
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     'no-pg': { type: 'boolean', default: false },
+    'cases-only': { type: 'boolean', default: false },
+    only: { type: 'string', default: '' },
   },
 });
 
@@ -33,9 +37,10 @@ const fusionCells = (row: FusionRowShape) => [
   row.vsRrf60 ? `${row.vsRrf60[0] >= 0 ? '+' : ''}${row.vsRrf60[0].toFixed(3)} … ${row.vsRrf60[1] >= 0 ? '+' : ''}${row.vsRrf60[1].toFixed(3)}` : '',
 ];
 
-const overhead = await measureOverhead(Number(values.iterations));
+const casesOnly = values['cases-only'];
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-const row = (label: string, figures: typeof overhead.baseline) => [
+type OverheadFigures = Awaited<ReturnType<typeof measureOverhead>>['baseline'];
+const row = (label: string, figures: OverheadFigures) => [
   label,
   figures.p50Us,
   figures.p99Us,
@@ -43,40 +48,45 @@ const row = (label: string, figures: typeof overhead.baseline) => [
   kib(figures.allocatedBytesPerCall),
   `${figures.retainedBytesPerCall.toFixed(0)} B`,
 ];
-printTable(
-  `Per search call, 3 instant in-process sources, limit ${overhead.limit}, ${overhead.iterations} sequential calls each (alternating blocks)`,
-  ['path', 'p50 µs', 'p99 µs', 'CPU µs / call', 'allocated / call', 'retained / call'],
-  [
-    row('naive Promise.all + sort (baseline)', overhead.baseline),
-    row('createFederation().search', overhead.federation),
+let overhead: Awaited<ReturnType<typeof measureOverhead>> | null = null;
+let timeouts: Awaited<ReturnType<typeof measureTimeouts>> | null = null;
+if (!casesOnly) {
+  overhead = await measureOverhead(Number(values.iterations));
+  printTable(
+    `Per search call, 3 instant in-process sources, limit ${overhead.limit}, ${overhead.iterations} sequential calls each (alternating blocks)`,
+    ['path', 'p50 µs', 'p99 µs', 'CPU µs / call', 'allocated / call', 'retained / call'],
     [
-      'federation overhead',
-      overhead.overheadP50Us,
-      overhead.overheadP99Us,
-      overhead.overheadCpuUs,
-      kib(overhead.federation.allocatedBytesPerCall - overhead.baseline.allocatedBytesPerCall),
-      '',
+      row('naive Promise.all + sort (baseline)', overhead.baseline),
+      row('createFederation().search', overhead.federation),
+      [
+        'federation overhead',
+        overhead.overheadP50Us,
+        overhead.overheadP99Us,
+        overhead.overheadCpuUs,
+        kib(overhead.federation.allocatedBytesPerCall - overhead.baseline.allocatedBytesPerCall),
+        '',
+      ],
     ],
-  ],
-);
+  );
 
-const timeouts = await measureTimeouts();
-printTable(
-  'One of three sources delayed 5 s past its 250 ms timeout (20 searches each)',
-  ['scenario', 'p50 ms', 'max ms', 'p50 − timeout ms', 'slow source statuses'],
-  timeouts.map((row) => [
-    row.scenario,
-    row.p50Ms,
-    row.maxMs,
-    row.excessP50Ms,
-    Object.entries(row.statuses)
-      .map(([status, count]) => `${status} ×${count}`)
-      .join(', '),
-  ]),
-);
+  timeouts = await measureTimeouts();
+  printTable(
+    'One of three sources delayed 5 s past its 250 ms timeout (20 searches each)',
+    ['scenario', 'p50 ms', 'max ms', 'p50 − timeout ms', 'slow source statuses'],
+    timeouts.map((entry) => [
+      entry.scenario,
+      entry.p50Ms,
+      entry.maxMs,
+      entry.excessP50Ms,
+      Object.entries(entry.statuses)
+        .map(([status, count]) => `${status} ×${count}`)
+        .join(', '),
+    ]),
+  );
+}
 
 let fusion: Awaited<ReturnType<typeof compareFusion>> | null = null;
-if (!values['skip-fusion']) {
+if (!values['skip-fusion'] && !casesOnly) {
   fusion = await compareFusion(values.scifact);
   printTable(
     `Fusion on SciFact (${fusion.documents} abstracts, ${fusion.queries} training queries), in-memory BM25 sources`,
@@ -85,12 +95,26 @@ if (!values['skip-fusion']) {
   );
 }
 
-let postgres: Awaited<ReturnType<typeof comparePostgresSplit>> | null = null;
+let cases: Awaited<ReturnType<typeof compareCases>> | null = null;
 if (!values['skip-fusion'] && !values['no-pg']) {
-  postgres = await comparePostgresSplit({ databaseUrl: values['database-url']!, scifactDir: values.scifact, log: (line) => process.stderr.write(`${line}\n`) });
-  if ('skipped' in postgres) process.stdout.write(`\nPostgres split: not measured (${postgres.skipped})\n`);
-  else printTable('Postgres connector on SciFact: whole corpus vs split across three postgres sources', FUSION_HEADER, postgres.rows.map(fusionCells));
+  cases = await compareCases({ databaseUrl: values['database-url']!, scifactDir: values.scifact, log: (line) => process.stderr.write(`${line}\n`),
+    only: values.only ? values.only.split(',') : [],
+  });
+  if ('skipped' in cases) process.stdout.write(`\nFederation cases: not measured (${cases.skipped})\n`);
+  else {
+    printTable(
+      'SciFact training queries: whole corpus in one postgres source vs split across engines (Δ vs RRF k=60 on the same split)',
+      FUSION_HEADER,
+      cases.rows.map(fusionCells),
+    );
+    for (const reason of cases.notRun) process.stdout.write(`skipped: ${reason}\n`);
+    printTable(
+      'One search (limit 10, no cache), the same three postgres sources before and after',
+      ['sources', 'fusion', 'p50 ms', 'p99 ms'],
+      cases.latency.map((entry) => [entry.sources, entry.mode, entry.p50Ms.toFixed(1), entry.p99Ms.toFixed(1)]),
+    );
+  }
 }
 
-const file = writeResults('federation', { overhead, timeouts, fusion, postgres });
+const file = writeResults(values.only ? `federation-${values.only.replace(/[^a-z0-9]+/gi, '-')}` : 'federation', { overhead, timeouts, fusion, cases });
 process.stdout.write(`\nwritten to ${file}\n`);

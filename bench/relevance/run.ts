@@ -1,16 +1,19 @@
 // `npm run bench:relevance`: nDCG@10 and Recall@100 on SciFact's training queries for the
-// postgres connector alone (pg and PGlite), beside BEIR's BM25; JSON to bench/results/.
-// Usage: tsx bench/relevance/run.ts [--database-url URL] [--no-pg] [--no-pglite] [--scifact DIR]
+// postgres connector alone (pg and PGlite) and for the rankers on the shared text analysis
+// (markdown folder, MediaWiki re-ranker), beside BEIR's BM25; JSON to bench/results/.
+// Usage: tsx bench/relevance/run.ts [--database-url URL] [--no-pg] [--no-pglite] [--no-text] [--scifact DIR]
 import { parseArgs } from 'node:util';
 import { measurePostgresRows } from './postgres-rows.js';
 import { formatRelevanceTable, writeResults, BEIR_BM25_SCIFACT_NDCG10 } from './report.js';
 import { DEFAULT_SCIFACT_DIR, loadScifact } from './scifact.js';
+import { measureTextAnalysisRows } from './text-analysis-rows.js';
 
 const { values } = parseArgs({
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     'no-pg': { type: 'boolean', default: false },
     'no-pglite': { type: 'boolean', default: false },
+    'no-text': { type: 'boolean', default: false },
     scifact: { type: 'string', default: DEFAULT_SCIFACT_DIR },
   },
 });
@@ -23,6 +26,7 @@ const rows = await measurePostgresRows(data, {
   pglite: !values['no-pglite'],
   log,
 });
+if (!values['no-text']) rows.push(...(await measureTextAnalysisRows(data, log)));
 process.stdout.write(`${formatRelevanceTable(rows)}\n`);
 const file = await writeResults('relevance', {
   dataset: 'BEIR SciFact, training queries',

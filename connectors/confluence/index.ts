@@ -47,6 +47,7 @@ export const confluenceSourceSchema = baseSourceSchema
      */
     permissions: z.enum(['service', 'user']).default('service'),
   })
+  .strict()
   .superRefine((config, ctx) => {
     const hasApiToken = config.api_token !== undefined || config.api_token_env !== undefined;
     const hasToken = config.token !== undefined || config.token_env !== undefined;

@@ -18,7 +18,61 @@ export interface SearchRequest {
    * of the source.
    */
   principals?: readonly string[] | null;
+  /**
+   * Collection statistics of the whole federation for this query's words (issue 17). A source
+   * that scores with BM25 uses them instead of its own, so that its scores compare with every
+   * other source's; absent: score with the source's own statistics.
+   */
+  statistics?: GlobalStatistics;
 }
+
+/**
+ * What the federation asks a BM25-capable source before it searches: its own statistics for the
+ * query's words. Words are the federation's tokens (case and accents folded, its stop words
+ * dropped); each source analyses each word its own way (stemmer, stop words), so the answer is
+ * keyed by the word as given and compares across engines. Counts are over the whole collection,
+ * not one caller's readable documents: they are shared by every caller (and remembered).
+ */
+export interface StatisticsRequest {
+  /** Distinct query words, folded, as `analyzeQuery(query, { stem: false })` gives them. */
+  words: readonly string[];
+  signal: AbortSignal;
+}
+
+/** One source's collection statistics for some words. */
+export interface CollectionStatistics {
+  /** Searchable documents in the source. */
+  documentCount: number;
+  /** Mean document length, in `lengthUnit`s (what the source's BM25 length norm counts). */
+  averageLength: number;
+  /**
+   * Names what a length counts, e.g. `postgres:english` (lexemes of that text search config) or
+   * `text-analysis` (the shared analyser's terms). Sources with one unit share a global average.
+   */
+  lengthUnit: string;
+  /**
+   * Documents that contain each word, as this source analyses it. A word the source does not
+   * index (its stop word) is absent; a word it indexes but no document holds is 0.
+   */
+  documentFrequencies: Record<string, number>;
+}
+
+/** The federation's combined statistics, as one source receives them in `SearchRequest`. */
+export interface GlobalStatistics {
+  /** Documents in every source that reported statistics. */
+  documentCount: number;
+  /** Mean length over the sources that share the receiving source's length unit; null: use its own. */
+  averageLength: number | null;
+  /**
+   * Per query word (keys as in `StatisticsRequest.words`): documents holding it across the
+   * federation, scaled to `documentCount` when some sources do not index the word. A word that
+   * is absent here: the source falls back to its own document frequency scaled to `documentCount`.
+   */
+  documentFrequencies: Record<string, number>;
+}
+
+/** BM25 as every source that takes `GlobalStatistics` computes it, so their scores share a scale. */
+export const SHARED_BM25 = { k1: 1.2, b: 0.75, titleWeight: 2 } as const;
 
 /** One ranked hit from one source, best first. IDs are native (the federation adds the prefix). */
 export interface SourceHit {
@@ -27,7 +81,10 @@ export interface SourceHit {
   /** Text around the matched terms; matched terms wrapped in `**…**`. Plain text otherwise. */
   snippet: string;
   url: string | null;
-  /** The source's own relevance score (higher is better); only comparable within one source. */
+  /**
+   * The source's relevance score (higher is better). Comparable across sources when it is BM25
+   * computed with `SearchRequest.statistics`; otherwise only within one source.
+   */
   score: number;
   /** ISO 8601 timestamp, or null when the source doesn't know. */
   updatedAt: string | null;
@@ -106,6 +163,18 @@ export interface Connector {
    * (as in `SearchRequest.principals`) may not read it: the two answers are indistinguishable.
    */
   get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null>;
+  /**
+   * True when `search` scores with `SearchRequest.statistics` (BM25 with `SHARED_BM25`), so its
+   * scores compare with other such sources'. The federation re-scores other sources' hits from
+   * their title and snippet instead.
+   */
+  readonly usesGlobalStatistics?: boolean;
+  /**
+   * This source's own statistics for the query's words (issue 17), for the federation to combine
+   * into `SearchRequest.statistics`. Absent on sources whose engine cannot tell (their hits are
+   * re-scored by the federation from their text).
+   */
+  collectionStatistics?(request: StatisticsRequest): Promise<CollectionStatistics>;
   /** Cheap reachability check for /readyz and list_sources. */
   health(signal: AbortSignal): Promise<SourceHealth>;
   /** The native ID for a URL this source serves, or null when the URL is not one of its own. */

@@ -3,6 +3,7 @@
 import { Client, errors } from '@elastic/elasticsearch';
 import { KnowledgeError, SourceError, isAbortError } from '../contract/errors.js';
 import type {
+  CollectionStatistics,
   Connector,
   ConnectorContext,
   IngestDocument,
@@ -12,13 +13,14 @@ import type {
   SourceDocument,
   SourceHealth,
   SourceHit,
+  StatisticsRequest,
 } from '../contract/types.js';
 import { buildClientOptions, clientForCluster, probeCluster, type ClientSettings, type ClusterInfo } from './client.js';
 import { isSingleName, type ElasticsearchSourceConfig } from './config.js';
 import { errorBodyType, translateError } from './errors.js';
 import { flattenMapping, resolveFields, type FieldMap } from './fields.js';
 import { assertWritableIndex, ensureIndex, ingestDocuments } from './ingest.js';
-import { buildIdQuery, buildSearchBody, parseDocument, parseSearchHits } from './query.js';
+import { buildIdQuery, buildSearchBody, buildStatisticsQueries, parseDocument, parseSearchHits } from './query.js';
 import { raceWithSignal as raceAbort } from '../contract/abort.js';
 
 interface Ready {
@@ -60,6 +62,32 @@ export class ElasticsearchConnector implements Connector {
     try {
       const response = await ready.client.search<Source>({ index: this.#config.index, ...body }, { signal });
       return parseSearchHits(response, ready.fields).slice(0, request.limit);
+    } catch (error) {
+      throw translateError(error, signal, this.#config.index);
+    }
+  }
+
+  /**
+   * Document counts for the federation's global statistics (issue 17), one `_count` per word in
+   * parallel (remembered by the federation per generation). Elasticsearch scores with its own
+   * BM25 statistics, so its hits are re-scored in the federation; these counts put its documents
+   * into everyone else's IDFs. Lengths are not exposed by `_count`: the unit is its own.
+   */
+  async collectionStatistics(request: StatisticsRequest): Promise<CollectionStatistics> {
+    const { signal } = request;
+    const ready = await this.#ready(signal);
+    const queries = buildStatisticsQueries(request.words, ready.fields);
+    const empty = { documentCount: 0, averageLength: 0, lengthUnit: `elasticsearch:${this.name}`, documentFrequencies: {} };
+    if (queries === null) return empty;
+    const count = async (query: (typeof queries)['all']) => (await ready.client.count({ index: this.#config.index, query }, { signal })).count;
+    try {
+      const [documentCount, ...frequencies] = await Promise.all([count(queries.all), ...queries.perWord.map(count)]);
+      const documentFrequencies: Record<string, number> = {};
+      request.words.forEach((word, index) => {
+        const df = frequencies[index];
+        if (typeof df === 'number') documentFrequencies[word] = df;
+      });
+      return { ...empty, documentCount: typeof documentCount === 'number' ? documentCount : 0, documentFrequencies };
     } catch (error) {
       throw translateError(error, signal, this.#config.index);
     }

@@ -157,3 +157,20 @@ export function parseDocument(nativeId: string, index: string, source: Record<st
     metadata,
   };
 }
+
+/**
+ * `_count` queries for the federation's statistics (issue 17): every searchable document, and
+ * the documents matching one query word in the searched fields, analysed by the index's own
+ * analysers. Null when there is no text field to count in.
+ */
+export function buildStatisticsQueries(
+  words: readonly string[],
+  fields: FieldMap,
+): { all: estypes.QueryDslQueryContainer; perWord: estypes.QueryDslQueryContainer[] } | null {
+  const searched = [fields.title, fields.body].filter((name): name is string => name !== null);
+  if (searched.length === 0) return null;
+  return {
+    all: { bool: { should: searched.map((field) => ({ exists: { field } })) } },
+    perWord: words.map((word) => ({ multi_match: { query: word, fields: searched, type: 'best_fields', lenient: true } })),
+  };
+}

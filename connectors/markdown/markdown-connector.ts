@@ -3,7 +3,18 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
-import type { Connector, ConnectorContext, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
+import type {
+  CollectionStatistics,
+  Connector,
+  ConnectorContext,
+  GlobalStatistics,
+  SearchRequest,
+  SourceDocument,
+  SourceHealth,
+  SourceHit,
+  StatisticsRequest,
+} from '../contract/types.js';
+import { globalTermWeights } from '../contract/text/bm25.js';
 import { SourceError } from '../contract/errors.js';
 import { mayRead } from '../contract/acl.js';
 import { analyzeQuery, analyzeTerm, tokenizeText } from '../contract/text/text-analysis.js';
@@ -11,6 +22,7 @@ import { buildTermSnippet } from '../contract/text/snippet.js';
 import { hashContent } from '../contract/text/content-hash.js';
 import { isInside, scanFolder, type ScannedFile } from './folder-scan.js';
 import { parseMarkdownPage, type ParsedPage } from './parse-page.js';
+import { TermIndex } from './term-index.js';
 
 export interface MarkdownConnectorOptions {
   name: string;
@@ -86,6 +98,8 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 export class MarkdownConnector implements Connector {
   readonly kind = 'markdown';
+  /** With `SearchRequest.statistics` it ranks by the shared BM25 over its own postings (term-index.ts). */
+  readonly usesGlobalStatistics = true;
   readonly name: string;
   readonly description: string;
 
@@ -93,6 +107,7 @@ export class MarkdownConnector implements Connector {
   private readonly root: string;
   private readonly analyze: (word: string) => string | null;
   private readonly index: MiniSearch<IndexFields>;
+  private readonly terms: TermIndex;
   private readonly pages = new Map<string, IndexedPage>();
   private readonly urls = new Map<string, string>();
   private realRoot: string | null = null;
@@ -109,6 +124,7 @@ export class MarkdownConnector implements Connector {
     this.root = path.resolve(options.dir);
     const stem = options.stemming;
     this.analyze = (word) => analyzeTerm(word, { stem });
+    this.terms = new TermIndex(stem);
     this.index = new MiniSearch<IndexFields>({
       fields: ['title', 'headings', 'text'],
       tokenize: (text) => tokenizeText(text),
@@ -128,16 +144,18 @@ export class MarkdownConnector implements Connector {
     if (terms.size === 0) return [];
     const cutoff = request.updatedAfter?.getTime() ?? null;
     const principals = request.principals ?? null;
-    const results = this.index.search([...terms].join(' '), {
-      processTerm: (term) => term,
-      filter:
-        cutoff === null
-          ? undefined
-          : (result) => {
-              const updated = this.pages.get(String(result.id))?.page.updatedAt;
-              return updated !== null && updated !== undefined && Date.parse(updated) >= cutoff;
-            },
-    });
+    const recent = (id: string): boolean => {
+      if (cutoff === null) return true;
+      const updated = this.pages.get(id)?.page.updatedAt;
+      return updated !== null && updated !== undefined && Date.parse(updated) >= cutoff;
+    };
+    const results =
+      request.statistics === undefined
+        ? this.index.search([...terms].join(' '), {
+            processTerm: (term) => term,
+            filter: cutoff === null ? undefined : (result) => recent(String(result.id)),
+          })
+        : this.searchWithStatistics(request.query, request.statistics, recent);
     // Permissions are applied to the ranked list before the page is cut at `limit`, so a page is
     // never short because of pages the caller may not read, and BM25 statistics stay global. Walking
     // from the best result checks only as many pages as it takes to fill the page, instead of
@@ -158,6 +176,32 @@ export class MarkdownConnector implements Connector {
       });
     }
     return hits;
+  }
+
+  /** BM25 over the own postings with the federation's N, average length and per-word df. */
+  private searchWithStatistics(query: string, statistics: GlobalStatistics, accept: (id: string) => boolean): Array<{ id: string; score: number }> {
+    const words = analyzeQuery(query, { stem: false });
+    const weights = globalTermWeights(words, this.analyze, statistics, {
+      documentCount: this.terms.documentCount,
+      documentFrequency: (term) => this.terms.documentFrequency(term),
+    });
+    return this.terms.search(weights, statistics.averageLength ?? this.terms.averageLength, accept);
+  }
+
+  async collectionStatistics(request: StatisticsRequest): Promise<CollectionStatistics> {
+    request.signal.throwIfAborted();
+    await this.refresh(request.signal, false);
+    const documentFrequencies: Record<string, number> = {};
+    for (const word of request.words) {
+      const term = this.analyze(word);
+      if (term !== null) documentFrequencies[word] = this.terms.documentFrequency(term);
+    }
+    return {
+      documentCount: this.terms.documentCount,
+      averageLength: this.terms.averageLength,
+      lengthUnit: this.options.stemming ? 'text-analysis' : 'text-analysis:unstemmed',
+      documentFrequencies,
+    };
   }
 
   async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
@@ -279,6 +323,7 @@ export class MarkdownConnector implements Connector {
     this.removePage(file.id);
     this.pages.set(file.id, { file, page, url, contentHash: hashContent(page.plainText), acl: page.acl });
     this.index.add({ id: file.id, title: page.title, headings: page.headings, text: page.plainText });
+    this.terms.add(file.id, page.title, page.plainText);
     const key = url === null ? null : normalizeUrl(url);
     if (key !== null) this.urls.set(key, file.id);
   }
@@ -288,6 +333,7 @@ export class MarkdownConnector implements Connector {
     if (existing === undefined) return;
     this.pages.delete(id);
     this.index.discard(id);
+    this.terms.remove(id);
     const key = existing.url === null ? null : normalizeUrl(existing.url);
     if (key !== null && this.urls.get(key) === id) this.urls.delete(key);
   }

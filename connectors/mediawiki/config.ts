@@ -40,6 +40,7 @@ export const mediawikiSourceSchema = baseSourceSchema
     message: 'at most 50 category rules (the wiki checks at most 50 categories per call)',
     path: ['acl'],
   })
+  .strict()
   .refine((config) => config.username === undefined || config.password !== undefined || config.password_env !== undefined, {
     message: 'username needs password or password_env (a bot password from Special:BotPasswords)',
     path: ['password'],

@@ -29,6 +29,8 @@ export interface MediaWikiConnectorOptions {
 
 export class MediaWikiConnector implements Connector {
   readonly kind = 'mediawiki';
+  /** Its local re-ranking of fetched page texts scores with `SearchRequest.statistics` when given. */
+  readonly usesGlobalStatistics = true;
   readonly name: string;
   readonly description: string;
   private readonly api: MediaWikiApi;

@@ -1,6 +1,8 @@
 // Local BM25 over the candidate pages a search fetched: core's database search returns matches in
 // no relevance order, so ranking happens here, with the wiki's own hit counts as document frequency.
-import { analyzeTerm, iterateWords } from '../contract/text/text-analysis.js';
+import { bm25TermScore, countTerms, globalTermWeights } from '../contract/text/bm25.js';
+import { analyzeQuery, analyzeTerm, iterateWords } from '../contract/text/text-analysis.js';
+import type { GlobalStatistics } from '../contract/types.js';
 
 export interface RerankDocument {
   key: string;
@@ -63,6 +65,28 @@ export function rankByBm25(docs: readonly RerankDocument[], stems: readonly stri
         const f = tf.get(stem) ?? 0;
         if (f > 0) score += (weight * f * (k1 + 1)) / (f + k1 * (1 - b + (b * length) / averageLength));
       }
+      return { key, score };
+    })
+    .sort((x, y) => y.score - x.score);
+}
+
+/**
+ * BM25 of `docs` with the federation's shared parameters and global statistics (issue 17), best
+ * first, so the wiki's scores compare with other sources'. Lengths are normalised by the
+ * candidates' mean (the wiki does not report its own); a word without a global count takes its
+ * share among the candidates, scaled to the federation.
+ */
+export function rankWithGlobalStatistics(docs: readonly RerankDocument[], query: string, statistics: GlobalStatistics): Array<{ key: string; score: number }> {
+  const counted = docs.map((doc) => ({ key: doc.key, ...countTerms(doc.title, doc.text) }));
+  const averageLength = counted.reduce((sum, doc) => sum + doc.length, 0) / Math.max(1, counted.length);
+  const weights = globalTermWeights(analyzeQuery(query, { stem: false }), (word) => analyzeTerm(word), statistics, {
+    documentCount: Math.max(1, counted.length),
+    documentFrequency: (term) => counted.filter((doc) => doc.tfs.has(term)).length,
+  });
+  return counted
+    .map(({ key, tfs, length }) => {
+      let score = 0;
+      for (const [term, weight] of weights) score += bm25TermScore(weight, tfs.get(term) ?? 0, length, averageLength);
       return { key, score };
     })
     .sort((x, y) => y.score - x.score);

@@ -9,7 +9,7 @@ import { buildTermSnippet } from '../contract/text/snippet.js';
 import type { ApiParams } from './api-client.js';
 import { pagesAnswerSchema, searchAnswerSchema, type WikiPageRecord } from './api-schemas.js';
 import { analyzeSearchQuery, joinSearchTexts, type QueryTerm } from './query-terms.js';
-import { idf, rankByBm25 } from './rerank.js';
+import { idf, rankByBm25, rankWithGlobalStatistics } from './rerank.js';
 import { wikitextToMarkdown } from './wikitext.js';
 import { categoryParams, pageCategories } from './page-categories.js';
 import type { WikiAcl } from './acl.js';
@@ -235,7 +235,10 @@ export async function searchWiki(deps: SearchDeps, request: SearchRequest): Prom
     .filter((doc) => after === null || doc.timestamp === null || Date.parse(doc.timestamp) >= after);
   const byKey = new Map(documents.map((doc) => [doc.key, doc]));
   const stemSet = new Set(stems);
-  const ranked = rankByBm25(documents, stems, { totalDocuments: total, knownDf });
+  const ranked =
+    request.statistics === undefined
+      ? rankByBm25(documents, stems, { totalDocuments: total, knownDf })
+      : rankWithGlobalStatistics(documents, request.query, request.statistics);
   const hits = ranked
     .filter((entry) => entry.score > 0)
     .slice(0, request.limit)

@@ -8,19 +8,23 @@ import { IDENTIFIER_PATTERN } from './identifiers.js';
 const identifier = z.string().regex(IDENTIFIER_PATTERN, 'a plain SQL identifier: letter or _, then letters, digits, _ or $');
 
 /** Column mapping of an existing table or view (read-only mode). */
-export const tableMappingSchema = z.object({
-  schema: identifier.optional(),
-  name: identifier,
-  columns: z.object({
-    id: identifier,
-    title: identifier,
-    body: identifier,
-    url: identifier.optional(),
-    updated_at: identifier.optional(),
-    /** An existing tsvector column (ideally GIN-indexed) to match against instead of computing one per row. */
-    tsvector: identifier.optional(),
-  }),
-});
+export const tableMappingSchema = z
+  .object({
+    schema: identifier.optional(),
+    name: identifier,
+    columns: z
+      .object({
+        id: identifier,
+        title: identifier,
+        body: identifier,
+        url: identifier.optional(),
+        updated_at: identifier.optional(),
+        /** An existing tsvector column (ideally GIN-indexed) to match against instead of computing one per row. */
+        tsvector: identifier.optional(),
+      })
+      .strict(),
+  })
+  .strict();
 
 export const postgresSourceSchema = baseSourceSchema
   .extend({
@@ -45,6 +49,7 @@ export const postgresSourceSchema = baseSourceSchema
     pglite_shared_buffers_mb: z.number().int().min(1).max(4096).default(16),
     ingest_batch_size: z.number().int().min(1).max(10_000).default(500),
   })
+  .strict()
   .refine((value) => !(value.url !== undefined && value.url_env !== undefined), {
     message: 'give either url or url_env, not both',
     path: ['url_env'],

@@ -1,8 +1,19 @@
 // The managed mode: documents written by ingest into `<schema>.documents`, ranked by BM25
 // over postings kept at ingest (bm25-sql.ts), on a pg server or embedded PGlite.
 import { SourceError } from '../contract/errors.js';
-import type { Connector, ConnectorContext, IngestDocument, IngestOptions, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
-import { buildSearchSql } from './bm25-sql.js';
+import type {
+  CollectionStatistics,
+  Connector,
+  ConnectorContext,
+  IngestDocument,
+  IngestOptions,
+  SearchRequest,
+  SourceDocument,
+  SourceHealth,
+  SourceHit,
+  StatisticsRequest,
+} from '../contract/types.js';
+import { buildSearchSql, buildStatisticsSql } from './bm25-sql.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
 import { healthDetail, toSourceError } from './errors.js';
 import { quoteIdent } from './identifiers.js';
@@ -45,6 +56,8 @@ export function toIsoString(value: Date | string | null): string | null {
 
 export class PostgresConnector implements Connector {
   readonly kind = 'postgres';
+  /** Its BM25 takes the federation's N, average length and per-word df as parameters. */
+  readonly usesGlobalStatistics = true;
   readonly name: string;
   readonly description: string;
   readonly #config: PostgresSourceConfig;
@@ -111,10 +124,22 @@ export class PostgresConnector implements Connector {
     const client = this.#ready();
     await this.#ensureMigrated(request.signal);
     const filtered = request.updatedAfter !== null;
+    const global = request.statistics;
+    const words = global ? Object.keys(global.documentFrequencies) : null;
     try {
       const rows = await client.query<HitRow>(
         buildSearchSql(this.#config.schema, filtered),
-        [this.name, this.#config.text_search_config, cleanQueryText(request.query), request.limit, request.updatedAfter?.toISOString() ?? null],
+        [
+          this.name,
+          this.#config.text_search_config,
+          cleanQueryText(request.query),
+          request.limit,
+          request.updatedAfter?.toISOString() ?? null,
+          global?.documentCount ?? null,
+          global?.averageLength ?? null,
+          words?.map(cleanQueryText) ?? null,
+          words?.map((word) => global!.documentFrequencies[word]!) ?? null,
+        ],
         request.signal,
         { name: `kmcp_search${filtered ? '_since' : ''}` },
       );
@@ -135,6 +160,27 @@ export class PostgresConnector implements Connector {
       }));
     } catch (error) {
       throw toSourceError(error, 'search', this.#context.logger);
+    }
+  }
+
+  async collectionStatistics(request: StatisticsRequest): Promise<CollectionStatistics> {
+    const client = this.#ready();
+    try {
+      const [row] = await client.query<{ n: number; total_length: number; dfs: Record<string, number> }>(
+        buildStatisticsSql(this.#config.schema),
+        [this.name, this.#config.text_search_config, request.words.map(cleanQueryText)],
+        request.signal,
+        { name: 'kmcp_statistics' },
+      );
+      const documentCount = Number(row?.n ?? 0);
+      return {
+        documentCount,
+        averageLength: documentCount > 0 ? Number(row?.total_length ?? 0) / documentCount : 0,
+        lengthUnit: `postgres:${this.#config.text_search_config}`,
+        documentFrequencies: row?.dfs ?? {},
+      };
+    } catch (error) {
+      throw toSourceError(error, 'statistics', this.#context.logger);
     }
   }
 

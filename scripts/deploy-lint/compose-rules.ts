@@ -9,7 +9,8 @@ interface ComposeService {
   image?: string;
   build?: unknown;
   restart?: string;
-  healthcheck?: { test?: string | string[]; disable?: boolean };
+  healthcheck?: { test?: string | string[]; disable?: boolean } & Partial<Record<(typeof DURATION_FIELDS)[number], unknown>>;
+  stop_grace_period?: unknown;
   depends_on?: string[] | Record<string, { condition: string }>;
   volumes?: Array<string | { type?: string; source?: string }>;
   ports?: Array<string | number | { host_ip?: string; published?: unknown }>;
@@ -17,6 +18,12 @@ interface ComposeService {
   /** Compose profiles: a service with any is started only when one is asked for (`--profile`). */
   profiles?: string[];
 }
+
+/** Go duration strings as Compose accepts them: 1m30s, 500ms, 10s. */
+const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+// The current compose-spec schema types these as plain strings (the old snapshot had a
+// `duration` format), so a typo such as "five seconds" is caught here instead.
+const DURATION_FIELDS = ['interval', 'timeout', 'start_period', 'start_interval'] as const;
 
 export interface ComposeLintOptions {
   file?: string;
@@ -92,6 +99,13 @@ export function lintCompose(text: string, repo: RepoView, options: ComposeLintOp
 
   for (const [name, service] of Object.entries(services)) {
     const where = `services.${name}`;
+    for (const field of DURATION_FIELDS) {
+      const value = service.healthcheck?.[field];
+      if (typeof value === 'string' && !DURATION.test(value)) report(`${where}.healthcheck.${field}: "${value}" is not a duration (e.g. 5s, 1m30s)`);
+    }
+    if (typeof service.stop_grace_period === 'string' && !DURATION.test(service.stop_grace_period)) {
+      report(`${where}.stop_grace_period: "${service.stop_grace_period}" is not a duration (e.g. 5s, 1m30s)`);
+    }
     if (!isOneShot(service) && !hasHealthcheck(service)) {
       report(`${where}: a long-running service needs a healthcheck (or restart: "no" if it is a one-shot)`);
     }

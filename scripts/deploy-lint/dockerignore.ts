@@ -1,37 +1,14 @@
-// Decides whether a build-context path is excluded by .dockerignore (Docker's rules: patterns are
-// rooted at the context, `*` and `?` stay within a path segment, `**` spans segments, `!` re-includes,
-// the last matching line wins, and excluding a folder excludes everything under it).
+// Decides whether a build-context path is excluded by .dockerignore, with Docker's own rules
+// (@balena/dockerignore follows the moby implementation: patterns rooted at the context, `*` and
+// `?` within a segment, `**` across segments, `!` re-includes, the last matching line wins, and
+// excluding a folder excludes everything under it).
+import { createRequire } from 'node:module';
+import type { Ignore } from '@balena/dockerignore';
 
-function patternToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i += 1) {
-    const char = pattern[i] ?? '';
-    if (char === '*' && pattern[i + 1] === '*') {
-      source += '.*';
-      i += 1;
-      if (pattern[i + 1] === '/') i += 1;
-    } else if (char === '*') {
-      source += '[^/]*';
-    } else if (char === '?') {
-      source += '[^/]';
-    } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${source}$`);
-}
+// A CommonJS module whose types declare an ES default export; `require` gets the factory itself.
+const dockerignore = createRequire(import.meta.url)('@balena/dockerignore') as (options?: { ignorecase?: boolean }) => Ignore;
 
-export function isDockerIgnored(path: string, dockerignore: string): boolean {
+export function isDockerIgnored(path: string, rules: string): boolean {
   const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
-  const prefixes = clean.split('/').map((_, index, parts) => parts.slice(0, index + 1).join('/'));
-  let ignored = false;
-  for (const rawLine of dockerignore.split('\n')) {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const negated = line.startsWith('!');
-    const pattern = (negated ? line.slice(1) : line).replace(/^\/+/, '').replace(/\/+$/, '');
-    const regex = patternToRegExp(pattern);
-    if (prefixes.some((prefix) => regex.test(prefix))) ignored = !negated;
-  }
-  return ignored;
+  return dockerignore().add(rules.split(/\r?\n/)).ignores(clean);
 }

@@ -63,6 +63,8 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
   });
   const service = createFederation({
     cache: cacheLayer.cache,
+    // Remembered term statistics are dropped when an ingest bumps a source's generation.
+    generations: cacheLayer.generations,
     ...(shared.link ? { breakerFactory: createSharedBreakerFactory(shared.breakers) } : {}),
     sources: config.sources.map((source) => ({ connector: connectors.get(source.name) as Connector, config: source })),
     settings: {

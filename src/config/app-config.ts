@@ -19,7 +19,7 @@ export interface ApiKey {
 
 export interface SearchSettings {
   deadlineMs: number;
-  fusion: 'rrf' | 'score';
+  fusion: 'global' | 'rrf' | 'score';
   rrfK: number;
 }
 

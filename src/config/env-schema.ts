@@ -28,7 +28,7 @@ export const envSchema = z.object({
     .default('apikey')
     .describe('`none` disables authentication explicitly (only behind a trusted gateway).'),
   ALLOWED_ORIGINS: optionalString.describe(
-    'Comma-separated origins allowed to call `/mcp` from a browser; other `Origin` headers get 403. Loopback origins are always allowed.',
+    'Comma-separated origins allowed to call `/mcp` from a browser (CORS answered for them); other `Origin` headers get 403. Loopback origins are allowed only while `HOST` is loopback.',
   ),
   BODY_LIMIT_BYTES: integerFromEnv(1024, 50 * 1024 * 1024)
     .default(1024 * 1024)

@@ -34,7 +34,10 @@ export const fileConfigSchema = z
     search: z
       .object({
         deadline_ms: z.number().int().min(50).max(120_000).optional().describe('Overall deadline of one search (default SEARCH_DEADLINE_MS).'),
-        fusion: z.enum(['rrf', 'score']).optional().describe("How the sources' lists are merged (default score)."),
+        fusion: z
+          .enum(['global', 'rrf', 'score'])
+          .optional()
+          .describe("How the sources' lists are merged (default global: every source scores with the federation's term statistics)."),
         rrf_k: z.number().positive().max(10_000).optional().describe('k of reciprocal rank fusion (default 60).'),
       })
       .strict()

@@ -8,7 +8,7 @@ import type { FileConfig } from './file-schema.js';
 export function resolveSearchSettings(env: EnvConfig, file: FileConfig): SearchSettings {
   return {
     deadlineMs: file.search?.deadline_ms ?? env.SEARCH_DEADLINE_MS,
-    fusion: file.search?.fusion ?? 'score',
+    fusion: file.search?.fusion ?? 'global',
     rrfK: file.search?.rrf_k ?? 60,
   };
 }

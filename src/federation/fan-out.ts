@@ -1,6 +1,6 @@
 // Asks every selected source at once, each through its guard, within the overall deadline.
 // Never fails for a source: each answer is an outcome. Only the caller's own abort rejects.
-import type { Connector, SourceHit } from '../../connectors/contract/types.js';
+import type { Connector, GlobalStatistics, SourceHit } from '../../connectors/contract/types.js';
 import type { AbortScope } from './abort-scope.js';
 import type { SourceGuard } from './source-guard.js';
 import type { SourceCallResult } from './report.js';
@@ -17,6 +17,8 @@ export interface FanOutRequest {
   updatedAfter: Date | null;
   /** The caller's principals; every source filters by them before it ranks. */
   principals: readonly string[] | null;
+  /** The global statistics each source scores with (issue 17); absent: its own. */
+  statisticsFor?: ((source: string) => GlobalStatistics) | undefined;
 }
 
 export interface FanOutResult extends SourceCallResult {
@@ -36,8 +38,11 @@ export async function fanOut(
       const timeoutMs = Math.max(0, Math.min(target.timeoutMs, deadlineAt - now()));
       const outcome = await target.guard.run(
         'search',
-        (signal) =>
-          target.connector.search({ query: request.query, limit: request.limit, updatedAfter: request.updatedAfter, principals: request.principals, signal }),
+        (signal) => {
+          const statistics = request.statisticsFor?.(target.connector.name);
+          const base = { query: request.query, limit: request.limit, updatedAfter: request.updatedAfter, principals: request.principals, signal };
+          return target.connector.search(statistics === undefined ? base : { ...base, statistics });
+        },
         { scope, timeoutMs },
       );
       const name = target.connector.name;

@@ -38,7 +38,7 @@ export function createFederation(deps: FederationDeps): Federation {
   const shared = { targets, settings, now, logger: deps.logger };
   return {
     guards: new Map(targets.map((target) => [target.connector.name, target.guard])),
-    search: createSearch({ ...shared, cache }),
+    search: createSearch({ ...shared, cache, ...(deps.generations ? { generations: deps.generations } : {}) }),
     getDocument: createGetDocument({ ...shared, cache }),
     listSources: createListSources({ ...shared, observer: deps.observer }),
   };

@@ -1,8 +1,13 @@
-// Rank fusion of the sources' lists into one: weighted reciprocal rank fusion, or a score-aware
-// variant on per-source normalised scores. Deterministic: ties fall to source order, then rank.
+// Rank fusion of the sources' lists into one: raw BM25 scores computed with global statistics,
+// weighted reciprocal rank fusion, or per-source normalised scores. Deterministic: ties fall to
+// source order, then rank.
 import type { RankedHit } from './qualify.js';
 
-export type FusionMode = 'rrf' | 'score';
+/**
+ * `global`: every source scores with the federation's global statistics (issue 17), so scores are
+ * merged as they are; `rrf`: reciprocal rank fusion; `score`: per-source normalised scores.
+ */
+export type FusionMode = 'global' | 'rrf' | 'score';
 /**
  * How `score` mode makes different sources' scores comparable, from each source's top
  * `scoreWindow` hits: `mean` divides by their mean (scale-free; the measured best), `zscore`
@@ -31,7 +36,8 @@ export interface FusedHit extends RankedHit {
 
 /** Hits a source must be asked for so that `score` mode sees its whole normalisation window. */
 export function fusionFetchLimit(pageLimit: number, settings: FusionSettings): number {
-  return settings.mode === 'score' ? Math.max(pageLimit, settings.scoreWindow ?? DEFAULT_SCORE_WINDOW) : pageLimit;
+  // `global` falls back to `score` when no source reports statistics, so it fetches the window too.
+  return settings.mode !== 'rrf' ? Math.max(pageLimit, settings.scoreWindow ?? DEFAULT_SCORE_WINDOW) : pageLimit;
 }
 
 /** Per-source normalisation of raw scores (best first), with statistics from the first `window`. */
@@ -76,6 +82,10 @@ export function fuseRankings(lists: ReadonlyArray<readonly RankedHit[]>, setting
   for (const list of lists) {
     if (settings.mode === 'rrf') {
       for (const item of list) fused.push(withScore(item, item.weight / (settings.rrfK + item.rank)));
+      continue;
+    }
+    if (settings.mode === 'global') {
+      for (const item of list) fused.push(withScore(item, item.weight * item.hit.score));
       continue;
     }
     const normalized = normalizeScores(

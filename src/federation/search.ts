@@ -1,18 +1,23 @@
-// The search pipeline: plan → cache key → fan out → qualify → fuse → de-duplicate → page → report.
+// The search pipeline: plan → cache key → statistics → fan out → qualify → fuse → de-duplicate →
+// page → report.
 // Each step is its own module; this file only strings them together and logs the outcome.
 import { KnowledgeError } from '../../connectors/contract/errors.js';
+import type { GlobalStatistics } from '../../connectors/contract/types.js';
 import { AbortScope } from './abort-scope.js';
 import { noCache, type SearchCache } from './cache-port.js';
 import { searchCacheKey } from './cache-key.js';
 import { createCursorEncoder, decodeCursor, searchFingerprint } from './cursor.js';
 import { dedupeHits, type UniqueHit } from './dedupe.js';
 import { fanOut, type FanOutTarget } from './fan-out.js';
-import { fuseRankings, fusionFetchLimit } from './fuse.js';
+import { type FusionSettings, fuseRankings, fusionFetchLimit } from './fuse.js';
+import { rescoreFromText } from './rescore.js';
+import { combineStatistics, gatherStatistics, queryWords } from './statistics.js';
+import { StatisticsMemo } from './statistics-memo.js';
 import { slicePage, sourceFetchLimit } from './page.js';
 import { planSearch, type SearchPlan } from './plan.js';
 import { qualifyHits, type RankedHit } from './qualify.js';
 import { buildSourceReports, isPartial, type SourceCallResult } from './report.js';
-import type { FederationLogger, FederationSettings } from './settings.js';
+import type { FederationDeps, FederationLogger, FederationSettings } from './settings.js';
 import type { Caller, SearchInput, SearchOutput, SearchResultItem, SourceReport } from './types.js';
 
 export interface SearchTarget extends FanOutTarget {
@@ -27,6 +32,7 @@ export interface SearchDeps {
   cache: SearchCache;
   now: () => number;
   logger: FederationLogger;
+  generations?: FederationDeps['generations'];
 }
 
 /** What the cache holds for one page: everything but the per-caller cursor and timings. */
@@ -56,18 +62,31 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
   const names = deps.targets.map((target) => target.connector.name);
   const byName = new Map(deps.targets.map((target) => [target.connector.name, target]));
   const encodeCursor = createCursorEncoder(settings.cursorSecret);
+  const memo = new StatisticsMemo({ ttlMs: settings.cache.statisticsTtlMs, now: () => Date.now() });
+  const generations = deps.generations ?? { read: async (sources: readonly string[]) => new Map(sources.map((source) => [source, 0])) };
+  // Without statistics from any source, `global` has no common scale: it fuses as `score` does.
+  const fallbackFusion: FusionSettings = { ...settings.fusion, mode: 'score' };
 
   async function computePage(plan: SearchPlan, offset: number, startedAt: number, signal: AbortSignal): Promise<PageValue> {
     const targets = plan.selected.map((name) => byName.get(name)!);
     const fetchLimit = fusionFetchLimit(sourceFetchLimit(offset, plan.limit), settings.fusion);
     const scope = AbortScope.follow(signal);
+    const deadlineAt = startedAt + settings.deadlineMs;
     let answers: Awaited<ReturnType<typeof fanOut>>;
+    let words: string[] = [];
+    let statisticsFor: ((source: string) => GlobalStatistics) | null = null;
     try {
+      // One source alone already ranks with its own (= the global) statistics: no extra call.
+      if (settings.fusion.mode === 'global' && targets.length > 1) {
+        words = queryWords(plan.query);
+        const perSource = await gatherStatistics(targets, words, { memo, generations: generations.read, scope, deadlineAt, now });
+        statisticsFor = combineStatistics(perSource, words);
+      }
       answers = await fanOut(
         targets,
-        { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter, principals: plan.principals },
+        { query: plan.query, limit: fetchLimit, updatedAfter: plan.updatedAfter, principals: plan.principals, statisticsFor: statisticsFor ?? undefined },
         scope,
-        startedAt + settings.deadlineMs,
+        deadlineAt,
         now,
       );
     } finally {
@@ -79,13 +98,23 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
     answers.forEach((answer, index) => {
       const target = targets[index]!;
       const list = qualifyHits(answer.name, target.order, target.weight, answer.hits, fetchLimit);
+      // A source that cannot score with the statistics has its (repaired) hits put on their scale here.
+      if (statisticsFor !== null && target.connector.usesGlobalStatistics !== true) {
+        const rescored = rescoreFromText(
+          list.map((item) => item.hit),
+          words,
+          statisticsFor(answer.name),
+        );
+        for (const [position, item] of list.entries()) item.hit = rescored[position]!;
+      }
       if (list.length >= fetchLimit) saturated = true;
       lists.push(list);
       const call: SourceCallResult = { name: answer.name, status: answer.status, tookMs: answer.tookMs, count: list.length };
       if (answer.error !== undefined) call.error = answer.error;
       calls.push(call);
     });
-    const unique = dedupeHits(fuseRankings(lists, settings.fusion));
+    const fusion = settings.fusion.mode === 'global' && statisticsFor === null && targets.length > 1 ? fallbackFusion : settings.fusion;
+    const unique = dedupeHits(fuseRankings(lists, fusion));
     const page = slicePage(unique, offset, plan.limit, saturated, settings.maxResultWindow);
     return {
       results: page.items.map(toResultItem),

@@ -19,7 +19,11 @@ export interface FederationSettings {
   cursorSecret: string | Uint8Array;
   fusion: FusionSettings;
   breaker: BreakerSettings;
-  cache: { searchTtlMs: number; documentTtlMs: number };
+  /**
+   * `statisticsTtlMs`: how long a source's term statistics are reused without an ingest bump
+   * (sources edited outside ingest, e.g. a markdown folder, change their counts slowly).
+   */
+  cache: { searchTtlMs: number; documentTtlMs: number; statisticsTtlMs: number };
   /** Largest `limit` accepted (the tool schema's maximum). */
   maxLimit: number;
   /** Deepest result position a cursor may reach; paging stops there (like Elasticsearch's window). */
@@ -34,11 +38,11 @@ export interface FederationSettings {
 
 export const DEFAULT_SETTINGS: Omit<FederationSettings, 'cursorSecret'> = {
   deadlineMs: 3000,
-  // Measured on SciFact split across three sources (docs/readme/federation.md): dividing each
-  // source's scores by the mean of its top 10 beats plain RRF by 0.15 nDCG@10.
-  fusion: { mode: 'score', rrfK: 60, normalization: 'mean', scoreWindow: 10 },
+  // Measured with bench:federation (docs/federation-and-ranking.md#figures): scoring with global
+  // statistics keeps a federation within 2 % of one index where ÷ mean of top 10 loses up to 10 %.
+  fusion: { mode: 'global', rrfK: 60, normalization: 'mean', scoreWindow: 10 },
   breaker: { failureThreshold: 5, initialBackoffMs: 5000, maxBackoffMs: 60_000 },
-  cache: { searchTtlMs: 60_000, documentTtlMs: 300_000 },
+  cache: { searchTtlMs: 60_000, documentTtlMs: 300_000, statisticsTtlMs: 600_000 },
   maxLimit: 50,
   maxResultWindow: 1000,
   abortGraceMs: 1000,
@@ -72,7 +76,7 @@ export interface FederationLogger {
   error(obj: object | string, msg?: string): void;
 }
 
-export type SourceOperation = 'search' | 'get' | 'health';
+export type SourceOperation = 'search' | 'get' | 'health' | 'statistics';
 
 /** Hooks for metrics (prom-client is wired by the composition root). Must not throw. */
 export interface FederationObserver {
@@ -92,6 +96,11 @@ export interface FederationDeps {
   now?: () => number;
   logger: FederationLogger;
   observer?: FederationObserver;
+  /**
+   * Each source's ingest generation (the cache layer's store), so remembered term statistics
+   * are dropped when a source is re-ingested. Default: none (they live for `statisticsTtlMs`).
+   */
+  generations?: { read(sources: readonly string[], signal: AbortSignal): Promise<ReadonlyMap<string, number> | null> };
   /** Default: cockatiel breakers held in this process. */
   breakerFactory?: BreakerFactory;
 }

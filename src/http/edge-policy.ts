@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/load-config.js';
 import { isLoopbackHost } from '../config/load-config.js';
 import type { Metrics } from '../metrics.js';
 import { KnowledgeError } from '../../connectors/contract/errors.js';
+import { corsResponseHeaders, preflightHeaders } from './cors.js';
 import { HTTP_EDGE_CODES } from './json-errors.js';
 import { createOriginPolicy } from './origin-check.js';
 
@@ -105,6 +106,12 @@ export function createEdgePolicy(options: EdgePolicyOptions) {
       if (origin && !originPolicy.originAllowed(origin, host)) return FORBIDDEN_ORIGIN;
       return null;
     },
+
+    /** CORS headers for the answer, once hostOrOriginRefusal let the request through (null without an Origin). */
+    corsHeaders: corsResponseHeaders,
+
+    /** A CORS preflight the edge answers itself with 204 and no key: its headers, or null when the request is not one. */
+    preflight: preflightHeaders,
 
     /** Auth, then the key's rate limit. Synchronous unless a limit applies (the common case
      *  without one costs no promise). */

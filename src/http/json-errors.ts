@@ -19,6 +19,7 @@ export function sendJsonRpcError(ctx: Context, status: number, code: number, mes
 export function writeJson(res: ServerResponse, status: number, body: Buffer): void {
   res.statusCode = status;
   res.setHeader('content-type', JSON_CONTENT_TYPE);
+  res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('content-length', body.length);
   res.end(body);
 }

@@ -11,9 +11,11 @@ import { refusalForError, requestIdFor } from './edge-policy.js';
 import { HTTP_EDGE_CODES, writeJson, writeJsonRpcError, writeRefusal } from './json-errors.js';
 import { readBody } from './read-body.js';
 import { connectionSignal, releaseConnectionSignal } from './connection-signal.js';
+import { setHeaders } from './cors.js';
 
 export const MCP_PATH = '/mcp';
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]*\+)?json\b/i;
+/** application/json or a +json type, with parameters or none; not application/json-seq and friends. */
+export const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
 
 /** POST to /mcp, with or without a trailing slash or a query string (as the router matched). */
 export function isMcpPost(req: IncomingMessage): boolean {
@@ -40,6 +42,11 @@ export function createMcpEndpoint(deps: McpEndpointDeps): (req: IncomingMessage,
   async function answer(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const forbidden = policy.hostOrOriginRefusal(req.headers);
     if (forbidden) return writeRefusal(res, forbidden);
+    // Before any refusal below, so that a browser page can read it.
+    if (req.headers.origin !== undefined) {
+      const cors = policy.corsHeaders(req.headers);
+      if (cors !== null) setHeaders(res, cors);
+    }
     const pending = policy.admit(req.headers, req.url);
     const admission: Admission = pending instanceof Promise ? await pending : pending;
     if (!admission.admitted) return writeRefusal(res, admission.refusal);

@@ -40,8 +40,9 @@ export function createOriginPolicy(options: { boundToLoopback: boolean; allowedO
       } catch {
         return false;
       }
-      // A page served by a loopback server, talking to that server.
-      if (isLoopbackHost(url.hostname)) return true;
+      // A page on this machine talking to a server bound to this machine (a developer's setup).
+      // Once the server listens on a public address, loopback pages must be listed like any other.
+      if (options.boundToLoopback && isLoopbackHost(url.hostname)) return true;
       // Same origin as the request's own (validated) host: the status page calling /mcp.
       return host !== undefined && url.host === host.toLowerCase() && policy.hostAllowed(host);
     },

@@ -71,6 +71,15 @@ function headerValue(headers: Headers, name: string): string | undefined {
   return typeof value === 'string' ? value.trim() : undefined;
 }
 
+/**
+ * RFC 8259 §8.1: senders must not put a byte order mark before JSON, but parsers may ignore one,
+ * "in the interests of interoperability" — and Windows tools (PowerShell 5, Notepad) do send it.
+ * So a leading UTF-8 BOM is dropped rather than answered with -32700.
+ */
+function withoutByteOrderMark(body: Buffer): Buffer {
+  return body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
+}
+
 export function createMcpDispatcher(deps: McpDispatcherDeps) {
   const { service, logger, metrics } = deps;
   const countMcp = (method: string, tool: string, outcome: string) => metrics.mcpRequestTally.of(method, tool, outcome);
@@ -186,7 +195,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     async handle(rawBody: Buffer, headers: Headers, caller: Caller, signal: () => AbortSignal): Promise<McpHttpResponse> {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(rawBody.toString('utf8'));
+        parsed = JSON.parse(withoutByteOrderMark(rawBody).toString('utf8'));
       } catch {
         return { status: 400, body: errorResponse(null, PARSE_ERROR, 'Parse error: the body is not valid JSON') };
       }

@@ -1,41 +1,13 @@
 // Turns a backend's own highlight markup (Confluence `@@@hl@@@…@@@endhl@@@`, MediaWiki
 // `<span class="searchmatch">…</span>`) into the contract's `**…**`, and HTML snippets into text.
+import { decodeHTMLStrict } from 'entities/decode';
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  hellip: '…',
-  ndash: '–',
-  mdash: '—',
-  lsquo: '‘',
-  rsquo: '’',
-  ldquo: '“',
-  rdquo: '”',
-  laquo: '«',
-  raquo: '»',
-  middot: '·',
-  bull: '•',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  euro: '€',
-  deg: '°',
-  times: '×',
-};
-
-/** Decodes named (common) and numeric HTML entities; unknown ones are left as written. */
+/**
+ * Decodes HTML entities (the full HTML5 table, `entities`); strict mode, so a bare `&` followed
+ * by letters (`AT&T`, `&copy` without `;`) stays as written, as it did with the hand-written table.
+ */
 export function decodeHtmlEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
-  });
+  return decodeHTMLStrict(text);
 }
 
 /** Removes HTML tags (keeping their text) and collapses whitespace. Entities are kept encoded. */

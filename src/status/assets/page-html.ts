@@ -11,7 +11,7 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 /** For the few server-side values in the shell (the name comes from package.json, still escaped). */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
+  return value.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 }
 
 export function renderPageHtml(options: PageHtmlOptions): string {

@@ -24,6 +24,19 @@ describe('docker-compose.yml', () => {
     expect(validateComposeSchema(parseYaml(compose, { merge: true }))).toEqual([]);
   });
 
+  it('knows the current Compose Specification: top-level name and include, develop.watch, models', () => {
+    const current = {
+      name: 'knowledge-mcp',
+      include: ['other-compose.yml'],
+      models: { llm: { model: 'ai/smollm2' } },
+      services: { app: { image: 'node:20', develop: { watch: [{ action: 'sync', path: './src', target: '/app/src' }] } } },
+    };
+    expect(validateComposeSchema(current)).toEqual([]);
+    expect(validateComposeSchema({ services: { app: { image: 'node:20', devleop: {} } } })).toEqual([
+      '/services/app: must NOT have additional properties "devleop"',
+    ]);
+  });
+
   it('passes the stack rules', () => {
     expect(lint(compose)).toEqual([]);
   });
@@ -78,7 +91,7 @@ describe('docker-compose.yml', () => {
       '      intervall: 5s\n      timeout: 3s\n      retries: 20\n      start_period: 10s',
       'must NOT have additional properties "intervall"',
     ],
-    ['a bad duration (schema)', 'interval: 5s', 'interval: five seconds', 'must match format "duration"'],
+    ['a bad duration', 'interval: 5s', 'interval: five seconds', 'healthcheck.interval: "five seconds" is not a duration'],
     ['an unknown depends_on condition (schema)', 'condition: service_completed_successfully', 'condition: service_done', 'one of'],
     [
       'a service without healthcheck',

@@ -28,5 +28,5 @@ describe.skipIf(unavailable !== null)('pg client under a loop of terminated back
     expect(summary.kills).toBeGreaterThan(20);
     expect(summary.ok).toBeGreaterThan(0);
     expect(summary.recovered).toBe(true);
-  }, 60_000);
+  }, 180_000); // a child process under tsx: slow to start on a loaded machine
 });

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { CONNECTOR_FACTORIES } from '../../../connectors/registry.js';
 import { CONFIG_SCHEMA_FILE, renderConfigJsonSchema } from '../../../src/config/config-json-schema.js';
 import { loadConfig } from '../../../src/config/load-config.js';
+import { loadIn, problemsOf } from './load-helpers.js';
 
 const committed = readFileSync(CONFIG_SCHEMA_FILE, 'utf8');
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(committed));
@@ -49,11 +50,19 @@ describe('config JSON Schema', () => {
     expect(config.demo).toBe(false);
   });
 
-  it('refuses what the server refuses: an unknown kind, a misspelt field, a bad principal', () => {
-    const base = read('test/fixtures/config/several-sources.json') as { sources: object[]; keys: object[] };
-    expect(errorsOf({ sources: [{ name: 'x', kind: 'gopher' }] })).not.toEqual([]);
-    expect(errorsOf({ sources: [{ name: 'search', kind: 'elasticsearch', node: 'http://127.0.0.1:9200', indx: 'docs' }] })).not.toEqual([]);
-    expect(errorsOf({ ...base, keys: [{ name: 'ci', key_env: 'CI_KEY', principals: ['alice'] }] })).not.toEqual([]);
-    expect(errorsOf({ ...base, serach: {} })).not.toEqual([]);
+  it.each([
+    ['an unknown kind', { sources: [{ name: 'x', kind: 'gopher' }] }],
+    ['a misspelt Elasticsearch field', { sources: [{ name: 'search', kind: 'elasticsearch', node: 'http://127.0.0.1:9200', index: 'docs', indx: 'd' }] }],
+    ['a misspelt Postgres field', { sources: [{ name: 'handbook', kind: 'postgres', urll: 'postgres://db/x' }] }],
+    ['a misspelt markdown field', { sources: [{ name: 'notes', kind: 'markdown', dir: './notes', refresh_intervall_ms: 5 }] }],
+    [
+      'a misspelt mapped column',
+      { sources: [{ name: 'a', kind: 'postgres', table: { name: 't', columns: { id: 'id', title: 't', body: 'b', update_at: 'u' } } }] },
+    ],
+    ['a bad principal', { sources: [{ name: 'notes', kind: 'markdown', dir: './notes' }], keys: [{ name: 'ci', key_env: 'CI_KEY', principals: ['alice'] }] }],
+    ['a misspelt top-level key', { sources: [{ name: 'notes', kind: 'markdown', dir: './notes' }], serach: {} }],
+  ])('refuses %s, as the server does', (_, config) => {
+    expect(errorsOf(config)).not.toEqual([]);
+    expect(problemsOf(() => loadIn(CONNECTOR_FACTORIES, KEYS_ENV, { 'knowledge-mcp.config.json': JSON.stringify(config) }))).not.toEqual([]);
   });
 });

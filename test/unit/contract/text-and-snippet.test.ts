@@ -64,8 +64,13 @@ describe('highlight markers', () => {
     expect(decodeHtmlEntities(stripHtmlTags(marked))).toBe('The **cryostat** & helium — …');
   });
 
-  it('leaves unknown or invalid entities as written', () => {
-    expect(decodeHtmlEntities('&bogus; &#xD800; &#65;')).toBe('&bogus; &#xD800; A');
+  it('leaves unknown entities as written and turns invalid code points into U+FFFD, as browsers do', () => {
+    expect(decodeHtmlEntities('&bogus; &#xD800; &#65;')).toBe('&bogus; \uFFFD A');
+  });
+
+  it('decodes the whole HTML table, and only with the semicolon', () => {
+    expect(decodeHtmlEntities('&eacute;t&eacute; &frac12; &rarr; &amp;')).toBe('été ½ → &');
+    expect(decodeHtmlEntities('AT&T &copy 2025')).toBe('AT&T &copy 2025');
   });
 });
 
