@@ -7,6 +7,7 @@ import { buildScopeCql, buildSearchCql, type ConfluenceContentType } from './cql
 import { ConfluenceHttpClient, type ConfluenceAuth } from './http-client.js';
 import { contentSchema, searchResponseSchema, type ConfluenceContent, type SearchResponse, type SearchResult } from './responses.js';
 import { storageToMarkdown, viewToMarkdown } from './storage-to-markdown.js';
+import { ConfluenceUserPermissions } from './user-permissions.js';
 
 export interface ConfluenceConnectorOptions {
   name: string;
@@ -22,6 +23,8 @@ export interface ConfluenceConnectorOptions {
   maxPages: number;
   maxRetryWaitMs: number;
   maxRetries: number;
+  /** Trim results for callers with principals to what their Atlassian account may read. */
+  userPermissions: boolean;
   logger: ConnectorContext['logger'];
 }
 
@@ -49,6 +52,7 @@ export class ConfluenceConnector implements Connector {
   private readonly options: ConfluenceConnectorOptions;
   private readonly http: ConfluenceHttpClient;
   private readonly base: URL;
+  private readonly permissions: ConfluenceUserPermissions | null;
 
   constructor(options: ConfluenceConnectorOptions) {
     this.options = options;
@@ -63,6 +67,13 @@ export class ConfluenceConnector implements Connector {
       logger: options.logger,
       userAgent: 'knowledge-mcp (confluence connector)',
     });
+    this.permissions = options.userPermissions ? new ConfluenceUserPermissions(this.http) : null;
+  }
+
+  /** The account to check reads for; undefined = no check (service caller or permissions off). */
+  private async readerFor(principals: readonly string[] | null | undefined, signal: AbortSignal): Promise<string | null | undefined> {
+    if (this.permissions === null || principals === null || principals === undefined) return undefined;
+    return this.permissions.accountFor(principals, signal);
   }
 
   async search(request: SearchRequest): Promise<SourceHit[]> {
@@ -75,6 +86,8 @@ export class ConfluenceConnector implements Connector {
       modifiedSince: cutoff === null ? null : new Date(cutoff - TIME_ZONE_SLACK_MS),
     });
     if (cql === null) return [];
+    const reader = await this.readerFor(request.principals, request.signal);
+    if (reader === null) return []; // a caller with no Confluence account reads nothing here
     const params = new URLSearchParams({
       cql,
       limit: String(Math.min(this.options.pageSize, request.limit)),
@@ -87,7 +100,22 @@ export class ConfluenceConnector implements Connector {
     for (let page = 0; link !== undefined && page < this.options.maxPages && hits.length < request.limit; page++) {
       const response: SearchResponse | null = await this.http.getJson(link, searchResponseSchema, request.signal);
       if (response === null || response.results.length === 0) break;
+      // Confluence's own read check for the caller's account, before the page is cut at `limit`.
+      const permissions = this.permissions;
+      const readable =
+        reader === undefined || permissions === null
+          ? null
+          : new Set(
+              (
+                await Promise.all(
+                  response.results.map(async (r) =>
+                    r.content !== undefined && (await permissions.mayRead(reader, r.content.id, request.signal)) ? r.content.id : null,
+                  ),
+                )
+              ).filter((id): id is string => id !== null),
+            );
       for (const result of response.results) {
+        if (readable !== null && !readable.has(result.content?.id ?? '')) continue;
         const hit = this.toHit(result);
         if (hit === null || seen.has(hit.nativeId)) continue;
         if (cutoff !== null && hit.updatedAt !== null && Date.parse(hit.updatedAt) < cutoff) continue;
@@ -101,9 +129,13 @@ export class ConfluenceConnector implements Connector {
     return hits.map((hit, rank) => ({ ...hit, score: 1 / (rank + 1) }));
   }
 
-  async get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null> {
+  async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
     signal.throwIfAborted();
     if (!CONTENT_ID.test(nativeId)) return null;
+    const reader = await this.readerFor(principals, signal);
+    if (reader === null) return null;
+    // Checked before the body is fetched: a forbidden page answers exactly like a missing one.
+    if (reader !== undefined && this.permissions !== null && !(await this.permissions.mayRead(reader, nativeId, signal))) return null;
     const body = this.options.bodyFormat === 'view' ? 'body.view' : 'body.storage';
     const params = new URLSearchParams({ expand: `${body},version,space,history.lastUpdated` });
     const content = await this.http.getJson(`/rest/api/content/${nativeId}?${params.toString()}`, contentSchema, signal, true);

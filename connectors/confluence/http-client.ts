@@ -52,9 +52,24 @@ export class ConfluenceHttpClient {
 
   /** GET JSON and parse it; `null` for 404 when `allowNotFound`. */
   async getJson<T>(pathOrLink: string, schema: z.ZodType<T>, signal: AbortSignal, allowNotFound = false): Promise<T | null> {
+    return this.requestJson(pathOrLink, schema, signal, allowNotFound, undefined);
+  }
+
+  /** POST a JSON body (a read-only check such as permission/check) and parse the answer. */
+  async postJson<T>(path: string, body: unknown, schema: z.ZodType<T>, signal: AbortSignal, allowNotFound = false): Promise<T | null> {
+    return this.requestJson(path, schema, signal, allowNotFound, JSON.stringify(body));
+  }
+
+  private async requestJson<T>(
+    pathOrLink: string,
+    schema: z.ZodType<T>,
+    signal: AbortSignal,
+    allowNotFound: boolean,
+    body: string | undefined,
+  ): Promise<T | null> {
     const url = this.resolve(pathOrLink);
     for (let attempt = 0; ; attempt++) {
-      const response = await this.fetchOnce(url, signal);
+      const response = await this.fetchOnce(url, signal, body);
       if (response.ok) {
         const body: unknown = await response.json().catch((error: unknown) => {
           if (isAbortError(error)) throw error;
@@ -85,12 +100,13 @@ export class ConfluenceHttpClient {
     }
   }
 
-  private async fetchOnce(url: string, signal: AbortSignal): Promise<Response> {
+  private async fetchOnce(url: string, signal: AbortSignal, body?: string): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.options.userAgent };
     const authorization = authorizationHeader(this.options.auth);
     if (authorization !== null) headers.authorization = authorization;
+    if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      return await fetch(url, { headers, signal, redirect: 'manual' });
+      return await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body, signal, redirect: 'manual' });
     } catch (error) {
       if (isAbortError(error) || signal.aborted) throw error;
       throw new SourceError('SOURCE_UNAVAILABLE', 'Confluence is unreachable', { cause: error });

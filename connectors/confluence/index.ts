@@ -40,6 +40,12 @@ export const confluenceSourceSchema = baseSourceSchema
     /** The longest Retry-After the connector waits for; longer ones fail the call at once. */
     max_retry_wait_ms: z.number().int().min(0).max(60_000).default(2000),
     max_retries: z.number().int().min(0).max(5).default(2),
+    /**
+     * `user`: callers with principals see only what their Atlassian account may read (Confluence's
+     * permission check; the service account needs the Confluence Administrator global permission
+     * to check for others). `service` (default): every caller sees what the service account sees.
+     */
+    permissions: z.enum(['service', 'user']).default('service'),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -87,6 +93,7 @@ function resolveAuth(config: ConfluenceSourceConfig, env: Record<string, string 
 export const confluenceFactory: ConnectorFactory<ConfluenceSourceConfig> = {
   kind: 'confluence',
   configSchema: confluenceSourceSchema,
+  identityNeed: (config) => (config.permissions === 'user' ? 'permissions "user" (Confluence\'s own per-user permissions)' : null),
   create(config, context) {
     const host = new URL(config.url).host;
     const scope = config.spaces.length > 0 ? ` (spaces ${config.spaces.join(', ')})` : '';
@@ -103,6 +110,7 @@ export const confluenceFactory: ConnectorFactory<ConfluenceSourceConfig> = {
       maxPages: config.max_pages,
       maxRetryWaitMs: config.max_retry_wait_ms,
       maxRetries: config.max_retries,
+      userPermissions: config.permissions === 'user',
       logger: context.logger,
     });
   },

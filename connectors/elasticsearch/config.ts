@@ -59,6 +59,11 @@ export const elasticsearchSourceSchema = baseSourceSchema
       .strict()
       .optional(),
     fields: fieldsSchema.default({}),
+    /**
+     * A keyword field holding the principals who may read each document (DESIGN §7); absent or
+     * empty on a document = everyone who may use the source. Unset: no document permissions.
+     */
+    acl_field: fieldPath.optional(),
     boosts: boostsSchema.default({ title: 2, body: 1 }),
     /** Per-HTTP-request cap; searches are also bounded by the federation's AbortSignal. */
     request_timeout_ms: z.number().int().min(100).max(600_000).default(30_000),

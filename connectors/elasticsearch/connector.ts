@@ -93,18 +93,24 @@ export class ElasticsearchConnector implements Connector {
     }
   }
 
-  async get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null> {
+  async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
     const ready = await this.#ready(signal);
     const index = this.#config.index;
+    // A caller with principals on an index with permissions is answered by the filtered ids query:
+    // the cluster applies the same ACL clause as search, so the two can never disagree.
+    const filtered = ready.fields.acl != null && principals !== null && principals !== undefined;
     try {
       // `_doc` is real-time and cheap, but only for one index and the default routing; an alias
       // over several indexes, a pattern or a custom-routed document needs the ids query below.
       // `.` and `..` would be resolved away as URL path segments by `_doc/{id}`; the ids query takes them as they are.
-      if (isSingleName(index) && ready.fields.id === '_id' && nativeId !== '.' && nativeId !== '..') {
+      if (!filtered && isSingleName(index) && ready.fields.id === '_id' && nativeId !== '.' && nativeId !== '..') {
         const direct = await this.#getDirect(ready, nativeId, signal);
         if (direct !== null) return direct;
       }
-      const response = await ready.client.search<Source>({ index, size: 1, track_total_hits: false, query: buildIdQuery(nativeId, ready.fields) }, { signal });
+      const response = await ready.client.search<Source>(
+        { index, size: 1, track_total_hits: false, query: buildIdQuery(nativeId, ready.fields, principals) },
+        { signal },
+      );
       const hit = response.hits.hits[0];
       return hit === undefined ? null : parseDocument(nativeId, hit._index, hit._source, ready.fields);
     } catch (error) {
@@ -232,7 +238,7 @@ export class ElasticsearchConnector implements Connector {
         this.#logger.info({ index: this.#config.index }, 'index does not exist yet; using default field names');
       }
     }
-    const fields = resolveFields(configured, mapping);
+    const fields = { ...resolveFields(configured, mapping), acl: this.#config.acl_field ?? null };
     if (fields.title === null && fields.body === null) {
       throw new KnowledgeError(
         'CONFIG_INVALID',

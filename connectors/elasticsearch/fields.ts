@@ -11,6 +11,8 @@ export interface FieldMap {
   body: string | null;
   url: string | null;
   updatedAt: string | null;
+  /** The source's `acl_field` (principals who may read the document); null/absent = not enforced. */
+  acl?: string | null;
 }
 
 export interface ConfiguredFields {

@@ -9,6 +9,7 @@ export { ElasticsearchConnector } from './connector.js';
 export const elasticsearchFactory: ConnectorFactory<ElasticsearchSourceConfig> = {
   kind: 'elasticsearch',
   configSchema: elasticsearchSourceSchema,
+  identityNeed: (config) => (config.acl_field === undefined ? null : `acl_field "${config.acl_field}" (document permissions)`),
   create(config, context) {
     return new ElasticsearchConnector(
       config,

@@ -5,6 +5,7 @@ import { KnowledgeError } from '../contract/errors.js';
 import type { IngestDocument, IngestOptions, IngestSummary } from '../contract/types.js';
 import { errorBodyType } from './errors.js';
 import type { FieldMap } from './fields.js';
+import { storedAcl } from './acl.js';
 
 export const DEFAULT_BATCH_SIZE = 500;
 /** Elasticsearch refuses a whole bulk request when one `_id` is longer than this. */
@@ -28,6 +29,7 @@ export function buildIndexMapping(fields: FieldMap): estypes.MappingTypeMapping 
   if (fields.body !== null) properties[fields.body] = { type: 'text', analyzer: 'english' };
   if (fields.url !== null) properties[fields.url] = { type: 'keyword', ignore_above: 2048 };
   if (fields.updatedAt !== null) properties[fields.updatedAt] = { type: 'date' };
+  if (fields.acl != null) properties[fields.acl] = { type: 'keyword' };
   return { properties };
 }
 
@@ -40,6 +42,8 @@ export function toSource(document: IngestDocument, fields: FieldMap): Record<str
   if (fields.url !== null && document.url != null) source[fields.url] = document.url;
   if (fields.updatedAt !== null && document.updatedAt != null) source[fields.updatedAt] = document.updatedAt;
   if (document.metadata !== undefined) source.metadata = document.metadata;
+  const acl = fields.acl == null ? undefined : storedAcl(document.acl);
+  if (acl !== undefined && fields.acl != null) source[fields.acl] = acl;
   return source;
 }
 

@@ -4,6 +4,7 @@ import { SourceError } from '../contract/errors.js';
 import type { estypes } from '@elastic/elasticsearch';
 import type { SourceDocument, SourceHit } from '../contract/types.js';
 import { fieldDate, fieldText, readField, type FieldMap } from './fields.js';
+import { buildAclFilter } from './acl.js';
 
 export const SNIPPET_CHARS = 200;
 /** Highlight markers the contract asks for; plain strings, so they never need escaping in the DSL. */
@@ -18,6 +19,8 @@ export interface SearchPlan {
   query: string;
   limit: number;
   updatedAfter: Date | null;
+  /** The caller's principals; null/absent = a service caller. */
+  principals?: readonly string[] | null;
 }
 
 /**
@@ -35,6 +38,10 @@ export function buildSearchBody(plan: SearchPlan, fields: FieldMap, boosts: Boos
   if (plan.updatedAfter !== null && fields.updatedAt !== null) {
     filter.push({ range: { [fields.updatedAt]: { gte: plan.updatedAfter.toISOString() } } });
   }
+  // In the bool's filter: Elasticsearch drops forbidden documents before it scores and cuts the
+  // page, and the index statistics behind BM25 stay those of the whole index.
+  const acl = fields.acl == null ? null : buildAclFilter(fields.acl, plan.principals);
+  if (acl !== null) filter.push(acl);
   const highlightFields: Record<string, estypes.SearchHighlightField> = {};
   if (fields.body !== null) {
     highlightFields[fields.body] = { fragment_size: SNIPPET_CHARS, number_of_fragments: 1, no_match_size: SNIPPET_CHARS };
@@ -75,8 +82,10 @@ export function sourceFields(fields: FieldMap, withBody: boolean): string[] {
 }
 
 /** The query that finds one document by native id across every index behind an alias or pattern. */
-export function buildIdQuery(nativeId: string, fields: FieldMap): estypes.QueryDslQueryContainer {
-  return fields.id === '_id' ? { ids: { values: [nativeId] } } : { term: { [fields.idLookup]: { value: nativeId } } };
+export function buildIdQuery(nativeId: string, fields: FieldMap, principals?: readonly string[] | null): estypes.QueryDslQueryContainer {
+  const byId: estypes.QueryDslQueryContainer = fields.id === '_id' ? { ids: { values: [nativeId] } } : { term: { [fields.idLookup]: { value: nativeId } } };
+  const acl = fields.acl == null ? null : buildAclFilter(fields.acl, principals);
+  return acl === null ? byId : { bool: { filter: [byId, acl] } };
 }
 
 type Hit = estypes.SearchHit<Record<string, unknown>>;
@@ -132,7 +141,8 @@ function readUrl(source: Record<string, unknown> | undefined, fields: FieldMap):
 
 /** A whole document from a hit or a `_doc` response whose `_source` includes the body. */
 export function parseDocument(nativeId: string, index: string, source: Record<string, unknown> | undefined, fields: FieldMap): SourceDocument {
-  const mapped = new Set([fields.id, fields.title, fields.body, fields.url, fields.updatedAt]);
+  // The ACL stays out of metadata: it names who else may read the document.
+  const mapped = new Set([fields.id, fields.title, fields.body, fields.url, fields.updatedAt, fields.acl ?? null]);
   const metadata: Record<string, unknown> = { index };
   for (const [key, value] of Object.entries(source ?? {})) {
     if (!mapped.has(key)) metadata[key] = value;

@@ -16,6 +16,7 @@ import type {
 } from '../contract/types.js';
 import { globalTermWeights } from '../contract/text/bm25.js';
 import { SourceError } from '../contract/errors.js';
+import { mayRead } from '../contract/acl.js';
 import { analyzeQuery, analyzeTerm, tokenizeText } from '../contract/text/text-analysis.js';
 import { buildTermSnippet } from '../contract/text/snippet.js';
 import { hashContent } from '../contract/text/content-hash.js';
@@ -142,6 +143,7 @@ export class MarkdownConnector implements Connector {
     const terms = new Set(analyzeQuery(request.query, { stem: this.options.stemming }));
     if (terms.size === 0) return [];
     const cutoff = request.updatedAfter?.getTime() ?? null;
+    const principals = request.principals ?? null;
     const recent = (id: string): boolean => {
       if (cutoff === null) return true;
       const updated = this.pages.get(id)?.page.updatedAt;
@@ -154,10 +156,15 @@ export class MarkdownConnector implements Connector {
             filter: cutoff === null ? undefined : (result) => recent(String(result.id)),
           })
         : this.searchWithStatistics(request.query, request.statistics, recent);
+    // Permissions are applied to the ranked list before the page is cut at `limit`, so a page is
+    // never short because of pages the caller may not read, and BM25 statistics stay global. Walking
+    // from the best result checks only as many pages as it takes to fill the page, instead of
+    // every match (a filter inside the index's search would check all of them).
     const hits: SourceHit[] = [];
-    for (const result of results.slice(0, request.limit)) {
+    for (const result of results) {
+      if (hits.length >= request.limit) break;
       const indexed = this.pages.get(String(result.id));
-      if (indexed === undefined) continue;
+      if (indexed === undefined || !mayRead(indexed.acl, principals)) continue;
       hits.push({
         nativeId: indexed.file.id,
         title: indexed.page.title,
@@ -197,12 +204,12 @@ export class MarkdownConnector implements Connector {
     };
   }
 
-  async get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null> {
+  async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
     signal.throwIfAborted();
     if (!isSafeRelativeId(nativeId)) return null;
     await this.refresh(signal, false);
     const indexed = this.pages.get(nativeId);
-    if (indexed === undefined || this.realRoot === null) return null;
+    if (indexed === undefined || this.realRoot === null || !mayRead(indexed.acl, principals)) return null;
     // Re-check at read time: the file may have been swapped for a link since the last scan.
     let real: string;
     try {
@@ -215,6 +222,8 @@ export class MarkdownConnector implements Connector {
     if (info === null || !info.isFile() || info.size > this.options.maxFileBytes) return null;
     const source = await readFile(real, { encoding: 'utf8', signal });
     const page = parseMarkdownPage(nativeId, source, info.mtime);
+    // The file may have changed since the scan: the ACL it carries now is the one that counts.
+    if (!mayRead(page.acl, principals)) return null;
     return {
       nativeId,
       title: page.title,

@@ -42,11 +42,15 @@ export const pageSchema = z.object({
   touched: z.string().optional(),
   lastrevid: z.number().optional(),
   revisions: z.array(revisionSchema).optional(),
+  /** prop=categories (only those asked for with clcategories). */
+  categories: z.array(z.object({ ns: z.number().optional(), title: z.string() })).optional(),
 });
 
 export type WikiPageRecord = z.infer<typeof pageSchema>;
 
 export const pagesAnswerSchema = z.object({
+  /** Present when a list (here: categories) was cut short; `clcontinue` is `<pageid>|<category>`. */
+  continue: z.object({ clcontinue: z.string().optional() }).passthrough().optional(),
   query: z
     .object({
       pages: z.array(pageSchema).default([]),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { baseSourceSchema, resolveSecret } from '../contract/source-config.js';
 import { KnowledgeError } from '../contract/errors.js';
+import { wikiAclRuleSchema } from './acl.js';
 
 const apiUrl = z
   .string()
@@ -29,6 +30,15 @@ export const mediawikiSourceSchema = baseSourceSchema
     rerank_candidates: z.number().int().min(10).max(500).default(50),
     /** `auto` asks the wiki whether CirrusSearch is installed; `database` is core's search. */
     search_backend: z.enum(['auto', 'database', 'cirrus']).default('auto'),
+    /**
+     * Document permissions (core MediaWiki has none per page): namespaces and categories mapped
+     * to the principals who may read them, e.g. `{"namespace": 100, "principals": ["group:hr"]}`.
+     */
+    acl: z.array(wikiAclRuleSchema).max(200).default([]),
+  })
+  .refine((config) => config.acl.filter((rule) => 'category' in rule).length <= 50, {
+    message: 'at most 50 category rules (the wiki checks at most 50 categories per call)',
+    path: ['acl'],
   })
   .strict()
   .refine((config) => config.username === undefined || config.password !== undefined || config.password_env !== undefined, {

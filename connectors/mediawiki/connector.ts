@@ -9,6 +9,8 @@ import type { MediaWikiCredentials, MediaWikiSourceConfig } from './config.js';
 import { searchWiki, type SiteFacts } from './search.js';
 import { wikiUrlMatcher } from './urls.js';
 import { wikitextToMarkdown } from './wikitext.js';
+import { WikiAcl } from './acl.js';
+import { categoryParams, pageCategories } from './page-categories.js';
 
 /** Page counts and the article path change rarely; re-read them every few minutes. */
 const SITE_FACTS_TTL_MS = 10 * 60_000;
@@ -37,6 +39,7 @@ export class MediaWikiConnector implements Connector {
   private siteLoading: Promise<SiteFacts> | null = null;
   // Word → number of pages containing it, learnt from earlier one-word searches of this wiki.
   private readonly dfMemory: LRUCache<string, number> | null;
+  private readonly acl: WikiAcl;
 
   constructor(
     private readonly config: MediaWikiSourceConfig,
@@ -46,6 +49,7 @@ export class MediaWikiConnector implements Connector {
     this.name = config.name;
     this.description = config.description ?? `MediaWiki pages at ${new URL(config.url).host}`;
     this.now = options.now ?? Date.now;
+    this.acl = new WikiAcl(config.acl);
     this.dfMemory = options.rememberWordCounts === false ? null : new LRUCache({ max: 20_000, ttl: DF_MEMORY_TTL_MS });
     this.api = new MediaWikiApi({
       url: config.url,
@@ -68,13 +72,20 @@ export class MediaWikiConnector implements Connector {
 
   async search(request: SearchRequest): Promise<SourceHit[]> {
     const site = await this.siteFacts(request.signal);
+    const { principals } = request;
+    const enforced = this.acl.enforcedFor(principals);
+    // Namespace rules narrow what the wiki is asked to search; category rules drop pages before
+    // the local BM25 ranking cuts the page.
+    const namespaces = enforced ? this.acl.readableNamespaces(this.config.namespaces, principals) : this.config.namespaces;
+    if (namespaces.length === 0) return [];
     const { hits, calls } = await searchWiki(
       {
         call: (params, signal) => this.api.call(params, signal),
         site,
         ...(this.dfMemory ? { dfMemory: this.dfMemory } : {}),
+        ...(enforced ? { permissions: { acl: this.acl, principals } } : {}),
         settings: {
-          namespaces: this.config.namespaces,
+          namespaces,
           maxSearchCalls: this.config.max_search_calls,
           rerankCandidates: this.config.rerank_candidates,
         },
@@ -85,7 +96,8 @@ export class MediaWikiConnector implements Connector {
     return hits;
   }
 
-  async get(nativeId: string, signal: AbortSignal): Promise<SourceDocument | null> {
+  async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
+    const enforced = this.acl.enforcedFor(principals);
     // A fragment names a section of the page; the characters below can never be in a title
     // (and `|` would make the API fetch several pages).
     const title = (nativeId.split('#', 1)[0] ?? '').trim();
@@ -101,6 +113,7 @@ export class MediaWikiConnector implements Connector {
           rvprop: 'content|timestamp|ids',
           rvslots: 'main',
           inprop: 'url',
+          ...(enforced ? categoryParams(this.acl) : {}),
         },
         signal,
       ),
@@ -110,6 +123,8 @@ export class MediaWikiConnector implements Connector {
     const revision = page?.revisions?.[0];
     if (page === undefined || page.missing || page.invalid || revision === undefined) return null;
     if (page.ns !== undefined && !this.config.namespaces.includes(page.ns)) return null;
+    // A page the rules close to the caller answers exactly like a missing one.
+    if (enforced && !this.acl.mayRead(page.ns, pageCategories(page, answer.data.continue?.clcontinue), principals)) return null;
     const main = revision.slots?.main;
     const model = main?.contentmodel ?? 'wikitext';
     const raw = main?.content ?? '';

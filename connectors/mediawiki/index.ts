@@ -9,6 +9,7 @@ export { MediaWikiConnector } from './connector.js';
 export const mediawikiFactory: ConnectorFactory<MediaWikiSourceConfig> = {
   kind: 'mediawiki',
   configSchema: mediawikiSourceSchema,
+  identityNeed: (config) => (config.acl.length === 0 ? null : 'acl (namespace and category permissions)'),
   create(config, context) {
     return new MediaWikiConnector(config, { credentials: resolveCredentials(config, context.env) }, context.logger);
   },

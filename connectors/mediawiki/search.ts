@@ -11,6 +11,8 @@ import { pagesAnswerSchema, searchAnswerSchema, type WikiPageRecord } from './ap
 import { analyzeSearchQuery, joinSearchTexts, type QueryTerm } from './query-terms.js';
 import { idf, rankByBm25, rankWithGlobalStatistics } from './rerank.js';
 import { wikitextToMarkdown } from './wikitext.js';
+import { categoryParams, pageCategories } from './page-categories.js';
+import type { WikiAcl } from './acl.js';
 
 export interface SiteFacts {
   pageCount: number;
@@ -33,8 +35,11 @@ export interface DfMemory {
 export interface SearchDeps {
   call(params: ApiParams, signal: AbortSignal): Promise<Record<string, unknown>>;
   site: SiteFacts;
+  /** `namespaces` are those the caller may read (namespace rules already applied). */
   settings: SearchSettings;
   dfMemory?: DfMemory;
+  /** Category rules for a caller with principals: pages are checked before they are ranked. */
+  permissions?: { acl: WikiAcl; principals: readonly string[] };
 }
 
 interface Candidate {
@@ -95,6 +100,7 @@ async function searchTitlesQuietly(deps: SearchDeps, text: string, signal: Abort
 }
 
 async function fetchTexts(deps: SearchDeps, pageids: number[], signal: AbortSignal): Promise<WikiPageRecord[]> {
+  const permissions = deps.permissions;
   const answer = pagesAnswerSchema.safeParse(
     await deps.call(
       {
@@ -104,12 +110,16 @@ async function fetchTexts(deps: SearchDeps, pageids: number[], signal: AbortSign
         rvprop: 'content|timestamp|ids',
         rvslots: 'main',
         inprop: 'url',
+        ...(permissions === undefined ? {} : categoryParams(permissions.acl)),
       },
       signal,
     ),
   );
   if (!answer.success) throw new SourceError('SOURCE_ERROR', 'wiki pages answered an unexpected shape');
-  return answer.data.query?.pages ?? [];
+  const pages = answer.data.query?.pages ?? [];
+  if (permissions === undefined) return pages;
+  const { acl, principals } = permissions;
+  return pages.filter((page) => acl.mayRead(page.ns, pageCategories(page, answer.data.continue?.clcontinue), principals));
 }
 
 function addHits(candidates: Map<number, Candidate>, result: SearchCallResult, mark: (candidate: Candidate) => void): void {

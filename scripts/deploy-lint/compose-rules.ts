@@ -15,6 +15,8 @@ interface ComposeService {
   volumes?: Array<string | { type?: string; source?: string }>;
   ports?: Array<string | number | { host_ip?: string; published?: unknown }>;
   environment?: Record<string, unknown> | string[];
+  /** Compose profiles: a service with any is started only when one is asked for (`--profile`). */
+  profiles?: string[];
 }
 
 /** Go duration strings as Compose accepts them: 1m30s, 500ms, 10s. */
@@ -151,7 +153,8 @@ export function lintCompose(text: string, repo: RepoView, options: ComposeLintOp
   if (appName && app) {
     const waits = dependencies(app);
     for (const [name, service] of Object.entries(services)) {
-      if (name === appName || isOneShot(service) || !hasHealthcheck(service)) continue;
+      // An optional (profiled) service cannot be waited for: the app would then need its profile.
+      if (name === appName || isOneShot(service) || !hasHealthcheck(service) || (service.profiles?.length ?? 0) > 0) continue;
       if (dependencies(service)[appName]) continue;
       if (waits[name] !== 'service_healthy') report(`services.${appName}.depends_on: wait for "${name}" with condition service_healthy`);
     }

@@ -12,6 +12,7 @@ import { fingerprintConfig, resolveAllowedOrigins, resolveCacheSettings, resolve
 import { resolveSources } from './resolve-sources.js';
 import { resolveTls } from './resolve-tls.js';
 import { tracingConfigFrom } from './tracing-config.js';
+import { checkIdentityNeeds } from './resolve-identity-needs.js';
 
 export type { ApiKey, AppConfig, LoadConfigOptions, SourceConfig } from './app-config.js';
 export { ConfigError } from './app-config.js';
@@ -25,6 +26,7 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const { sources, demo } = resolveSources(env, file, options.factories, problems);
   const keys = resolveKeys(env.API_KEYS, file, options.env, sources, problems);
   const { auth, oauth } = resolveAuth(env, file, keys, problems);
+  checkIdentityNeeds(sources, options.factories, { oauth: oauth !== null, keys }, problems);
   const tls = resolveTls(env, options.cwd, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -12,6 +12,22 @@ export interface DocumentRoute<T> {
 
 const URL_LIKE = /^https?:\/\//i;
 
+/** Whether get_document was asked for a URL rather than a `<source>:<id>`. */
+export function isDocumentUrl(documentId: string): boolean {
+  return URL_LIKE.test(documentId.trim());
+}
+
+/**
+ * The answer for a URL no readable document has. A source may recognise the URL of a document the
+ * caller may not read; that answer must be this same one, or the URL's existence (and its native
+ * ID) would leak.
+ */
+export function urlNotFoundError(): KnowledgeError {
+  return new KnowledgeError('NOT_FOUND', 'no source you can read serves this URL; pass a document ID from search_documents (`<source>:<id>`)', {
+    status: 404,
+  });
+}
+
 /** `visible` are the caller's sources, in config order; a source it may not use does not exist for it. */
 export function routeDocument<T extends { connector: Connector }>(documentId: string, visible: readonly T[]): DocumentRoute<T> {
   const id = documentId.trim();
@@ -20,9 +36,7 @@ export function routeDocument<T extends { connector: Connector }>(documentId: st
       const nativeId = target.connector.recognizeUrl?.(id) ?? null;
       if (nativeId !== null && nativeId.length > 0) return { target, nativeId };
     }
-    throw new KnowledgeError('NOT_FOUND', 'no source you can read serves this URL; pass a document ID from search_documents (`<source>:<id>`)', {
-      status: 404,
-    });
+    throw urlNotFoundError();
   }
   const colon = id.indexOf(':');
   const prefix = colon > 0 ? id.slice(0, colon) : '';

@@ -6,7 +6,7 @@ import { AbortScope } from './abort-scope.js';
 import type { SearchCache } from './cache-port.js';
 import { documentCacheKey } from './cache-key.js';
 import { sliceContent } from './content-page.js';
-import { routeDocument } from './document-route.js';
+import { isDocumentUrl, routeDocument, urlNotFoundError } from './document-route.js';
 import { visibleSources } from './plan.js';
 import type { SearchTarget } from './search.js';
 import type { GuardOutcome } from './source-guard.js';
@@ -83,7 +83,10 @@ export function createGetDocument(deps: GetDocumentDeps): (input: GetDocumentInp
       const { target, nativeId } = routeDocument(input.document_id, visible);
       source = target.connector.name;
       const { document, cached } = await fetchDocument(target, nativeId, caller, signal);
-      if (document === null) throw new KnowledgeError('NOT_FOUND', `document "${source}:${nativeId}" not found`, { status: 404 });
+      if (document === null) {
+        if (isDocumentUrl(input.document_id)) throw urlNotFoundError();
+        throw new KnowledgeError('NOT_FOUND', `document "${source}:${nativeId}" not found`, { status: 404 });
+      }
       status = cached ? 'cached' : 'ok';
       return {
         id: `${source}:${document.nativeId}`,

@@ -2,7 +2,7 @@
 // multi_match, bool, range, ids, term(s) and exists into matchers; anything else is refused loudly.
 import { analyze } from './analysis.js';
 import { esError, parsingException, unsupportedByDouble, type EsError } from './error-bodies.js';
-import { fieldString, scoreField } from './scoring.js';
+import { fieldString, fieldValues, scoreField } from './scoring.js';
 import type { DoubleIndex, StoredDoc } from './store.js';
 
 /** Score of a matching document, or null when it does not match. */
@@ -120,7 +120,8 @@ export function compileQuery(query: unknown, clauses: TextClause[]): Matcher {
     }
     case 'exists': {
       const field = String(spec.field ?? '');
-      return (index, doc) => (field === '_id' || fieldString(index, doc.source, field) !== null ? boost : null);
+      // Like Elasticsearch: a field holding null, [] or [null] does not exist.
+      return (index, doc) => (field === '_id' || fieldValues(index, doc.source, field).length > 0 ? boost : null);
     }
     default:
       throw new QueryError(unsupportedByDouble(`the [${type}] query`));
@@ -129,11 +130,12 @@ export function compileQuery(query: unknown, clauses: TextClause[]): Matcher {
 
 function termMatches(index: DoubleIndex, doc: StoredDoc, field: string, wanted: string[]): boolean {
   if (field === '_id') return wanted.includes(doc.id);
-  const text = fieldString(index, doc.source, field);
-  if (text === null) return false;
+  const values = fieldValues(index, doc.source, field);
+  if (values.length === 0) return false;
   const analyzer = index.analyzerOf(field);
-  // A term query is not analysed: on a text field it compares against the indexed tokens.
-  const indexed = analyzer === 'keyword' ? [text] : analyze(text, analyzer);
+  // A term query is not analysed: on a text field it compares against the indexed tokens; a
+  // keyword array is one exact term per element.
+  const indexed = analyzer === 'keyword' ? values : values.flatMap((value) => analyze(value, analyzer));
   return wanted.some((value) => indexed.includes(value));
 }
 

@@ -31,6 +31,19 @@ export function valueAt(source: Record<string, unknown>, path: string): unknown 
   return current;
 }
 
+/**
+ * The field's values one by one, as Elasticsearch indexes them: an array is a multi-valued field,
+ * and null, [] and [null] are no value at all (what `exists` and `terms` see).
+ */
+export function fieldValues(index: DoubleIndex, source: Record<string, unknown>, path: string): string[] {
+  let value = valueAt(source, path);
+  if (value === undefined && index.field(path) !== null && path.includes('.')) {
+    value = valueAt(source, path.slice(0, path.lastIndexOf('.')));
+  }
+  const items = Array.isArray(value) ? value.flat(Number.POSITIVE_INFINITY) : [value];
+  return items.filter((item) => item !== undefined && item !== null && typeof item !== 'object').map(String);
+}
+
 /** The field's text, arrays joined, or null when the document has no such field. */
 export function fieldString(index: DoubleIndex, source: Record<string, unknown>, path: string): string | null {
   let value = valueAt(source, path);

@@ -14,6 +14,14 @@ export interface DoublePage {
   version: number;
   when: string;
   storage: string;
+  /** Page restriction: account ids that may read it (absent = everyone who can use the space). */
+  readers?: string[];
+}
+
+export interface DoubleUser {
+  accountId: string;
+  email: string;
+  displayName: string;
 }
 
 interface Space {
@@ -31,6 +39,8 @@ export interface DoubleOptions {
   auth: DoubleAuth;
   pages?: DoublePage[];
   spaces?: Space[];
+  /** Accounts the user search finds (their emails visible to the service account). */
+  users?: DoubleUser[];
 }
 
 export interface Fault {
@@ -203,8 +213,19 @@ function parseCqlDate(value: string): number {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0));
 }
 
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
 export class ConfluenceDouble {
   readonly requests: RecordedRequest[] = [];
+  /** Bodies of permission checks, in order. */
+  readonly permissionChecks: Array<{ id: string; body: string }> = [];
   /** The text operands (`siteSearch ~ …`, `text ~ …`) of every search, as the server decoded them. */
   readonly textOperands: string[] = [];
   baseUrl = '';
@@ -258,8 +279,11 @@ export class ConfluenceDouble {
       return this.send(res, fault.status, fault.body ?? errors.serviceUnavailable, fault.headers);
     }
     if (!this.authorized(req.headers.authorization)) return this.send(res, 401, errors.unauthorized);
-    if (req.method !== 'GET') return this.send(res, 405, { statusCode: 405, message: 'Method Not Allowed' });
     const route = url.pathname.startsWith(this.context) ? url.pathname.slice(this.context.length) : null;
+    const check = route === null ? null : /^\/rest\/api\/content\/(\d+)\/permission\/check$/.exec(route);
+    if (check && req.method === 'POST') return this.permissionCheck(check[1] as string, await readBody(req), res);
+    if (req.method !== 'GET') return this.send(res, 405, { statusCode: 405, message: 'Method Not Allowed' });
+    if (route === '/rest/api/search/user') return this.searchUser(url, res);
     if (route === '/rest/api/search') return this.search(url, res);
     const content = route === null ? null : /^\/rest\/api\/content\/(\d+)$/.exec(route);
     if (content) return this.content(content[1] as string, url, res);
@@ -463,6 +487,59 @@ export class ConfluenceDouble {
         context: this.context,
         self: `${this.baseUrl}/rest/api/content/${id}`,
       },
+    });
+  }
+
+  /**
+   * POST /rest/api/content/{id}/permission/check (Cloud): `{subject: {type, identifier}, operation}`
+   * → `{hasPermission, errors?}`; 404 for unknown content, 400 for a malformed request.
+   */
+  private permissionCheck(id: string, raw: string, res: ServerResponse): void {
+    this.permissionChecks.push({ id, body: raw });
+    let request: { subject?: { type?: unknown; identifier?: unknown }; operation?: unknown };
+    try {
+      request = JSON.parse(raw) as typeof request;
+    } catch {
+      return this.send(res, 400, { statusCode: 400, message: 'Unrecognized token in the request body', reason: 'Bad Request' });
+    }
+    const { subject, operation } = request;
+    if (!subject || (subject.type !== 'user' && subject.type !== 'group') || typeof subject.identifier !== 'string' || typeof operation !== 'string') {
+      return this.send(res, 400, { statusCode: 400, message: 'subject and operation are required', reason: 'Bad Request' });
+    }
+    const page = this.pages.find((p) => p.id === id);
+    if (!page) return this.send(res, 404, { ...errors.notFound, message: String(errors.notFound?.message).replace('%ID%', id) });
+    const known = subject.type === 'user' && (this.options.users ?? []).some((u) => u.accountId === subject.identifier);
+    const allowed = known && operation === 'read' && (page.readers === undefined || page.readers.includes(subject.identifier as string));
+    return this.send(
+      res,
+      200,
+      allowed ? { hasPermission: true } : { hasPermission: false, errors: [{ translation: 'User does not have permission to the content', args: [] }] },
+    );
+  }
+
+  /** GET /rest/api/search/user?cql=user.fullname ~ "…": the user-search result envelope. */
+  private searchUser(url: URL, res: ServerResponse): void {
+    const cql = url.searchParams.get('cql') ?? '';
+    const match = /^user\.fullname\s*~\s*"((?:[^"\\]|\\.)*)"$/.exec(cql.trim());
+    if (!match) return this.send(res, 400, { statusCode: 400, message: 'Could not parse cql', reason: 'Bad Request' });
+    const text = (match[1] ?? '').replace(/\\(.)/g, '$1').toLowerCase();
+    const users = (this.options.users ?? []).filter((u) => u.displayName.toLowerCase().includes(text) || u.email.toLowerCase() === text);
+    const results = users.map((u) => ({
+      user: { type: 'known', accountId: u.accountId, accountType: 'atlassian', email: u.email, publicName: u.displayName, displayName: u.displayName },
+      title: u.displayName,
+      excerpt: '',
+      url: `/people/${u.accountId}`,
+      entityType: 'user',
+      lastModified: '2024-01-01T00:00:00.000Z',
+      score: 0,
+    }));
+    return this.send(res, 200, {
+      results,
+      start: 0,
+      limit: 10,
+      size: results.length,
+      totalSize: results.length,
+      _links: { base: this.baseUrl, context: this.context },
     });
   }
 

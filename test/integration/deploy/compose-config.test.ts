@@ -16,7 +16,9 @@ interface Service {
 
 const CONFIG_PATH = 'deploy/knowledge-mcp.config.json';
 const services = (parseYaml(readRepoFile('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> }).services;
-const appEnv = services.app?.environment ?? {};
+// Compose interpolates `${NAME:-default}` from the shell; with nothing exported it is the default.
+const interpolate = (value: string) => value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]*)\}/g, '$1');
+const appEnv = Object.fromEntries(Object.entries(services.app?.environment ?? {}).map(([name, value]) => [name, interpolate(String(value))]));
 const config = JSON.parse(readRepoFile(CONFIG_PATH)) as { sources: Array<{ name: string; kind: string; dir?: string }> };
 const workdir = readImageFacts(readRepoFile('Dockerfile')).workdir ?? '/app';
 const registered = new Set(CONNECTOR_FACTORIES.map((factory) => factory.kind));

@@ -57,6 +57,26 @@ describe('docker-compose.yml', () => {
     expect(services.smoke?.environment?.SMOKE_SOURCES?.split(',').sort()).toEqual(['handbook', 'runbooks', 'search', 'wiki']);
   });
 
+  it('offers Keycloak only under its own profile, importing the realm from deploy/keycloak', () => {
+    const keycloak = (parseYaml(compose) as { services: Record<string, Service & { profiles?: string[]; volumes?: string[] }> }).services.keycloak;
+    expect(keycloak?.profiles).toEqual(['keycloak']);
+    expect(keycloak?.image).toMatch(/^quay\.io\/keycloak\/keycloak:\d+\.\d+/);
+    expect(keycloak?.command).toEqual(expect.arrayContaining(['start-dev', '--import-realm']));
+    expect(keycloak?.volumes).toContain('./deploy/keycloak:/opt/keycloak/data/import:ro');
+    const realm = JSON.parse(readRepoFile('deploy/keycloak/realm-knowledge.json')) as {
+      clients: Array<{ protocolMappers: Array<{ protocolMapper: string; config: Record<string, string> }> }>;
+    };
+    const mappers = realm.clients[0]?.protocolMappers ?? [];
+    expect(mappers.find((m) => m.protocolMapper === 'oidc-audience-mapper')?.config['included.custom.audience']).toBe('http://localhost:3000/mcp');
+    expect(mappers.find((m) => m.protocolMapper === 'oidc-group-membership-mapper')?.config['claim.name']).toBe('groups');
+  });
+
+  it('does not make the app wait for a service behind a profile', () => {
+    const withProfile = compose.replace('    profiles: ["keycloak"]\n', '');
+    expect(lint(withProfile)).toContain('docker-compose.yml: services.app.depends_on: wait for "keycloak" with condition service_healthy');
+    expect(lint(compose)).toEqual([]);
+  });
+
   it('runs Elasticsearch as a single node without security, for local use', () => {
     const es = (parseYaml(compose) as { services: Record<string, Service> }).services.elasticsearch;
     expect(es?.image).toMatch(/elasticsearch:8\.\d+\.\d+$/);
