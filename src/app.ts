@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import { mountRestApi } from './api/rest-routes.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './auth/oauth/access-token-verifier.js';
-import { bearerChallenge, PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './auth/oauth/protected-resource.js';
+import { PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './auth/oauth/protected-resource.js';
 import type { CallerIdentity } from './auth/credentials.js';
 import type { AppConfig } from './config/load-config.js';
 import { applyCors } from './http/cors.js';

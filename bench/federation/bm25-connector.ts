@@ -32,7 +32,10 @@ export class Bm25Connector implements Connector {
       for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
       for (const [term, tf] of counts) {
         let posting = this.postings.get(term);
-        if (!posting) this.postings.set(term, (posting = { docs: [], tfs: [] }));
+        if (!posting) {
+          posting = { docs: [], tfs: [] };
+          this.postings.set(term, posting);
+        }
         posting.docs.push(index);
         posting.tfs.push(tf);
       }

@@ -2,7 +2,7 @@
 // (the baseline, same run) against the corpus split over Postgres, markdown and MediaWiki
 // sources, fused with global statistics, score normalisation and RRF; plus the added latency.
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -281,7 +281,9 @@ export async function compareCases(options: {
         const at = performance.now();
         const result = await evaluate(federationOver(entry.sources, mode.fusion), data, CONCURRENCY);
         results.push(result);
-        options.log(`${entry.label} · ${mode.label}: nDCG@10 ${mean(result.ndcg10).toFixed(4)} (${((mean(result.ndcg10) / mean(baseline.ndcg10)) * 100).toFixed(1)} %), ${((performance.now() - at) / 1000).toFixed(1)} s`);
+        options.log(
+          `${entry.label} · ${mode.label}: nDCG@10 ${mean(result.ndcg10).toFixed(4)} (${((mean(result.ndcg10) / mean(baseline.ndcg10)) * 100).toFixed(1)} %), ${((performance.now() - at) / 1000).toFixed(1)} s`,
+        );
       }
       const rrf = results[2]!;
       for (const [index, result] of results.entries()) {

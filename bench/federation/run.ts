@@ -97,7 +97,10 @@ if (!values['skip-fusion'] && !casesOnly) {
 
 let cases: Awaited<ReturnType<typeof compareCases>> | null = null;
 if (!values['skip-fusion'] && !values['no-pg']) {
-  cases = await compareCases({ databaseUrl: values['database-url']!, scifactDir: values.scifact, log: (line) => process.stderr.write(`${line}\n`),
+  cases = await compareCases({
+    databaseUrl: values['database-url']!,
+    scifactDir: values.scifact,
+    log: (line) => process.stderr.write(`${line}\n`),
     only: values.only ? values.only.split(',') : [],
   });
   if ('skipped' in cases) process.stdout.write(`\nFederation cases: not measured (${cases.skipped})\n`);

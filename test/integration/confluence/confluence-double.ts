@@ -494,7 +494,7 @@ export class ConfluenceDouble {
    * POST /rest/api/content/{id}/permission/check (Cloud): `{subject: {type, identifier}, operation}`
    * → `{hasPermission, errors?}`; 404 for unknown content, 400 for a malformed request.
    */
-  private permissionCheck(id: string, raw: string, res: ServerResponse): void {
+  private permissionCheck(id: string, raw: string, res: ServerResponse): undefined {
     this.permissionChecks.push({ id, body: raw });
     let request: { subject?: { type?: unknown; identifier?: unknown }; operation?: unknown };
     try {
@@ -518,7 +518,7 @@ export class ConfluenceDouble {
   }
 
   /** GET /rest/api/search/user?cql=user.fullname ~ "…": the user-search result envelope. */
-  private searchUser(url: URL, res: ServerResponse): void {
+  private searchUser(url: URL, res: ServerResponse): undefined {
     const cql = url.searchParams.get('cql') ?? '';
     const match = /^user\.fullname\s*~\s*"((?:[^"\\]|\\.)*)"$/.exec(cql.trim());
     if (!match) return this.send(res, 400, { statusCode: 400, message: 'Could not parse cql', reason: 'Bad Request' });
@@ -543,10 +543,12 @@ export class ConfluenceDouble {
     });
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    if (res.destroyed) return;
+  /** Writes the answer; returns undefined so handlers can `return this.send(…)`. */
+  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): undefined {
+    if (res.destroyed) return undefined;
     res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'x-confluence-request-time': String(Date.now()), ...headers });
     res.end(JSON.stringify(body));
+    return undefined;
   }
 }
 
