@@ -153,11 +153,42 @@ export function chooseProbes(terms: readonly QueryTerm[], count: number, knownDf
     .map(({ term }) => term);
 }
 
+/** What the search rounds found: candidate pages, the document frequencies learnt, the calls made. */
+interface Gathered {
+  candidates: Map<number, Candidate>;
+  knownDf: Map<string, number>;
+  calls: number;
+  highLimits: boolean;
+}
+
+/** A candidate's text, ready to rank. */
+interface CandidateText {
+  key: string;
+  title: string;
+  text: string;
+  page: WikiPageRecord;
+  timestamp: string | null;
+}
+
 /** Runs one search; `calls` reports how many API calls it made (for benchmarks and logs). */
 export async function searchWiki(deps: SearchDeps, request: SearchRequest): Promise<{ hits: SourceHit[]; calls: number }> {
-  const { signal } = request;
   const terms = analyzeSearchQuery(request.query, { prefixes: !deps.site.cirrus });
   if (terms.length === 0) return { hits: [], calls: 0 };
+  const gathered = await gatherCandidates(deps, request, terms);
+  const total = Math.max(deps.site.pageCount, gathered.candidates.size);
+  const preRanked = preRankCandidates(deps, request, gathered, total);
+  if (preRanked.length === 0) return { hits: [], calls: gathered.calls };
+  const fetched = await fetchCandidateTexts(deps, request, preRanked, gathered);
+  return { hits: rankTexts(request, terms, fetched.documents, gathered.knownDf, total), calls: fetched.calls };
+}
+
+/**
+ * Round 1: everything at once, as the wiki's own search understands the query (plus titles).
+ * Round 2: when that finds too little, one-term probes for the most informative words, keeping
+ * one call for the texts.
+ */
+async function gatherCandidates(deps: SearchDeps, request: SearchRequest, terms: QueryTerm[]): Promise<Gathered> {
+  const { signal } = request;
   const stems = terms.map((term) => term.stem);
   const candidates = new Map<number, Candidate>();
   const knownDf = new Map<string, number>();
@@ -169,26 +200,26 @@ export async function searchWiki(deps: SearchDeps, request: SearchRequest): Prom
     knownDf.set(term.stem, df);
     deps.dfMemory?.set(term.searchText, df);
   };
-  let calls = 0;
-  let highLimits = false;
 
-  // Round 1: everything at once, as the wiki's own search understands the query.
   const allTerms = joinSearchTexts(terms);
   const useTitles = !deps.site.cirrus && terms.length <= MAX_TERMS_FOR_TITLE_SEARCH && deps.settings.maxSearchCalls >= 3;
   const [andResult, titleResult] = await Promise.all([
     searchOnce(deps, allTerms, 'text', signal),
     useTitles ? searchTitlesQuietly(deps, allTerms, signal) : Promise.resolve(null),
   ]);
-  calls += useTitles ? 2 : 1;
-  highLimits = andResult.highLimits;
+  let calls = useTitles ? 2 : 1;
+  let highLimits = andResult.highLimits;
   addHits(candidates, andResult, (c) => {
     c.inAnd = true;
     for (const stem of stems) c.matched.add(stem);
   });
-  if (titleResult !== null) addHits(candidates, titleResult, (c) => (c.inTitle = true));
+  if (titleResult !== null) {
+    addHits(candidates, titleResult, (c) => {
+      c.inTitle = true;
+    });
+  }
   if (terms.length === 1 && terms[0] !== undefined) learn(terms[0], andResult.totalHits);
 
-  // Round 2: widen with one-term probes for the most informative words, keeping one call for texts.
   const probeBudget = deps.settings.maxSearchCalls - calls - 1;
   if (terms.length > 1 && andResult.hits.length < request.limit && probeBudget > 0) {
     const probes = chooseProbes(terms, probeBudget, (term) => knownDf.get(term.stem), deps.site.pageCount);
@@ -202,28 +233,37 @@ export async function searchWiki(deps: SearchDeps, request: SearchRequest): Prom
       addHits(candidates, result, (c) => c.matched.add(term.stem));
     });
   }
+  return { candidates, knownDf, calls, highLimits };
+}
 
-  // Pre-rank by the IDF of the terms each page is known to contain, then fetch the best texts.
-  const total = Math.max(deps.site.pageCount, candidates.size);
+/** Orders candidates by the IDF of the terms each is known to contain; keeps the best few. */
+function preRankCandidates(deps: SearchDeps, request: SearchRequest, gathered: Gathered, total: number): Candidate[] {
+  const { knownDf } = gathered;
   const defaultDf = Math.max(1, ...knownDf.values());
   const termWeight = (stem: string): number => idf(total, knownDf.get(stem) ?? defaultDf);
   const after = request.updatedAfter?.getTime() ?? null;
-  const preRanked = [...candidates.values()]
+  return [...gathered.candidates.values()]
     .filter((c) => after === null || c.timestamp === null || Date.parse(c.timestamp) >= after)
     .map((c) => ({ c, score: [...c.matched].reduce((sum, stem) => sum + termWeight(stem), 0) + (c.inTitle ? 1 : 0) }))
     .sort((x, y) => y.score - x.score || x.c.order - y.c.order)
     .slice(0, deps.settings.rerankCandidates)
     .map(({ c }) => c);
-  if (preRanked.length === 0) return { hits: [], calls };
+}
 
-  const batch = highLimits ? HIGH_LIMIT_BATCH : LOW_LIMIT_BATCH;
+/** The candidates' texts, in as many batched calls as the budget leaves, as plain text. */
+async function fetchCandidateTexts(
+  deps: SearchDeps,
+  request: SearchRequest,
+  preRanked: Candidate[],
+  gathered: Gathered,
+): Promise<{ documents: CandidateText[]; calls: number }> {
+  const batch = gathered.highLimits ? HIGH_LIMIT_BATCH : LOW_LIMIT_BATCH;
   const batches: number[][] = [];
-  for (let i = 0; i < preRanked.length && batches.length < Math.max(1, deps.settings.maxSearchCalls - calls); i += batch) {
+  for (let i = 0; i < preRanked.length && batches.length < Math.max(1, deps.settings.maxSearchCalls - gathered.calls); i += batch) {
     batches.push(preRanked.slice(i, i + batch).map((c) => c.pageid));
   }
-  const pages = (await Promise.all(batches.map((ids) => fetchTexts(deps, ids, signal)))).flat();
-  calls += batches.length;
-
+  const pages = (await Promise.all(batches.map((ids) => fetchTexts(deps, ids, request.signal)))).flat();
+  const after = request.updatedAfter?.getTime() ?? null;
   const documents = pages
     .filter((page) => page.pageid !== undefined && !page.missing && page.revisions?.[0] !== undefined)
     .map((page) => {
@@ -233,13 +273,19 @@ export async function searchWiki(deps: SearchDeps, request: SearchRequest): Prom
       return { key: String(page.pageid), title: page.title, text: plain, page, timestamp: revision?.timestamp ?? null };
     })
     .filter((doc) => after === null || doc.timestamp === null || Date.parse(doc.timestamp) >= after);
+  return { documents, calls: gathered.calls + batches.length };
+}
+
+/** Ranks the texts locally (BM25, with the federation's statistics when given) into hits. */
+function rankTexts(request: SearchRequest, terms: QueryTerm[], documents: CandidateText[], knownDf: Map<string, number>, total: number): SourceHit[] {
+  const stems = terms.map((term) => term.stem);
   const byKey = new Map(documents.map((doc) => [doc.key, doc]));
   const stemSet = new Set(stems);
   const ranked =
     request.statistics === undefined
       ? rankByBm25(documents, stems, { totalDocuments: total, knownDf })
       : rankWithGlobalStatistics(documents, request.query, request.statistics);
-  const hits = ranked
+  return ranked
     .filter((entry) => entry.score > 0)
     .slice(0, request.limit)
     .flatMap(({ key, score }) => {
@@ -256,5 +302,4 @@ export async function searchWiki(deps: SearchDeps, request: SearchRequest): Prom
       };
       return [hit];
     });
-  return { hits, calls };
 }
