@@ -18,9 +18,13 @@ export function fieldNameOf(segments: readonly PropertyKey[]): string | null {
   return null;
 }
 
-/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in the text. */
+/**
+ * `scheme://user:password@host` → `scheme://***@host`, wherever it appears in the text. The
+ * scheme and userinfo lengths are bounded so that the scan stays linear in the text's length
+ * (an unbounded `[a-z][a-z0-9+.-]*` backtracks quadratically over a long run of letters).
+ */
 export function redactUserinfo(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1***@');
+  return text.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@]{0,1024}@/gi, '$1***@');
 }
 
 /**
@@ -30,6 +34,9 @@ export function redactUserinfo(text: string): string {
 export function describeRejectedValue(value: unknown, fieldName: string | null): string {
   if (value === undefined || value === null || typeof value === 'object') return '';
   if (fieldName !== null && isSecretFieldName(fieldName)) return '';
-  const text = redactUserinfo(String(value));
+  // Only the start is ever shown: redact a bounded prefix, then cut (a URL's userinfo that the
+  // cut would split is redacted first).
+  const raw = String(value);
+  const text = redactUserinfo(raw.length > 2048 ? raw.slice(0, 2048) : raw);
   return ` (got ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})`;
 }

@@ -48,3 +48,17 @@ describe('describeRejectedValue', () => {
     expect(redactUserinfo('a https://u:p@h/x and redis://:pw@r:6379')).toBe('a https://***@h/x and redis://***@r:6379');
   });
 });
+
+describe('redacting long values', () => {
+  it('stays fast on a long run of letters (no quadratic backtracking)', () => {
+    const started = performance.now();
+    const described = describeRejectedValue('x'.repeat(200_000), 'query');
+    expect(described).toBe(` (got "${'x'.repeat(40)}…")`);
+    // Generous bound: the quadratic scan took tens of seconds here.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('still redacts userinfo in a URL at the start of a long value', () => {
+    expect(describeRejectedValue(`https://u:secret@example.com/${'a'.repeat(5000)}`, 'url')).not.toContain('secret');
+  });
+});
