@@ -4,7 +4,7 @@ import type { estypes } from '@elastic/elasticsearch';
 
 /**
  * Stored for an ACL of `[]` (service callers only). Elasticsearch indexes an empty array as no
- * value at all, so `exists` could not tell `[]` from "absent" (= everyone); a principal that no
+ * value at all, so `exists` could not tell `[]` apart from an absent field (= everyone); a principal that no
  * caller is ever given keeps the document closed to every caller with principals.
  */
 export const SERVICE_ONLY_PRINCIPAL = 'service:only';

@@ -19,5 +19,6 @@ defineConnectorContract(
     });
     return { connector: mediawikiFactory.create(config, { logger, dataDir: './data', env: { MEDIAWIKI_PASSWORD: wiki.password ?? undefined } }) };
   },
-  { skipReason: typeof wiki === 'string' ? wiki : null, recognizesUrls: true },
+  // CI's wiki also holds the demo runbooks.
+  { skipReason: typeof wiki === 'string' ? wiki : null, recognizesUrls: true, otherDocuments: true },
 );
