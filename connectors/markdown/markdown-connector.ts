@@ -15,6 +15,7 @@ import type {
   StatisticsRequest,
 } from '../contract/types.js';
 import { globalTermWeights } from '../contract/text/bm25.js';
+import { raceWithSignal } from '../contract/abort.js';
 import { SourceError } from '../contract/errors.js';
 import { mayRead } from '../contract/acl.js';
 import { analyzeQuery, analyzeTerm, tokenizeText } from '../contract/text/text-analysis.js';
@@ -76,24 +77,6 @@ function normalizeUrl(url: string): string | null {
   } catch {
     return null;
   }
-}
-
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 export class MarkdownConnector implements Connector {
@@ -268,7 +251,7 @@ export class MarkdownConnector implements Connector {
     this.scanning ??= this.rescan().finally(() => {
       this.scanning = null;
     });
-    await abortable(this.scanning, signal);
+    await raceWithSignal(this.scanning, signal);
   }
 
   private async rescan(): Promise<void> {

@@ -1,11 +1,9 @@
-// Direct HTTPS: with TLS_CERT_FILE/TLS_KEY_FILE the server serves TLS itself (self-signed cert made here).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+
+import { existsSync, } from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';
+import { makeSelfSignedCert } from '../../helpers/self-signed-cert.js';
 import { startTestApp, type TestApp } from '../../helpers/start-test-app.js';
 
 const hasOpenssl = existsSync('/usr/bin/openssl');
@@ -14,31 +12,9 @@ describe.skipIf(!hasOpenssl)(`HTTPS with TLS_CERT_FILE/TLS_KEY_FILE${hasOpenssl 
   let server: TestApp;
   let cert: Buffer;
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmcp-tls-'));
-    const certFile = path.join(dir, 'cert.pem');
-    const keyFile = path.join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = readFileSync(certFile);
+    const made = makeSelfSignedCert('kmcp-tls-');
+    cert = made.cert;
+    const { certFile, keyFile } = made;
     server = await startTestApp({ service: createFakeSearchService(), config: { tls: { certFile, keyFile }, shutdownTimeoutMs: 1000 } });
   });
   afterAll(() => server?.close());

@@ -1,15 +1,11 @@
-// Small protocol edges found by the black-box review: a non-string resources/read uri, a UTF-8
-// byte order mark before the JSON, application/json-seq posing as JSON, nosniff on every JSON
-// answer, and HSTS when the server terminates TLS itself.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+
+import { existsSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedConnector } from '../../../connectors/scripted/index.js';
 import type { RunningServer } from '../../../src/server.js';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';
+import { makeSelfSignedCert } from '../../helpers/self-signed-cert.js';
 import { startTestApp } from '../../helpers/start-test-app.js';
 import { expectNoInternals, postMcp } from '../helpers/mcp.js';
 import { sourceConfig, startAssembledService, type AssembledService } from '../helpers/service.js';
@@ -112,31 +108,10 @@ describe.skipIf(!hasOpenssl)(`HSTS with TLS_CERT_FILE${hasOpenssl ? '' : ' (skip
   let dir: string;
   let cert: Buffer;
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'kmcp-hsts-'));
-    const certFile = path.join(dir, 'cert.pem');
-    const keyFile = path.join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = readFileSync(certFile);
+    const made = makeSelfSignedCert('kmcp-hsts-');
+    dir = made.dir;
+    cert = made.cert;
+    const { certFile, keyFile } = made;
     server = await startTestApp({ service: createFakeSearchService(), config: { tls: { certFile, keyFile } } });
   });
   afterAll(async () => {
