@@ -1,5 +1,5 @@
-
-import { existsSync, } from 'node:fs';
+// Direct HTTPS: with TLS_CERT_FILE/TLS_KEY_FILE the server serves TLS itself (self-signed cert made here).
+import { existsSync } from 'node:fs';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';

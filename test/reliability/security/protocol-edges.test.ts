@@ -1,4 +1,6 @@
-
+// Small protocol edges found by the black-box review: a non-string resources/read uri, a UTF-8
+// byte order mark before the JSON, application/json-seq posing as JSON, nosniff on every JSON
+// answer, and HSTS when the server terminates TLS itself.
 import { existsSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
