@@ -9,23 +9,12 @@ import { markdownFactory } from '../../connectors/markdown/index.js';
 import type { Connector } from '../../connectors/contract/types.js';
 import { loadSciFact, ndcgAt, type CorpusDoc } from '../federation/scifact.js';
 import { writeResults } from '../lib/results.js';
+import { seededRandom } from '../lib/seeded-random.js';
 
 const GROUPS = Array.from({ length: 10 }, (_, index) => `group:g${index}`);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LIMIT = 10;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** A seeded PRNG (mulberry32), so every run draws the same ACLs. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function drawAcl(next: () => number): string[] {
   const count = 1 + Math.floor(next() * 3);
@@ -57,7 +46,7 @@ const median = (values: number[]): number => {
 
 async function main(): Promise<void> {
   const scifact = loadSciFact(process.env.SCIFACT_DIR ?? undefined);
-  const next = random(16);
+  const next = seededRandom(16);
   const acls = new Map(scifact.corpus.map((doc) => [doc.id, drawAcl(next)]));
   const root = mkdtempSync(path.join(tmpdir(), 'bench-acl-'));
   try {

@@ -1,17 +1,6 @@
 // A seeded Zipf(s) sampler over ranks 0..n-1 (rank 0 the most popular), for reproducible
 // query mixes: the CDF is precomputed once and sampled by binary search.
-
-/** mulberry32: small, fast, good enough to draw benchmark mixes reproducibly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../lib/seeded-random.js';
 
 export function createZipfSampler(n: number, s: number, seed: number): () => number {
   const cdf = new Float64Array(n);

@@ -15,21 +15,26 @@ export async function startBareServer(bodyText: string): Promise<ChildServer> {
   return startChildServer({ core: SERVER_CORE, args: ['bench/lib/bare-server.mjs', String(port), bodyFile], env: {}, port });
 }
 
+/** The environment a benched `serve` runs with: loopback, quiet logs, no rate limit, no drain. */
+export function benchServerEnv(port: number, dataDir: string, env: Record<string, string>): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    RATE_LIMIT_PER_MINUTE: '0',
+    SHUTDOWN_DRAIN_MS: '0' /* no load balancer to drain from */,
+    ...env,
+  };
+}
+
 export async function startOurServer(env: Record<string, string> = {}): Promise<ChildServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-bench-data-'));
   return startChildServer({
     core: SERVER_CORE,
     args: ['dist/src/cli.js', 'serve'],
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_MINUTE: '0',
-      SHUTDOWN_DRAIN_MS: '0' /* no load balancer to drain from */,
-      ...env,
-    },
+    env: benchServerEnv(port, dataDir, env),
     port,
   });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, pinnedCommand, whenServing, type ChildServer } from '../lib/processes.js';
-import { SERVER_CORE } from '../lib/servers.js';
+import { benchServerEnv, SERVER_CORE } from '../lib/servers.js';
 
 export interface FullGc {
   /** performance.now() of this process when the line was read. */
@@ -28,16 +28,7 @@ export async function startTracedServer(env: Record<string, string>): Promise<Tr
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kmcp-load-data-'));
   const [command, args] = pinnedCommand(SERVER_CORE, process.execPath, ['--trace-gc', 'dist/src/cli.js', 'serve']);
   const child = spawn(command, args, {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_MINUTE: '0',
-      SHUTDOWN_DRAIN_MS: '0' /* no load balancer to drain from */,
-      ...env,
-    },
+    env: { PATH: process.env.PATH ?? '', ...benchServerEnv(port, dataDir, env) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const fullGcs: FullGc[] = [];

@@ -4,7 +4,7 @@ import { KnowledgeError } from '../contract/errors.js';
 import type { ConnectorContext, IngestDocument, IngestOptions, IngestSummary } from '../contract/types.js';
 import { buildIngestSql } from './ingest-sql.js';
 import { prepareDocument, type PreparedDocument } from './prepare-document.js';
-import { inTransaction, throwIfAborted, type SqlClient } from './sql-client.js';
+import { inTransaction, throwIfAborted, type SqlClient, type SqlSession } from './sql-client.js';
 
 export interface IngestTarget {
   client: SqlClient;
@@ -26,10 +26,11 @@ interface BatchOutcome {
   unchanged: number;
 }
 
-async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signal: AbortSignal): Promise<BatchOutcome> {
+type IngestSql = ReturnType<typeof buildIngestSql>;
+
+/** One transaction holding the source's ingest lock (writers of one source take turns). */
+function underIngestLock<T>(target: IngestTarget, signal: AbortSignal, work: (session: SqlSession, sql: IngestSql) => Promise<T>): Promise<T> {
   const sql = buildIngestSql(target.schema);
-  const byId = new Map(batch.map((doc) => [doc.id, doc])); // a repeated id: the last one wins
-  const ids = [...byId.keys()];
   return target.client.withSession(
     (session) =>
       inTransaction(
@@ -37,30 +38,38 @@ async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signa
         async () => {
           await session.exec(sql.settings, signal);
           await session.query(sql.lock, [`knowledge-mcp:ingest:${target.schema}:${target.source}`], signal);
-          const existing = await session.query<{ id: string; revision: string; length: number }>(sql.existing, [target.source, ids], signal);
-          const known = new Map(existing.map((row) => [row.id, row]));
-          const changed = existing.filter((row) => row.revision !== byId.get(row.id)?.revision);
-          const toWrite = [...byId.values()].filter((doc) => known.get(doc.id)?.revision !== doc.revision);
-          const outcome = { inserted: toWrite.length - changed.length, updated: changed.length, unchanged: ids.length - toWrite.length };
-          if (toWrite.length === 0) return outcome;
-          if (changed.length > 0) await session.query(sql.retract, [target.source, changed.map((row) => row.id)], signal);
-          const [written] = await session.query<{ total_length: number; impact_avgdl: number }>(
-            sql.write,
-            [target.source, JSON.stringify(toWrite), target.textSearchConfig],
-            signal,
-          );
-          const removedLength = changed.reduce((sum, row) => sum + Number(row.length), 0);
-          await session.query(
-            sql.stats,
-            [target.source, outcome.inserted, Number(written?.total_length ?? 0) - removedLength, Number(written?.impact_avgdl ?? 1)],
-            signal,
-          );
-          return outcome;
+          return work(session, sql);
         },
         signal,
       ),
     signal,
   );
+}
+
+async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signal: AbortSignal): Promise<BatchOutcome> {
+  const byId = new Map(batch.map((doc) => [doc.id, doc])); // a repeated id: the last one wins
+  const ids = [...byId.keys()];
+  return underIngestLock(target, signal, async (session, sql) => {
+    const existing = await session.query<{ id: string; revision: string; length: number }>(sql.existing, [target.source, ids], signal);
+    const known = new Map(existing.map((row) => [row.id, row]));
+    const changed = existing.filter((row) => row.revision !== byId.get(row.id)?.revision);
+    const toWrite = [...byId.values()].filter((doc) => known.get(doc.id)?.revision !== doc.revision);
+    const outcome = { inserted: toWrite.length - changed.length, updated: changed.length, unchanged: ids.length - toWrite.length };
+    if (toWrite.length === 0) return outcome;
+    if (changed.length > 0) await session.query(sql.retract, [target.source, changed.map((row) => row.id)], signal);
+    const [written] = await session.query<{ total_length: number; impact_avgdl: number }>(
+      sql.write,
+      [target.source, JSON.stringify(toWrite), target.textSearchConfig],
+      signal,
+    );
+    const removedLength = changed.reduce((sum, row) => sum + Number(row.length), 0);
+    await session.query(
+      sql.stats,
+      [target.source, outcome.inserted, Number(written?.total_length ?? 0) - removedLength, Number(written?.impact_avgdl ?? 1)],
+      signal,
+    );
+    return outcome;
+  });
 }
 
 /** Impacts are recomputed once the average length moves this far from the one they were computed with. */
@@ -71,26 +80,15 @@ export const IMPACT_DRIFT = 0.1;
  * bounds tight. Runs after the batches, in its own transaction under the ingest lock.
  */
 async function refreshImpacts(target: IngestTarget, signal: AbortSignal): Promise<void> {
-  const sql = buildIngestSql(target.schema);
-  await target.client.withSession(
-    (session) =>
-      inTransaction(
-        session,
-        async () => {
-          await session.exec(sql.settings, signal);
-          await session.query(sql.lock, [`knowledge-mcp:ingest:${target.schema}:${target.source}`], signal);
-          const [row] = await session.query<{ avgdl: number; impact_avgdl: number | null }>(sql.drift, [target.source], signal);
-          if (!row) return;
-          const avgdl = Number(row.avgdl);
-          const stored = row.impact_avgdl === null ? null : Number(row.impact_avgdl);
-          if (stored !== null && Math.abs(avgdl / stored - 1) <= IMPACT_DRIFT) return;
-          await session.query(sql.reimpact, [target.source, avgdl], signal);
-          target.logger.info({ avgdl, previous: stored }, 'BM25 impacts recomputed for the new average document length');
-        },
-        signal,
-      ),
-    signal,
-  );
+  await underIngestLock(target, signal, async (session, sql) => {
+    const [row] = await session.query<{ avgdl: number; impact_avgdl: number | null }>(sql.drift, [target.source], signal);
+    if (!row) return;
+    const avgdl = Number(row.avgdl);
+    const stored = row.impact_avgdl === null ? null : Number(row.impact_avgdl);
+    if (stored !== null && Math.abs(avgdl / stored - 1) <= IMPACT_DRIFT) return;
+    await session.query(sql.reimpact, [target.source, avgdl], signal);
+    target.logger.info({ avgdl, previous: stored }, 'BM25 impacts recomputed for the new average document length');
+  });
 }
 
 const VACUUM_ATTEMPTS = 3;
