@@ -12,10 +12,16 @@ export const INDEX_SLICE_CHARS = 10_000;
 export const SNIPPET_SOURCE_CHARS = 20_000;
 
 /**
- * Postings per query term read first, best impact first, to find a score the k-th hit will at
- * least reach. Deeper costs more up front; shallower gives a weaker bound and a wider second scan.
+ * Postings per query term read first, best impact first: their documents' partial scores give a
+ * first lower bound θ on the k-th score. Deeper costs more up front, shallower a weaker bound.
  */
 export const SEED_DEPTH = 64;
+
+/**
+ * Candidates scored exactly, beyond the k asked for, at each of the two points where the search
+ * raises θ (after the seed, after reading the essential terms). 10 was the best on SciFact at 100k.
+ */
+export const GUESS_EXTRA = 10;
 
 /** A posting's stored impact: BM25's tf saturation (k1 + 1)·tf / (tf + k1·(1 − b + b·len/avgdl)), without the IDF. */
 export function impactSql(tf: string, length: string, avgdl: string): string {
@@ -46,18 +52,19 @@ export interface SearchParams {
 
 /**
  * From this many postings over all query terms the statement prunes; below, it scores every
- * posting as before. Measured on SciFact grown to 100k documents (docs/benchmarks.md), the pruned
- * path read ~75 % of the postings and its per-posting overhead made it slower than scoring them
- * all (p50 594 vs 276 ms on a loaded machine, identical rankings), so it is off by default
- * (2^31 − 1: never) until the bound prunes more; pass a lower value to buildSearchSql to use it.
+ * posting, which is as fast when there are few (docs/benchmarks.md, "Postgres at scale").
  */
-export const PRUNE_FROM_POSTINGS = 2 ** 31 - 1;
+export const PRUNE_FROM_POSTINGS = 20_000;
 
-/** Share of θ the impact cutoff aims at (0 < share ≤ 1; see buildSearchSql). */
-export const CUTOFF_SHARE = 0.5;
+/**
+ * Before the essential terms are read in full, the rarest of them (up to this many postings) are
+ * read once to find documents that match several terms, whose exact scores raise θ: long queries
+ * then leave more terms non-essential.
+ */
+export const RARE_POSTINGS = 5_000;
 
-export function searchParams(p: SearchParams, seedDepth = SEED_DEPTH, cutoffShare = CUTOFF_SHARE): unknown[] {
-  return [p.source, p.textSearchConfig, p.query, p.limit, p.updatedAfter, p.principals, p.docCount, p.avgdl, p.words, p.dfs, seedDepth, cutoffShare];
+export function searchParams(p: SearchParams, seedDepth = SEED_DEPTH, guessExtra = GUESS_EXTRA): unknown[] {
+  return [p.source, p.textSearchConfig, p.query, p.limit, p.updatedAfter, p.principals, p.docCount, p.avgdl, p.words, p.dfs, seedDepth, guessExtra];
 }
 
 /** The statistics and query terms both statements share ($1, $2, $3, $7–$10). */
@@ -98,13 +105,25 @@ query_lexemes AS MATERIALIZED (
 )`;
 }
 
+/**
+ * Scores equal to float4 precision (~7 digits) are ties, ranked by doc_key: the same document
+ * summed in another order (one statement scores term by term, another document by document)
+ * differs in the last bits of a float8, and must not change places with its equal.
+ */
+function rankOrder(row: string): string {
+  return `${row}.score::real DESC, ${row}.doc_key`;
+}
+
+/** θ is lowered by this share so that a document tied with the k-th to float4 precision is never pruned. */
+const TIE_SLACK = 1e-6;
+
 /** The hit rows both statements end with, from a CTE `top (doc_key, score)`. */
 function hitRows(s: string): string {
   return `
 SELECT d.id, d.title, d.url, d.updated_at, d.content_hash, top.score,
        left(d.body, ${SNIPPET_SOURCE_CHARS}) AS body_head, ql.lexemes AS query_lexemes
 FROM top JOIN ${s}.documents d ON d.doc_key = top.doc_key CROSS JOIN query_lexemes ql
-ORDER BY top.score DESC, top.doc_key`;
+ORDER BY ${rankOrder('top')}`;
 }
 
 /** Whether a candidate passes updated_after ($5) and the caller's principals ($6); `true` when unfiltered. */
@@ -117,28 +136,41 @@ function allowedSql(s: string, docKey: string, filtered: boolean): string {
 }
 
 /**
- * Exact BM25 top-k that reads only the postings that can matter (parameters: `searchParams`).
+ * Exact BM25 top-k that reads only the postings that can matter (parameters: `searchParams`),
+ * MaxScore (Turtle and Flood, 1995) in set-at-a-time SQL.
  * Rows: id, title, url, updated_at, content_hash, score, body_head (for the snippet), query_lexemes.
  *
- * 1. seed: the SEED_DEPTH best-impact postings of every query term; the k-th best partial score
- *    among allowed documents, θ, is a score the k-th hit reaches at least.
- * 2. cutoff: the largest c with Σ_t min(c, m_t) < θ (m_t: a term's largest contribution). A
- *    document whose every posting contributes less than c scores below θ, so reading, per term,
- *    only the postings contributing ≥ c (an impact range scan) misses no hit.
- * 3. candidates: partial scores from those postings, and an upper bound adding min(c, m_t) for
- *    every term not read; those whose bound can't reach the k-th partial score are dropped.
- * 4. the rest get their missing terms looked up (primary key) and are ranked exactly.
- * Scores are computed from tf and length with the current statistics, as the exhaustive
- * statement does: the impacts only decide what is read. Filters apply before the top-k cut.
+ * 1. θ, a score at least k allowed documents reach: the seed (the SEED_DEPTH best-impact
+ *    postings of every term) gives partial scores, and its best documents are scored exactly.
+ * 2. Terms sorted by m, the most one posting can add: the longest prefix whose m add up to less
+ *    than θ is non-essential. A document holding only those terms scores below θ, so every hit
+ *    holds an essential term: their postings (the rarer terms: few) are read in full.
+ * 3. θ is raised again by scoring the best essential candidates exactly.
+ * 4. The candidates then walk through the non-essential terms, largest m first, one primary-key
+ *    lookup per candidate and term; after each step a candidate whose score so far plus the m of
+ *    the terms still ahead is below θ drops out. Most drop out at the first step.
+ * The survivors' scores are exact (every term counted), computed from tf and length with the
+ * current statistics as the exhaustive statement does; impacts only decide what is read. Filters
+ * (ACL, updated_after) apply to θ's documents and to the survivors, before the top-k cut.
  */
 export function buildSearchSql(schema: string, filtered: boolean, pruneFromPostings: number = PRUNE_FROM_POSTINGS): string {
   const s = quoteIdent(schema);
-  const part = (p: string) => `q.weight * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
+  const part = (p: string, weight = 'q.weight') => `${weight} * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
   /** The exact score of document `key`: every query term looked up by primary key. */
   const exact = (key: string) => `(SELECT coalesce(sum(${part('p')}), 0) FROM query_terms q CROSS JOIN stats
       JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = ${key})`;
+  /** The k-th best `column` among allowed rows of `from`, or 0 when there are fewer than k. */
+  const kth = (from: string, column: string) =>
+    `coalesce((SELECT x.${column} FROM ${from} x WHERE ${allowedSql(s, 'x.doc_key', filtered)} ORDER BY x.${column} DESC OFFSET $4::int - 1 LIMIT 1), 0)`;
+  /** Terms by m ascending ("below": the m of those before); non-essential while the sum stays under θ. */
+  const splitSql = (name: string, theta: string) => `${name} AS MATERIALIZED (
+  SELECT o.term_id, o.weight, o.m, o.below, o.below + o.m < t.theta AS skip
+  FROM (SELECT q.term_id, q.weight, q.m, coalesce(sum(q.m) OVER (ORDER BY q.m, q.term_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below
+        FROM query_terms q) o
+  CROSS JOIN ${theta} t
+)`;
   return `
-WITH ${statsAndTerms(s)},
+WITH RECURSIVE ${statsAndTerms(s)},
 size AS MATERIALIZED (
   SELECT coalesce(sum(postings), 0) < ${Math.max(0, Math.floor(pruneFromPostings))} AS small FROM query_terms
 ),
@@ -151,7 +183,7 @@ small_top AS (
     GROUP BY p.doc_key
   ) scored
   WHERE ${allowedSql(s, 'scored.doc_key', filtered)}
-  ORDER BY scored.score DESC, scored.doc_key
+  ORDER BY ${rankOrder('scored')}
   LIMIT $4::int
 ),
 seed AS MATERIALIZED (
@@ -160,54 +192,72 @@ seed AS MATERIALIZED (
   CROSS JOIN LATERAL (
     SELECT pp.doc_key, pp.tf, pp.length FROM ${s}.postings pp WHERE pp.term_id = q.term_id ORDER BY pp.impact DESC LIMIT $11::int
   ) p
+  WHERE NOT (SELECT small FROM size)
   GROUP BY p.doc_key
 ),
-theta AS MATERIALIZED (
-  SELECT coalesce((SELECT sd.lb FROM seed sd WHERE ${allowedSql(s, 'sd.doc_key', filtered)} ORDER BY sd.lb DESC OFFSET $4::int - 1 LIMIT 1), 0)
-         * (1 - 1e-9) AS theta
-),
-bounds AS MATERIALIZED (
-  SELECT q.m, lag(q.m, 1, 0::float8) OVER w AS prev_m,
-         coalesce(sum(q.m) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below,
-         count(*) OVER () - row_number() OVER w + 1 AS rest
-  FROM query_terms q WINDOW w AS (ORDER BY q.m)
-),
-cutoff AS MATERIALIZED (
-  -- Σ min(c, m_t) is piecewise linear in c: solve it on the piece where the answer lies (0: read all).
-  -- Aiming at a share $12 of θ rather than θ itself reads more postings but leaves less doubt per
-  -- candidate, so fewer need their missing terms looked up.
-  SELECT coalesce((SELECT max(x.c) FROM bounds b CROSS JOIN theta
-                   CROSS JOIN LATERAL (SELECT (theta.theta * $12::float8 - b.below) / b.rest AS c) x
-                   WHERE x.c >= b.prev_m AND x.c <= b.m), 0) AS c
-),
-scan AS MATERIALIZED (
-  SELECT p.doc_key, ${part('p')} AS part, least(cutoff.c, q.m) AS gap
-  FROM query_terms q CROSS JOIN stats CROSS JOIN cutoff
-  CROSS JOIN LATERAL (
-    SELECT pp.doc_key, pp.tf, pp.length FROM ${s}.postings pp
-    WHERE pp.term_id = q.term_id AND pp.impact >= cutoff.c / q.per_impact
-  ) p
-  WHERE cutoff.c <= q.m OR cutoff.c = 0
-),
-candidates AS MATERIALIZED (
-  -- lb: the postings read; ub: plus, for every term not read, the most it could add
-  SELECT r.doc_key, sum(r.part) AS lb, sum(r.part) + (SELECT sum(least(cutoff.c, q.m)) FROM query_terms q CROSS JOIN cutoff) - sum(r.gap) AS ub
-  FROM scan r GROUP BY r.doc_key
-),
-guess AS MATERIALIZED (
-  -- the best candidates so far, scored exactly: their k-th score is a floor every hit reaches
+seed_exact AS MATERIALIZED (
   SELECT g.doc_key, ${exact('g.doc_key')} AS score
-  FROM (SELECT doc_key FROM candidates ORDER BY lb DESC LIMIT 2 * $4::int) g
+  FROM (SELECT doc_key FROM seed ORDER BY lb DESC, doc_key LIMIT $4::int + $12::int) g
 ),
-cut AS MATERIALIZED (
-  SELECT greatest((SELECT theta FROM theta),
-    coalesce((SELECT g.score FROM guess g WHERE ${allowedSql(s, 'g.doc_key', filtered)} ORDER BY g.score DESC OFFSET $4::int - 1 LIMIT 1), 0) * (1 - 1e-9)) AS floor
+seed_theta AS MATERIALIZED (
+  SELECT greatest(${kth('seed', 'lb')}, ${kth('seed_exact', 'score')}) * ${1 - TIE_SLACK}::float8 AS theta
+),
+${splitSql('first_split', 'seed_theta')},
+rare AS MATERIALIZED (
+  -- the rarest essential terms, up to RARE_POSTINGS postings in all (at least one term)
+  SELECT term_id FROM (
+    SELECT q.term_id, coalesce(sum(t.postings) OVER (ORDER BY q.m DESC, q.term_id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+    FROM first_split q JOIN query_terms t ON t.term_id = q.term_id WHERE NOT q.skip
+  ) r WHERE r.before < ${RARE_POSTINGS}
+),
+rare_hits AS MATERIALIZED (
+  SELECT p.doc_key, sum(${part('p')}) AS lb
+  FROM rare r JOIN query_terms q ON q.term_id = r.term_id JOIN ${s}.postings p ON p.term_id = r.term_id CROSS JOIN stats
+  GROUP BY p.doc_key
+),
+rare_exact AS MATERIALIZED (
+  SELECT g.doc_key, ${exact('g.doc_key')} AS score
+  FROM (SELECT doc_key FROM rare_hits ORDER BY lb DESC, doc_key LIMIT $4::int + $12::int) g
+),
+rare_theta AS MATERIALIZED (
+  SELECT greatest((SELECT theta FROM seed_theta), ${kth('rare_exact', 'score')} * ${1 - TIE_SLACK}::float8) AS theta
+),
+${splitSql('split', 'rare_theta')},
+skipped AS MATERIALIZED (
+  SELECT coalesce(sum(m), 0) AS total, count(*)::int AS n FROM split WHERE skip
+),
+steps AS MATERIALIZED (
+  -- the non-essential terms, largest m first; after step i, the m still ahead is the term's "below"
+  SELECT row_number() OVER (ORDER BY m DESC, term_id DESC)::int AS step, term_id, weight, below FROM split WHERE skip
+),
+essential AS MATERIALIZED (
+  SELECT p.doc_key, sum(${part('p')}) AS lb
+  FROM split q JOIN ${s}.postings p ON p.term_id = q.term_id CROSS JOIN stats
+  WHERE NOT q.skip AND NOT (SELECT small FROM size)
+  GROUP BY p.doc_key
+),
+essential_exact AS MATERIALIZED (
+  SELECT g.doc_key, g.lb + (SELECT coalesce(sum(${part('p')}), 0) FROM split q CROSS JOIN stats
+                            JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = g.doc_key WHERE q.skip) AS score
+  FROM (SELECT doc_key, lb FROM essential ORDER BY lb DESC, doc_key LIMIT $4::int + $12::int) g
+),
+theta AS MATERIALIZED (
+  SELECT greatest((SELECT theta FROM rare_theta), ${kth('essential_exact', 'score')} * ${1 - TIE_SLACK}::float8) AS theta
+),
+walk (step, doc_key, score) AS (
+  SELECT 0, e.doc_key, e.lb FROM essential e CROSS JOIN skipped CROSS JOIN theta WHERE e.lb + skipped.total >= theta.theta
+  UNION ALL
+  SELECT st.step, w.doc_key, w.score + coalesce(x.part, 0)
+  FROM walk w JOIN steps st ON st.step = w.step + 1 CROSS JOIN theta
+  LEFT JOIN LATERAL (
+    SELECT ${part('p', 'st.weight')} AS part FROM ${s}.postings p CROSS JOIN stats WHERE p.term_id = st.term_id AND p.doc_key = w.doc_key
+  ) x ON true
+  WHERE w.score + coalesce(x.part, 0) + st.below >= theta.theta
 ),
 pruned_top AS (
-  SELECT v.doc_key, ${exact('v.doc_key')} AS score
-  FROM candidates v CROSS JOIN cut
-  WHERE NOT (SELECT small FROM size) AND v.ub >= cut.floor AND ${allowedSql(s, 'v.doc_key', filtered)}
-  ORDER BY score DESC, v.doc_key
+  SELECT w.doc_key, w.score FROM walk w
+  WHERE w.step = (SELECT n FROM skipped) AND ${allowedSql(s, 'w.doc_key', filtered)}
+  ORDER BY ${rankOrder('w')}
   LIMIT $4::int
 ),
 top AS (SELECT * FROM small_top UNION ALL SELECT * FROM pruned_top)${hitRows(s)}`;
@@ -226,13 +276,13 @@ scored AS (
   FROM query_terms q
   JOIN ${s}.postings p ON p.term_id = q.term_id
   CROSS JOIN stats
-  WHERE ($11::int IS NOT NULL AND $12::float8 IS NOT NULL) OR true
+  WHERE ($11::int IS NOT NULL AND $12::int IS NOT NULL) OR true
   GROUP BY p.doc_key
 ),
 top AS (
   SELECT scored.doc_key, scored.score FROM scored
   WHERE ${allowedSql(s, 'scored.doc_key', filtered)}
-  ORDER BY scored.score DESC, scored.doc_key
+  ORDER BY ${rankOrder('scored')}
   LIMIT $4::int
 )${hitRows(s)}`;
 }

@@ -137,6 +137,30 @@ describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${sk
     await expectSameAsExhaustive({ docCount: 50_000, avgdl: 40, words: ['w0x', 'w1x', 'w2x'], dfs: [20_000, 300, 5] });
   }, 180_000);
 
+  it('leaves the common terms of a query non-essential, so their postings are looked up, not read', async () => {
+    const params = searchParams({
+      source: 'prune',
+      textSearchConfig: 'english',
+      query: 'w0x w1x w2x wbx w11x',
+      limit: 10,
+      updatedAfter: null,
+      principals: null,
+      docCount: null,
+      avgdl: null,
+      words: null,
+      dfs: null,
+    });
+    const { rows } = await sql(`EXPLAIN (ANALYZE, FORMAT JSON) ${buildSearchSql(schema, false, 0)}`, params);
+    const cteRows = new Map<string, number>();
+    const visit = (node: { 'Subplan Name'?: string; 'Actual Rows': number; Plans?: unknown[] }) => {
+      if (node['Subplan Name']?.startsWith('CTE ')) cteRows.set(node['Subplan Name'].slice(4), node['Actual Rows']);
+      for (const child of node.Plans ?? []) visit(child as typeof node);
+    };
+    visit(rows[0]['QUERY PLAN'][0].Plan);
+    // at least the most common word is non-essential: a step of the walk, its postings never scanned
+    expect(cteRows.get('steps')).toBeGreaterThanOrEqual(1);
+  });
+
   it('stays exact while the average length drifts, and recomputes impacts once it moves past 10 %', async () => {
     const before = await sql(`SELECT impact_avgdl FROM "${schema}".source_stats WHERE source = 'prune'`);
     // Long documents: the average length grows by far more than 10 %.
