@@ -126,13 +126,30 @@ FROM top JOIN ${s}.documents d ON d.doc_key = top.doc_key CROSS JOIN query_lexem
 ORDER BY ${rankOrder('top')}`;
 }
 
-/** Whether a candidate passes updated_after ($5) and the caller's principals ($6); `true` when unfiltered. */
+/**
+ * Whether a candidate passes updated_after ($5) and the caller's principals ($6); `true` when
+ * unfiltered. A scalar subquery, not EXISTS: the planner would turn EXISTS into a semi-join that
+ * checks every candidate, while this is evaluated row by row, so `allowedTop` stops at the k-th pass.
+ */
 function allowedSql(s: string, docKey: string, filtered: boolean): string {
   // unfiltered, both are null; referenced anyway so every statement takes the same parameters
   if (!filtered) return '($5::timestamptz IS NULL AND $6::text[] IS NULL)';
-  return `EXISTS (SELECT 1 FROM ${s}.documents f WHERE f.doc_key = ${docKey}
+  return `coalesce((SELECT true FROM ${s}.documents f WHERE f.doc_key = ${docKey}
     AND ($5::timestamptz IS NULL OR f.updated_at >= $5::timestamptz)
-    AND ($6::text[] IS NULL OR f.acl IS NULL OR f.acl && $6::text[]))`;
+    AND ($6::text[] IS NULL OR f.acl IS NULL OR f.acl && $6::text[])), false)`;
+}
+
+/**
+ * The best `limit` rows (doc_key, column) of `rows`, by `column` descending, that the caller may
+ * read. Filtered, the rows are sorted first (OFFSET 0 keeps the filter out of the subquery) and
+ * checked best first until enough pass: a caller who may read most documents costs ~k checks
+ * instead of one per candidate (1.5× → ~1.1× the unfiltered search on SciFact, bench:acl).
+ */
+function allowedTop(s: string, rows: string, column: string, filtered: boolean, limitAndOffset: string): string {
+  const order = column === 'score' ? rankOrder('r') : `r.${column} DESC`;
+  if (!filtered) return `SELECT r.doc_key, r.${column} FROM (${rows}) r WHERE ${allowedSql(s, 'r.doc_key', false)} ORDER BY ${order} ${limitAndOffset}`;
+  return `SELECT r.doc_key, r.${column} FROM (SELECT * FROM (${rows}) r ORDER BY ${order} OFFSET 0) r
+  WHERE ${allowedSql(s, 'r.doc_key', true)} ${limitAndOffset}`;
 }
 
 /**
@@ -161,7 +178,7 @@ export function buildSearchSql(schema: string, filtered: boolean, pruneFromPosti
       JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = ${key})`;
   /** The k-th best `column` among allowed rows of `from`, or 0 when there are fewer than k. */
   const kth = (from: string, column: string) =>
-    `coalesce((SELECT x.${column} FROM ${from} x WHERE ${allowedSql(s, 'x.doc_key', filtered)} ORDER BY x.${column} DESC OFFSET $4::int - 1 LIMIT 1), 0)`;
+    `coalesce((SELECT k.${column} FROM (${allowedTop(s, `SELECT doc_key, ${column} FROM ${from}`, column, filtered, 'OFFSET $4::int - 1 LIMIT 1')}) k), 0)`;
   /** Terms by m ascending ("below": the m of those before); non-essential while the sum stays under θ. */
   const splitSql = (name: string, theta: string) => `${name} AS MATERIALIZED (
   SELECT o.term_id, o.weight, o.m, o.below, o.below + o.m < t.theta AS skip
@@ -176,15 +193,16 @@ size AS MATERIALIZED (
 ),
 -- few postings: score them all (the exhaustive statement); only one of the two tops runs
 small_top AS (
-  SELECT scored.doc_key, scored.score FROM (
-    SELECT p.doc_key, sum(${part('p')}) AS score
+  ${allowedTop(
+    s,
+    `SELECT p.doc_key, sum(${part('p')}) AS score
     FROM query_terms q JOIN ${s}.postings p ON p.term_id = q.term_id CROSS JOIN stats
     WHERE (SELECT small FROM size)
-    GROUP BY p.doc_key
-  ) scored
-  WHERE ${allowedSql(s, 'scored.doc_key', filtered)}
-  ORDER BY ${rankOrder('scored')}
-  LIMIT $4::int
+    GROUP BY p.doc_key`,
+    'score',
+    filtered,
+    'LIMIT $4::int',
+  )}
 ),
 seed AS MATERIALIZED (
   SELECT p.doc_key, sum(${part('p')}) AS lb
@@ -255,10 +273,7 @@ walk (step, doc_key, score) AS (
   WHERE w.score + coalesce(x.part, 0) + st.below >= theta.theta
 ),
 pruned_top AS (
-  SELECT w.doc_key, w.score FROM walk w
-  WHERE w.step = (SELECT n FROM skipped) AND ${allowedSql(s, 'w.doc_key', filtered)}
-  ORDER BY ${rankOrder('w')}
-  LIMIT $4::int
+  ${allowedTop(s, 'SELECT w.doc_key, w.score FROM walk w WHERE w.step = (SELECT n FROM skipped)', 'score', filtered, 'LIMIT $4::int')}
 ),
 top AS (SELECT * FROM small_top UNION ALL SELECT * FROM pruned_top)${hitRows(s)}`;
 }
