@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { Connector } from '../../connectors/contract/types.js';
+import { postgresSkipReason } from '../../test/integration/postgres/helpers.js';
 import { loadSciFact, ndcgAt } from '../federation/scifact.js';
 import { writeResults } from '../lib/results.js';
 import { seededRandom } from '../lib/seeded-random.js';
@@ -32,18 +32,6 @@ const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
-
-async function postgresSkipReason(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return null;
-  } catch (error) {
-    return `no Postgres at ${url.replace(/\/\/[^@]*@/, '//')} (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** The four callers measured on every source; the overhead is case 1 over case 2 (same ACL corpus). */
 const CASES = [
@@ -77,6 +65,10 @@ async function main(): Promise<void> {
     else {
       if (WANTED.has('managed')) pairs.push(await managedPostgresPair(DATABASE_URL, scifact.corpus, acls));
       if (WANTED.has('table')) pairs.push(await mappedTablePair(DATABASE_URL, scifact.corpus, acls));
+    }
+    if (pairs.length === 0) {
+      console.log('nothing to measure');
+      return;
     }
     const measured: Measured[] = pairs.flatMap((pair) =>
       CASES.map((item, index) => ({ pair, index, connector: pair[item.corpus], ndcg: 0, forbidden: 0, differing: 0, times: [] })),
