@@ -1,8 +1,9 @@
-// Reads BEIR-style JSONL ({_id, title, text, url?, updated_at?, metadata?} per line) as
+// Reads BEIR-style JSONL ({_id, title, text, url?, updated_at?, metadata?, acl?} per line) as
 // IngestDocuments, one line at a time, with line-numbered errors.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { readAcl } from '../../connectors/contract/text/front-matter.js';
 import type { IngestDocument } from '../../connectors/contract/types.js';
 import { reportInvalid, type ReadOptions } from './input-error.js';
 
@@ -17,6 +18,8 @@ const beirLineSchema = z
     url: z.string().nullable().optional(),
     updated_at: dateText.nullable().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    /** Principals who may read the document (DESIGN §7), checked as markdown front matter's `acl:`. */
+    acl: z.unknown().optional(),
   })
   .refine((value) => value._id !== undefined || value.id !== undefined, { message: 'missing _id' });
 
@@ -36,6 +39,9 @@ export function parseBeirLine(line: string): IngestDocument | { error: string } 
     return { error: `${where}${message}` };
   }
   const value = parsed.data;
+  // Dropping a malformed or unread acl would publish the document to every caller.
+  const acl = readAcl({ acl: value.acl });
+  if (acl !== undefined && 'invalid' in acl) return { error: acl.invalid };
   return {
     id: String(value._id ?? value.id),
     title: value.title,
@@ -43,6 +49,7 @@ export function parseBeirLine(line: string): IngestDocument | { error: string } 
     url: value.url ?? null,
     updatedAt: value.updated_at ?? null,
     ...(value.metadata ? { metadata: value.metadata } : {}),
+    ...(acl === undefined ? {} : { acl }),
   };
 }
 

@@ -1,40 +1,36 @@
 // Nothing leaks: users × sources × documents over real HTTP against the server as `serve` builds
-// it (loadConfig → createRuntime → buildApp with the status page), markdown + the Elasticsearch
-// double, keys with principals, one OAuth user through oidc-provider, and a shared Redis cache
-// between two instances. Every forbidden document answers exactly like a missing one.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// it (loadConfig → createRuntime → buildApp with the status page), over markdown, the Elasticsearch
+// double, managed Postgres and a mapped Postgres table (matrix-sources.ts), keys with principals,
+// one OAuth user through oidc-provider, and a shared Redis cache between two instances. Every
+// forbidden document answers exactly like a missing one.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTOR_FACTORIES } from '../../../connectors/registry.js';
-import { elasticsearchFactory } from '../../../connectors/elasticsearch/index.js';
-import type { IngestDocument } from '../../../connectors/contract/types.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { assembleServer, type AssembledServer } from '../../../src/composition/assemble.js';
 import { createMetrics } from '../../../src/metrics.js';
 import type { RunningServer } from '../../../src/server.js';
-import { startElasticsearchDouble, type ElasticsearchDouble } from '../../doubles/elasticsearch/server.js';
 import { freePort } from '../../helpers/free-port.js';
 import { captureLogs, type CapturedLogs } from '../../reliability/helpers/capture-logs.js';
 import { startAuthorizationServer, type TestAuthorizationServer } from '../auth/authorization-server.js';
+import {
+  AVAILABLE_SOURCES,
+  COPY_ID,
+  COPY_SOURCES,
+  DOCS,
+  FORBIDDEN_WORDS,
+  type MatrixSources,
+  qualifiedId,
+  setUpSources,
+  skipReason,
+  SOURCES,
+  type SourceName,
+  urlIn,
+} from './matrix-sources.js';
 
 const REDIS_URL = process.env.REDIS_URL_TEST;
-
-/** One document per ACL shape, in both sources; every title and id carries a canary word. */
-interface Doc {
-  id: string;
-  title: string;
-  acl?: string[];
-  url: string;
-}
-const DOCS: Doc[] = [
-  { id: 'open-almanac', title: 'Quarterly almanac for everyone', url: 'https://docs.example.com/open-almanac' },
-  { id: 'hr-zebra', title: 'Quarterly zebra salaries', acl: ['group:hr'], url: 'https://docs.example.com/hr-zebra' },
-  { id: 'alice-okapi', title: 'Quarterly okapi notes', acl: ['user:alice@example.com'], url: 'https://docs.example.com/alice-okapi' },
-  { id: 'svc-narwhal', title: 'Quarterly narwhal ledger', acl: [], url: 'https://docs.example.com/svc-narwhal' },
-];
-const FORBIDDEN_WORDS: Record<string, string> = { 'hr-zebra': 'zebra', 'alice-okapi': 'okapi', 'svc-narwhal': 'narwhal' };
-const esUrl = (id: string) => `https://es.example.com/${id}`;
 
 interface User {
   name: string;
@@ -46,7 +42,7 @@ const key = (name: string) => `${name}-key-0123456789abcdef`;
 const keyHeaders = (name: string) => () => ({ 'x-api-key': key(name) });
 
 let dir: string;
-let double: ElasticsearchDouble;
+let sources: MatrixSources | undefined;
 let as: TestAuthorizationServer;
 let oauthToken = '';
 const instances: Array<{ assembled: AssembledServer; server: RunningServer; logs: CapturedLogs }> = [];
@@ -60,7 +56,6 @@ const USERS: User[] = [
   { name: 'bob (key, no groups)', headers: keyHeaders('bob'), reads: ['open-almanac'] },
   { name: 'an HR user (OAuth)', headers: () => ({ authorization: `Bearer ${oauthToken}` }), reads: ['open-almanac', 'hr-zebra'] },
 ];
-const SOURCES = ['md', 'es'] as const;
 
 async function rpc(base: string, headers: Record<string, string>, method: string, params: unknown): Promise<{ status: number; body: any; text: string }> {
   const response = await fetch(`${base}/mcp`, {
@@ -83,10 +78,7 @@ async function startInstance(port: number): Promise<string> {
     ...(REDIS_URL ? { REDIS_URL } : {}),
   };
   const file = {
-    sources: [
-      { name: 'md', kind: 'markdown', dir: path.join(dir, 'pages') },
-      { name: 'es', kind: 'elasticsearch', node: double.url, index: 'acl-matrix', acl_field: 'acl' },
-    ],
+    sources: sources!.entries,
     keys: [
       { name: 'svc', key: key('svc') },
       { name: 'alice', key: key('alice'), principals: ['user:alice', 'user:alice@example.com', 'group:eng'] },
@@ -108,37 +100,7 @@ async function startInstance(port: number): Promise<string> {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'kmcp-acl-matrix-'));
-  mkdirSync(path.join(dir, 'pages'));
-  for (const doc of DOCS) {
-    const acl = doc.acl === undefined ? '' : `acl: ${JSON.stringify(doc.acl)}\n`;
-    writeFileSync(
-      path.join(dir, 'pages', `${doc.id}.md`),
-      `---\ntitle: ${doc.title}\nurl: ${doc.url}\n${acl}---\n\nThe quarterly report of ${doc.title.split(' ')[1]}: figures and plans.\n`,
-    );
-  }
-  double = await startElasticsearchDouble({ flavor: '9' });
-  const ingestor = elasticsearchFactory.create(
-    elasticsearchFactory.configSchema.parse({ name: 'es', kind: 'elasticsearch', node: double.url, index: 'acl-matrix', acl_field: 'acl' }),
-    { logger: { debug() {}, info() {}, warn() {}, error() {} }, dataDir: dir, env: {} },
-  );
-  const documents: IngestDocument[] = DOCS.map((doc) => ({
-    id: doc.id,
-    title: doc.title,
-    text: `The quarterly report of ${doc.title.split(' ')[1]}: figures and plans.`,
-    url: esUrl(doc.id),
-    ...(doc.acl === undefined ? {} : { acl: doc.acl }),
-  }));
-  // A copy of the HR page under the open page's URL: its also_in must reach only HR readers.
-  documents.push({ id: 'hr-zebra-copy', title: 'Quarterly zebra salaries copy', text: 'The quarterly report of zebra.', url: DOCS[0]!.url, acl: ['group:hr'] });
-  const summary = await ingestor.ingest!(
-    (async function* () {
-      yield* documents;
-    })(),
-    { signal: AbortSignal.timeout(10_000) },
-  );
-  expect(summary.failed).toEqual([]);
-  await ingestor.close();
-
+  sources = await setUpSources(dir);
   const [port, secondPort] = [await freePort(), await freePort()];
   as = await startAuthorizationServer([
     { clientId: 'hr-agent', clientSecret: 'hr-agent-secret-0123456789', claims: { email: 'helen@example.com', groups: ['hr'] } },
@@ -151,49 +113,85 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const { assembled } of instances) await assembled.close();
   await as?.close();
-  await double?.close();
+  await sources?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const esId = (id: string) => `es:${id}`;
-const mdId = (id: string) => `md:${id}.md`;
-const idIn = (source: (typeof SOURCES)[number], id: string) => (source === 'md' ? mdId(id) : esId(id));
 const forbiddenFor = (user: User) => DOCS.map((d) => d.id).filter((id) => !user.reads.includes(id));
+/** What a search of one source must return to this user: the readable documents, and the HR copy where there is one. */
+const expectedIds = (user: User, source: SourceName) =>
+  [...user.reads, ...(user.reads.includes('hr-zebra') && COPY_SOURCES.includes(source) ? [COPY_ID] : [])].map((id) => qualifiedId(source, id)).sort();
+
+/** One case per source; the Postgres ones skip, saying why, when the server is unreachable. */
+function eachSource(title: string, body: (source: SourceName) => Promise<void>): void {
+  for (const source of SOURCES) {
+    const reason = skipReason(source);
+    it.skipIf(reason !== null)(`${title.replace('%s', source)}${reason === null ? '' : ` (skipped: ${reason})`}`, () => body(source));
+  }
+}
 
 describe.each(USERS)('$name', (user) => {
-  it.each(SOURCES)('searching %s returns exactly the readable documents, with counts to match and no trace of the others', async (source) => {
+  eachSource('searching %s returns exactly the readable documents, with counts to match and no trace of the others', async (source) => {
     const answer = await tool(url, user, 'search_documents', { query: 'quarterly report', sources: [source], limit: 50 });
     const content = answer.body.result.structuredContent;
-    const ids = (content.results as Array<{ id: string }>).map((r) => r.id).filter((id) => !id.endsWith('-copy'));
-    expect(ids.sort()).toEqual(user.reads.map((id) => idIn(source, id)).sort());
-    const visibleCopies = user.reads.includes('hr-zebra') && source === 'es' ? 1 : 0;
+    const ids = (content.results as Array<{ id: string }>).map((r) => r.id);
+    expect(ids.sort()).toEqual(expectedIds(user, source));
     const report = (content.sources as Array<{ name: string; count: number }>).find((r) => r.name === source);
-    expect(report?.count).toBe(user.reads.length + visibleCopies);
+    expect(report?.count).toBe(ids.length);
     for (const id of forbiddenFor(user)) expect(answer.text).not.toContain(FORBIDDEN_WORDS[id]);
+  });
+
+  eachSource('on %s a readable document scores as it does for the service key: the filter moves no score', async (source) => {
+    const query = { query: 'quarterly report figures', sources: [source], limit: 50 };
+    const scoresOf = async (caller: User) => {
+      const results: Array<{ id: string; score: number }> = (await tool(url, caller, 'search_documents', query)).body.result.structuredContent.results;
+      return new Map(results.map((r) => [r.id, r.score]));
+    };
+    const [own, service] = [await scoresOf(user), await scoresOf(USERS[0]!)];
+    expect(own.size).toBeGreaterThan(0);
+    for (const [id, score] of own) expect(score).toBe(service.get(id));
+  });
+
+  eachSource('paging %s one hit at a time walks exactly the readable documents', async (source) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await tool(url, user, 'search_documents', { query: 'quarterly report', sources: [source], limit: 1, ...(cursor ? { cursor } : {}) });
+      const content = page.body.result.structuredContent;
+      expect(content.results.length).toBe(1);
+      seen.push(content.results[0].id);
+      for (const id of forbiddenFor(user)) expect(page.text).not.toContain(FORBIDDEN_WORDS[id]);
+      cursor = content.next_cursor;
+    } while (cursor && seen.length <= 10);
+    expect(seen.sort()).toEqual(expectedIds(user, source));
   });
 
   it('sees also_in only for duplicates it may read', async () => {
     const answer = await tool(url, user, 'search_documents', { query: 'quarterly almanac zebra', limit: 50 });
-    const open = (answer.body.result.structuredContent.results as Array<{ id: string; also_in?: string[] }>).find((r) => r.id === mdId('open-almanac'));
-    const also = open?.also_in ?? [];
-    expect(also.includes(esId('hr-zebra-copy'))).toBe(user.reads.includes('hr-zebra'));
+    const results = answer.body.result.structuredContent.results as Array<{ id: string; also_in?: string[] }>;
+    // The open page and the HR copies share one URL: one survivor, the others in its also_in.
+    const open = qualifiedId('md', 'open-almanac');
+    const group = results.map((r) => [r.id, ...(r.also_in ?? [])]).find((ids) => ids.includes(open)) ?? [];
+    for (const source of COPY_SOURCES.filter((s) => AVAILABLE_SOURCES.includes(s))) {
+      expect(group.includes(qualifiedId(source, COPY_ID))).toBe(user.reads.includes('hr-zebra'));
+    }
     if (!user.reads.includes('hr-zebra')) expect(answer.text).not.toContain('zebra-copy');
   });
 
-  it.each(SOURCES)('get_document on %s: a forbidden document answers byte for byte like a missing one, by id and by URL', async (source) => {
-    const missing = await tool(url, user, 'get_document', { document_id: idIn(source, 'no-such-page') });
+  eachSource('get_document on %s: a forbidden document answers byte for byte like a missing one, by id and by URL', async (source) => {
+    const missing = await tool(url, user, 'get_document', { document_id: qualifiedId(source, 'no-such-page') });
     expect(missing.body.result.isError).toBe(true);
     const missingUrl = await tool(url, user, 'get_document', { document_id: 'https://docs.example.com/no-such-page' });
     for (const doc of DOCS) {
-      const byId = await tool(url, user, 'get_document', { document_id: idIn(source, doc.id) });
-      const byUrl = await tool(url, user, 'get_document', { document_id: source === 'md' ? doc.url : esUrl(doc.id) });
+      const byId = await tool(url, user, 'get_document', { document_id: qualifiedId(source, doc.id) });
+      const byUrl = await tool(url, user, 'get_document', { document_id: urlIn(source, doc) });
       if (user.reads.includes(doc.id)) {
         expect(byId.body.result.isError).toBe(false);
         expect(byId.body.result.structuredContent.title).toBe(doc.title);
         continue;
       }
       expect(byId.status).toBe(missing.status);
-      expect(byId.text).toBe(missing.text.replaceAll(idIn(source, 'no-such-page'), idIn(source, doc.id)));
+      expect(byId.text).toBe(missing.text.replaceAll(qualifiedId(source, 'no-such-page'), qualifiedId(source, doc.id)));
       expect(byUrl.status).toBe(missingUrl.status);
       expect(byUrl.text).toBe(missingUrl.text);
     }
@@ -201,7 +199,9 @@ describe.each(USERS)('$name', (user) => {
 
   it('list_sources shows document counts only to service callers', async () => {
     const answer = await tool(url, user, 'list_sources', {});
-    const counts = (answer.body.result.structuredContent.sources as Array<{ document_count: number | null }>).map((s) => s.document_count);
+    const listed = answer.body.result.structuredContent.sources as Array<{ name: string; document_count: number | null }>;
+    expect(listed.map((s) => s.name)).toEqual(AVAILABLE_SOURCES);
+    const counts = listed.map((s) => s.document_count);
     if (user.name === 'service key') expect(counts.every((c) => typeof c === 'number' && c > 0)).toBe(true);
     else expect(counts.every((c) => c === null)).toBe(true);
   });
@@ -235,22 +235,24 @@ describe('cursors and the cache across principal sets', () => {
   it('never serves one caller a cached answer computed for other principals', async () => {
     const query = { query: 'quarterly figures plans', limit: 50 };
     const forAlice = await tool(url, alice, 'search_documents', query);
-    expect(forAlice.text).toContain('okapi');
+    for (const source of AVAILABLE_SOURCES) expect(forAlice.text).toContain(qualifiedId(source, 'alice-okapi'));
     const again = await tool(url, alice, 'search_documents', query);
     expect(again.body.result.structuredContent.cached).toBe(true);
     const forBob = await tool(url, bob, 'search_documents', query);
     expect(forBob.body.result.structuredContent.cached).toBe(false);
     expect(forBob.text).not.toContain('okapi');
-    const aliceDoc = await tool(url, alice, 'get_document', { document_id: mdId('alice-okapi') });
-    expect(aliceDoc.body.result.isError).toBe(false);
-    const bobDoc = await tool(url, bob, 'get_document', { document_id: mdId('alice-okapi') });
-    expect(bobDoc.body.result.isError).toBe(true);
+    for (const source of AVAILABLE_SOURCES) {
+      const aliceDoc = await tool(url, alice, 'get_document', { document_id: qualifiedId(source, 'alice-okapi') });
+      expect(aliceDoc.body.result.isError).toBe(false);
+      const bobDoc = await tool(url, bob, 'get_document', { document_id: qualifiedId(source, 'alice-okapi') });
+      expect(bobDoc.body.result.isError).toBe(true);
+    }
   });
 
   it.skipIf(!REDIS_URL)('keeps that true across instances sharing one Redis cache', async () => {
     const query = { query: 'quarterly notes almanac', limit: 50 };
     const first = await tool(url, alice, 'search_documents', query);
-    expect(first.text).toContain('okapi');
+    for (const source of AVAILABLE_SOURCES) expect(first.text).toContain(qualifiedId(source, 'alice-okapi'));
     const sameUserElsewhere = await tool(secondUrl, alice, 'search_documents', query);
     expect(sameUserElsewhere.body.result.structuredContent.cached).toBe(true);
     const otherUserElsewhere = await tool(secondUrl, bob, 'search_documents', query);

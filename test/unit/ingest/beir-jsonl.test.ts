@@ -25,8 +25,18 @@ describe('parseBeirLine', () => {
     });
   });
 
+  // Regression: the reader once dropped `acl`, so a JSONL-ingested document was readable by every caller.
+  it('reads the acl: a list of principals, [] for service callers only, null or absent for everyone', () => {
+    expect(parseBeirLine('{"_id":"1","text":"b","acl":["group:hr"," user:alice ","group:hr"]}')).toMatchObject({ id: '1', acl: ['group:hr', 'user:alice'] });
+    expect(parseBeirLine('{"_id":"1","text":"b","acl":[]}')).toMatchObject({ acl: [] });
+    expect(parseBeirLine('{"_id":"1","text":"b","acl":null}')).not.toHaveProperty('acl');
+    expect(parseBeirLine('{"_id":"1","text":"b"}')).not.toHaveProperty('acl');
+  });
+
   it.each([
     ['not json', /not valid JSON/],
+    ['{"_id":"a","text":"b","acl":"group:hr"}', /acl must be a list of principals/],
+    ['{"_id":"a","text":"b","acl":["group:hr",7]}', /acl must be a list of principals/],
     ['{"title":"t","text":"b"}', /missing _id/],
     ['{"_id":"","text":"b"}', /_id/],
     ['{"_id":"a"}', /text/],
