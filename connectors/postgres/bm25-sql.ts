@@ -231,6 +231,7 @@ rare AS MATERIALIZED (
 rare_hits AS MATERIALIZED (
   SELECT p.doc_key, sum(${part('p')}) AS lb
   FROM rare r JOIN query_terms q ON q.term_id = r.term_id JOIN ${s}.postings p ON p.term_id = r.term_id CROSS JOIN stats
+  WHERE NOT (SELECT small FROM size)
   GROUP BY p.doc_key
 ),
 rare_exact AS MATERIALIZED (
@@ -273,7 +274,7 @@ walk (step, doc_key, score) AS (
   WHERE w.score + coalesce(x.part, 0) + st.below >= theta.theta
 ),
 pruned_top AS (
-  ${allowedTop(s, 'SELECT w.doc_key, w.score FROM walk w WHERE w.step = (SELECT n FROM skipped)', 'score', filtered, 'LIMIT $4::int')}
+  ${allowedTop(s, 'SELECT w.doc_key, w.score FROM walk w WHERE NOT (SELECT small FROM size) AND w.step = (SELECT n FROM skipped)', 'score', filtered, 'LIMIT $4::int')}
 ),
 top AS (SELECT * FROM small_top UNION ALL SELECT * FROM pruned_top)${hitRows(s)}`;
 }
