@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { printTable } from '../lib/load.js';
+import { percentile } from '../relevance/metrics.js';
 import type { ChildServer } from '../lib/processes.js';
 import { rssMiB } from '../lib/processes.js';
 import { writeResults } from '../lib/results.js';
@@ -72,7 +73,15 @@ async function load(server: ChildServer, seconds: number, requests: autocannon.R
 }
 
 const fmt = (value: number | null, digits = 1) => (value === null ? 'n/a' : value.toFixed(digits));
-const newCounters = (): WorkloadCounters => ({ rpcErrors: 0, partial: 0, byKind: {} });
+const newCounters = (): WorkloadCounters => ({ rpcErrors: 0, partial: 0, byKind: {}, latencyMs: {} });
+
+/** p50/p99/max per request kind: whether uncached searches, which queue at the embedded database, hold up the rest. */
+function latencyByKind(counters: WorkloadCounters): Array<{ kind: string; answers: number; p50Ms: number; p99Ms: number; maxMs: number }> {
+  return Object.entries(counters.latencyMs).map(([kind, times]) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    return { kind, answers: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? 0 };
+  });
+}
 
 async function main(): Promise<void> {
   process.stdout.write(
@@ -188,6 +197,12 @@ async function main(): Promise<void> {
       process.stdout.write(
         `note: in-memory cache; up to ${CACHE_ALLOWANCE_MIB} MiB of growth is its LRU filling to its bound (run with --cache redis or --soak for a sharper verdict)\n`,
       );
+    const byKind = latencyByKind(counters);
+    printTable(
+      'latency by request kind (as the load generator saw it)',
+      ['kind', 'answers', 'p50 ms', 'p99 ms', 'max ms'],
+      byKind.map((row) => [row.kind, row.answers, fmt(row.p50Ms), fmt(row.p99Ms), fmt(row.maxMs)]),
+    );
     for (const [ok, line] of verdicts) process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${line}\n`);
     const passed = verdicts.every(([ok]) => ok);
     const file = writeResults(soak ? 'load-soak' : 'load', {
@@ -198,7 +213,8 @@ async function main(): Promise<void> {
       soak,
       ceiling,
       ours: figures,
-      counters,
+      counters: { rpcErrors: counters.rpcErrors, partial: counters.partial, byKind: counters.byKind },
+      latencyByKind: byKind,
       memory,
       serverLog: Object.fromEntries(logged),
       rssSamples: sampler.samples.map((s) => [Math.round((s.at - started) / 100) / 10, s.rssMiB]),

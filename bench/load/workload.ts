@@ -14,6 +14,13 @@ export interface WorkloadCounters {
   /** Searches whose answer was partial (a source failed): a fault, not a throughput figure. */
   partial: number;
   byKind: Record<string, number>;
+  /** Latency of every answer per request kind, ms (sent → answered, per connection). */
+  latencyMs: Record<string, number[]>;
+}
+
+/** Per connection: when its request in flight was sent (autocannon keeps one in flight per connection). */
+interface ConnectionContext {
+  sentAt?: number;
 }
 
 /** Words of the demo corpus that find documents; uncached queries pair them with a counter. */
@@ -37,22 +44,29 @@ const WORDS = [
 
 export function buildWorkload(documentIds: string[], counters: WorkloadCounters): autocannon.Request[] {
   let uncached = 0;
-  const check = (kind: string) => (status: number, body: string) => {
+  const check = (kind: string) => (status: number, body: string, context: ConnectionContext) => {
     counters.byKind[kind] = (counters.byKind[kind] ?? 0) + 1;
+    if (context.sentAt !== undefined) {
+      counters.latencyMs[kind] ??= [];
+      counters.latencyMs[kind].push(performance.now() - context.sentAt);
+    }
     if (status !== 200) return;
     // Cheap substring checks: the load generator shares the machine with the server.
     if (body.startsWith('{"jsonrpc":"2.0","id":1,"error":') || body.includes('"isError":true')) counters.rpcErrors += 1;
     if (body.includes('"partial":true')) counters.partial += 1;
   };
-  const request = (kind: string, body: string, setup?: autocannon.Request['setupRequest']): autocannon.Request => ({
+  const request = (kind: string, body: string, setup?: (req: autocannon.Request) => autocannon.Request): autocannon.Request => ({
     method: 'POST',
     path: '/mcp',
     headers: HEADERS,
     body,
-    onResponse: check(kind),
-    ...(setup ? { setupRequest: setup } : {}),
+    onResponse: check(kind) as autocannon.Request['onResponse'],
+    setupRequest: (req, context: ConnectionContext) => {
+      context.sentAt = performance.now();
+      return setup ? setup(req) : req;
+    },
   });
-  const fresh = (): autocannon.Request['setupRequest'] => (req) => {
+  const fresh = (): ((req: autocannon.Request) => autocannon.Request) => (req) => {
     uncached += 1;
     const a = WORDS[uncached % WORDS.length]!;
     const b = WORDS[Math.floor(uncached / WORDS.length) % WORDS.length]!;
