@@ -15,7 +15,6 @@ import { dropSchema, silentLogger, startPostgresSource } from '../relevance/post
 import { evaluate, federationOver, mean, pairedInterval, splitCorpus, SPLITS, type FusionRow, type PerQuery } from './fusion.js';
 import { loadSciFact, type CorpusDoc, type SciFact } from './scifact.js';
 
-const SCHEMA = 'bench_federation';
 const DEPTH = 101;
 /** Queries in flight at once while evaluating (answers are memoised, so this only saves wall time). */
 const CONCURRENCY = 6;
@@ -40,7 +39,8 @@ class BenchSource implements Connector {
   readonly collectionStatistics?: (request: StatisticsRequest) => Promise<CollectionStatistics>;
   private readonly answers = new Map<string, Promise<SourceHit[]>>();
   constructor(
-    private readonly inner: Connector,
+    /** The connector itself, unmemoised (the latency measure calls it). */
+    readonly inner: Connector,
     private readonly toCorpusId: (nativeId: string) => string = (id) => id,
   ) {
     this.name = inner.name;
@@ -151,8 +151,14 @@ async function reachable(url: string): Promise<string | null> {
   }
 }
 
+/** A case's row, with its Recall@100 minus the one-index baseline's (target: within 0.01). */
+export interface CaseRow extends FusionRow {
+  recall100Delta: number;
+}
+
 export interface CaseResult {
-  rows: FusionRow[];
+  queries: number;
+  rows: CaseRow[];
   notRun: string[];
   latency: LatencyRow[];
 }
@@ -160,8 +166,13 @@ export interface CaseResult {
 export interface LatencyRow {
   sources: string;
   mode: string;
+  /** Searches timed for this row. */
+  searches: number;
   p50Ms: number;
   p99Ms: number;
+  /** p50 / p99 of this row over the `before` row of the same sources and rounds. */
+  p50Ratio: number | null;
+  p99Ratio: number | null;
 }
 
 const percentile = (values: number[], p: number) => {
@@ -169,28 +180,50 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 };
 
-/** p50/p99 of one search (limit 10, no cache), the same sources fused before (score) and after (global, statistics memo cold, then warm). */
-async function measureLatency(label: string, sources: Connector[], data: SciFact): Promise<LatencyRow[]> {
+/**
+ * p50/p99 of one search (limit 10, no cache) through createFederation over the same unmemoised
+ * connectors, fused before (`score`, the previous default) and after (`global`). Round 0 is the
+ * first time `after` sees each query's words (its statistics memo is cold); rounds 1…`rounds` are
+ * warm. Within a round the two paths alternate per query, and which goes first alternates too,
+ * so load from elsewhere and warm database caches fall on both alike.
+ */
+async function measureLatency(label: string, sources: Connector[], queries: readonly string[], rounds: number): Promise<LatencyRow[]> {
   const anyone = { keyName: null, allowedSources: null, requestId: 'bench' };
   const before = federationOver(sources, MODES[1]!.fusion);
   const after = federationOver(sources, MODES[0]!.fusion);
-  const times = { before: [] as number[], cold: [] as number[], warm: [] as number[] };
-  const queries = data.queries.slice(0, 150);
-  const timed = async (service: typeof before, query: string, into: number[]) => {
+  const timed = async (service: typeof before, query: string) => {
     const started = performance.now();
-    await service.search({ query, limit: 10 }, anyone, AbortSignal.timeout(60_000));
-    into.push(performance.now() - started);
+    await service.search({ query, limit: 10 }, anyone, AbortSignal.timeout(120_000));
+    return performance.now() - started;
   };
-  // Alternating, so both paths see the same warm database caches.
-  for (const query of queries) {
-    await timed(before, query.text, times.before);
-    await timed(after, query.text, times.cold);
+  const cold = { before: [] as number[], after: [] as number[] };
+  const warm = { before: [] as number[], after: [] as number[] };
+  for (let round = 0; round <= rounds; round += 1) {
+    const into = round === 0 ? cold : warm;
+    for (const [index, query] of queries.entries()) {
+      if ((index + round) % 2 === 0) {
+        into.before.push(await timed(before, query));
+        into.after.push(await timed(after, query));
+      } else {
+        into.after.push(await timed(after, query));
+        into.before.push(await timed(before, query));
+      }
+    }
   }
-  for (const query of queries) await timed(after, query.text, times.warm);
+  const rows = (mode: string, samples: number[], base: number[] | null): LatencyRow => ({
+    sources: label,
+    mode,
+    searches: samples.length,
+    p50Ms: percentile(samples, 0.5),
+    p99Ms: percentile(samples, 0.99),
+    p50Ratio: base ? percentile(samples, 0.5) / percentile(base, 0.5) : null,
+    p99Ratio: base ? percentile(samples, 0.99) / percentile(base, 0.99) : null,
+  });
   return [
-    { sources: label, mode: 'score ÷ mean of top 10 (before)', p50Ms: percentile(times.before, 0.5), p99Ms: percentile(times.before, 0.99) },
-    { sources: label, mode: 'global, statistics not yet remembered', p50Ms: percentile(times.cold, 0.5), p99Ms: percentile(times.cold, 0.99) },
-    { sources: label, mode: 'global, statistics remembered', p50Ms: percentile(times.warm, 0.5), p99Ms: percentile(times.warm, 0.99) },
+    rows('before: score ÷ mean of top 10, first round', cold.before, null),
+    rows('after: global, words not yet remembered', cold.after, cold.before),
+    rows(`before: score ÷ mean of top 10, rounds 1–${rounds}`, warm.before, null),
+    rows('after: global, statistics remembered', warm.after, warm.before),
   ];
 }
 
@@ -200,12 +233,21 @@ export async function compareCases(options: {
   log: (line: string) => void;
   /** Only the cases whose label contains one of these (all when empty); `latency` selects the latency measure. */
   only?: readonly string[];
+  /** Postgres schema of the bench sources (default bench_federation). */
+  schema?: string;
+  /** The first N training queries only (all when absent). */
+  queries?: number;
+  /** Queries and warm rounds of the latency measure (default 150 and 3; the wiki gets a third of the queries). */
+  latencyQueries?: number;
+  latencyRounds?: number;
 }): Promise<CaseResult | { skipped: string }> {
+  const SCHEMA = options.schema ?? 'bench_federation';
   const only = options.only ?? [];
   const wanted = (label: string) => only.length === 0 || only.some((part) => label.includes(part));
   const unreachable = await reachable(options.databaseUrl);
   if (unreachable) return { skipped: unreachable };
-  const data = loadSciFact(options.scifactDir);
+  const all = loadSciFact(options.scifactDir);
+  const data: SciFact = options.queries === undefined ? all : { ...all, queries: all.queries.slice(0, options.queries) };
   const cleanup: Array<() => Promise<void>> = [];
   const connectors: Connector[] = [];
   // BENCH_FEDERATION_KEEP=1 keeps the ingested sources for the next run (reruns skip the ingest).
@@ -255,25 +297,28 @@ export async function compareCases(options: {
       { label: 'distractor: 3 × postgres + handbook (markdown)', sources: [b1!, b2!, b3!, handbook] },
     ];
     const notRun: string[] = [];
+    let wikiCase: BenchSource[] | null = null;
     if (typeof wiki === 'string') notRun.push(`postgres + markdown + mediawiki: ${wiki}`);
     else {
       const pgSecond = await startPg('mod1', modulo[1]!);
       const mdThird = await startMarkdown('mod2', modulo[2]!, cleanup);
-      cases.push({ label: 'thirds: postgres + markdown + mediawiki', sources: [new BenchSource(pgSecond), mdThird, wiki] });
+      wikiCase = [new BenchSource(pgSecond), mdThird, wiki];
+      cases.push({ label: 'thirds: postgres + markdown + mediawiki', sources: wikiCase });
     }
 
     const selected = cases.filter((entry) => wanted(entry.label));
     const baseline = await evaluate(federationOver([bWhole!], MODES[2]!.fusion), data, CONCURRENCY);
     const baseNdcg = mean(baseline.ndcg10);
-    const row = (split: string, method: string, result: PerQuery, vs: [number, number] | null): FusionRow => ({
+    const row = (split: string, method: string, result: PerQuery, vs: [number, number] | null): CaseRow => ({
       split,
       method,
       ndcg10: mean(result.ndcg10),
       recall100: mean(result.recall100),
       ofWhole: mean(result.ndcg10) / baseNdcg,
       vsRrf60: vs,
+      recall100Delta: mean(result.recall100) - mean(baseline.recall100),
     });
-    const rows: FusionRow[] = [row('whole corpus', 'postgres BM25, one source (baseline)', baseline, null)];
+    const rows: CaseRow[] = [row('whole corpus', 'postgres BM25, one source (baseline)', baseline, null)];
     options.log(`baseline: nDCG@10 ${mean(baseline.ndcg10).toFixed(4)}`);
     for (const entry of selected) {
       const results: PerQuery[] = [];
@@ -290,8 +335,24 @@ export async function compareCases(options: {
         rows.push(row(entry.label, MODES[index]!.label, result, index === 2 ? null : pairedInterval(result.ndcg10, rrf.ndcg10)));
       }
     }
-    const latency = wanted('latency') ? await measureLatency('3 × postgres (random thirds)', pgParts, data) : [];
-    return { rows, notRun, latency };
+    const latency: LatencyRow[] = [];
+    if (wanted('latency')) {
+      const count = options.latencyQueries ?? 150;
+      const rounds = options.latencyRounds ?? 3;
+      const texts = data.queries.map((query) => query.text);
+      const inner = (sources: readonly BenchSource[]) => sources.map((source) => source.inner);
+      const measures: Array<[string, Connector[], number]> = [
+        ['3 × postgres (random thirds)', pgParts, count],
+        ['2 × postgres + markdown (random thirds)', [pgParts[0]!, pgParts[1]!, mdPart3.inner], count],
+      ];
+      if (wikiCase !== null) measures.push(['postgres + markdown + mediawiki (thirds)', inner(wikiCase), Math.ceil(count / 3)]);
+      for (const [label, sources, queries] of measures) {
+        const at = performance.now();
+        latency.push(...(await measureLatency(label, sources, texts.slice(0, queries), rounds)));
+        options.log(`latency ${label}: ${((performance.now() - at) / 1000).toFixed(1)} s`);
+      }
+    }
+    return { queries: data.queries.length, rows, notRun, latency };
   } finally {
     await Promise.allSettled(connectors.map((connector) => connector.close()));
     await Promise.allSettled(cleanup.map((step) => step()));
