@@ -109,7 +109,7 @@ function readCredentials(): Record<string, string> | null {
 }
 
 /** The bench wiki (bench/mediawiki/prepare.sh: every 3rd document from the first), or why not. */
-async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => Promise<void>>): Promise<BenchSource | string> {
+async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => Promise<void>>, candidates?: number): Promise<BenchSource | string> {
   const credentials = readCredentials();
   if (credentials === null) return `no bench wiki in ${MEDIAWIKI_DATA_DIR} (run: bash bench/mediawiki/prepare.sh)`;
   const url = credentials.MEDIAWIKI_URL ?? 'http://127.0.0.1:8090/api.php';
@@ -119,6 +119,7 @@ async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => 
     url,
     username: credentials.MEDIAWIKI_USERNAME,
     password: credentials.MEDIAWIKI_PASSWORD,
+    ...(candidates === undefined ? {} : { rerank_candidates: candidates }),
   });
   const connector = new MediaWikiConnector(
     config,
@@ -240,6 +241,8 @@ export async function compareCases(options: {
   /** Queries and warm rounds of the latency measure (default 150 and 3; the wiki gets a third of the queries). */
   latencyQueries?: number;
   latencyRounds?: number;
+  /** The wiki source's `rerank_candidates` (default: the connector's, 50). */
+  wikiCandidates?: number;
 }): Promise<CaseResult | { skipped: string }> {
   const SCHEMA = options.schema ?? 'bench_federation';
   const only = options.only ?? [];
@@ -285,7 +288,7 @@ export async function compareCases(options: {
     // Every 3rd document from the first is the bench wiki's; the others go to Postgres and markdown.
     const modulo: CorpusDoc[][] = [[], [], []];
     for (const [index, doc] of data.corpus.entries()) modulo[index % 3]!.push(doc);
-    const wiki = await startMediaWiki(modulo[0]!, cleanup);
+    const wiki = await startMediaWiki(modulo[0]!, cleanup, options.wikiCandidates);
 
     // One BenchSource per connector: its memo is keyed by the statistics, so modes never share answers wrongly.
     const [bWhole, b1, b2, b3, bOnc, bInf] = [whole, ...pgParts, topicOnc, topicInf].map((connector) => new BenchSource(connector));

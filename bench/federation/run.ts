@@ -6,7 +6,8 @@
 // relevance cases and latency only), --only a,b (cases whose label contains a or b; `latency`
 // for the latency measure), --schema NAME (postgres schema of the case sources, default
 // bench_federation), --queries N (first N training queries), --latency-queries N (default 150),
-// --latency-rounds N (warm rounds, default 3).
+// --latency-rounds N (warm rounds, default 3), --wiki-candidates N (the wiki source's
+// rerank_candidates; its default 50 caps what it returns below the 100 that Recall@100 reads).
 import { parseArgs } from 'node:util';
 import { printTable } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     queries: { type: 'string' },
     'latency-queries': { type: 'string', default: '150' },
     'latency-rounds': { type: 'string', default: '3' },
+    'wiki-candidates': { type: 'string' },
   },
 });
 
@@ -112,6 +114,7 @@ if (!values['skip-fusion'] && !values['no-pg']) {
     ...(values.queries ? { queries: Number(values.queries) } : {}),
     latencyQueries: Number(values['latency-queries']),
     latencyRounds: Number(values['latency-rounds']),
+    ...(values['wiki-candidates'] ? { wikiCandidates: Number(values['wiki-candidates']) } : {}),
   });
   if ('skipped' in cases) process.stdout.write(`\nFederation cases: not measured (${cases.skipped})\n`);
   else {
