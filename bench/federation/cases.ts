@@ -11,6 +11,7 @@ import { markdownFactory, markdownSourceSchema } from '../../connectors/markdown
 import { MediaWikiConnector, mediawikiSourceSchema } from '../../connectors/mediawiki/index.js';
 import { beirPageTitles } from '../../.ci/mediawiki/dump-xml.js';
 import type { FusionSettings } from '../../src/federation/fuse.js';
+import { percentile } from '../relevance/metrics.js';
 import { dropSchema, silentLogger, startPostgresSource } from '../relevance/postgres-rows.js';
 import { evaluate, federationOver, mean, pairedInterval, splitCorpus, SPLITS, type FusionRow, type PerQuery } from './fusion.js';
 import { loadSciFact, type CorpusDoc, type SciFact } from './scifact.js';
@@ -176,11 +177,6 @@ export interface LatencyRow {
   p99Ratio: number | null;
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-};
-
 /**
  * p50/p99 of one search (limit 10, no cache) through createFederation over the same unmemoised
  * connectors, fused before (`score`, the previous default) and after (`global`). Round 0 is the
@@ -211,14 +207,19 @@ async function measureLatency(label: string, sources: Connector[], queries: read
       }
     }
   }
+  const at = (samples: readonly number[], p: number) =>
+    percentile(
+      [...samples].sort((a, b) => a - b),
+      p,
+    );
   const rows = (mode: string, samples: number[], base: number[] | null): LatencyRow => ({
     sources: label,
     mode,
     searches: samples.length,
-    p50Ms: percentile(samples, 0.5),
-    p99Ms: percentile(samples, 0.99),
-    p50Ratio: base ? percentile(samples, 0.5) / percentile(base, 0.5) : null,
-    p99Ratio: base ? percentile(samples, 0.99) / percentile(base, 0.99) : null,
+    p50Ms: at(samples, 50),
+    p99Ms: at(samples, 99),
+    p50Ratio: base ? at(samples, 50) / at(base, 50) : null,
+    p99Ratio: base ? at(samples, 99) / at(base, 99) : null,
   });
   return [
     rows('before: score ÷ mean of top 10, first round', cold.before, null),

@@ -125,19 +125,20 @@ if (!values['skip-fusion'] && !values['no-pg']) {
     );
     for (const reason of cases.notRun) process.stdout.write(`skipped: ${reason}\n`);
     const ratio = (value: number | null) => (value === null ? '' : `${value >= 1 ? '+' : ''}${((value - 1) * 100).toFixed(1)} %`);
-    printTable(
-      'One search (limit 10, no cache) through createFederation, the same sources before (score) and after (global), interleaved',
-      ['sources', 'fusion', 'searches', 'p50 ms', 'p99 ms', 'p50 vs before', 'p99 vs before'],
-      cases.latency.map((entry) => [
-        entry.sources,
-        entry.mode,
-        entry.searches,
-        entry.p50Ms.toFixed(1),
-        entry.p99Ms.toFixed(1),
-        ratio(entry.p50Ratio),
-        ratio(entry.p99Ratio),
-      ]),
-    );
+    if (cases.latency.length > 0)
+      printTable(
+        'One search (limit 10, no cache) through createFederation, the same sources before (score) and after (global), interleaved',
+        ['sources', 'fusion', 'searches', 'p50 ms', 'p99 ms', 'p50 vs before', 'p99 vs before'],
+        cases.latency.map((entry) => [
+          entry.sources,
+          entry.mode,
+          entry.searches,
+          entry.p50Ms.toFixed(1),
+          entry.p99Ms.toFixed(1),
+          ratio(entry.p50Ratio),
+          ratio(entry.p99Ratio),
+        ]),
+      );
   }
 }
 
