@@ -31,6 +31,8 @@ export const MODES: Array<{ label: string; fusion: FusionSettings }> = [
 /**
  * Answers each (query, statistics) once at full depth and serves shallower requests from that,
  * and maps native IDs back to corpus IDs (markdown paths, wiki titles). Statistics pass through.
+ * A source whose top hits depend on how many are asked for (the wiki re-ranks more candidates
+ * for a deeper page) is `depthSensitive`: it is asked at each depth the federation asks for.
  */
 class BenchSource implements Connector {
   readonly kind: string;
@@ -43,6 +45,7 @@ class BenchSource implements Connector {
     /** The connector itself, unmemoised (the latency measure calls it). */
     readonly inner: Connector,
     private readonly toCorpusId: (nativeId: string) => string = (id) => id,
+    private readonly depthSensitive = false,
   ) {
     this.name = inner.name;
     this.kind = inner.kind;
@@ -52,11 +55,12 @@ class BenchSource implements Connector {
     if (statistics) this.collectionStatistics = statistics;
   }
   async search(request: SearchRequest): Promise<SourceHit[]> {
-    const key = `${request.query}\u0000${request.statistics ? JSON.stringify(request.statistics) : ''}`;
+    const depth = this.depthSensitive ? request.limit : DEPTH;
+    const key = `${request.query}\u0000${request.statistics ? JSON.stringify(request.statistics) : ''}\u0000${depth}`;
     let answer = this.answers.get(key);
     if (!answer) {
       answer = this.inner
-        .search({ ...request, limit: DEPTH })
+        .search({ ...request, limit: depth })
         .then((hits) => hits.map((hit) => ({ ...hit, nativeId: this.toCorpusId(hit.nativeId), contentHash: null })));
       this.answers.set(key, answer);
     }
@@ -138,7 +142,7 @@ async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => 
   }
   const titles = beirPageTitles(third.map((doc) => ({ _id: doc.id, title: doc.title })));
   const byTitle = new Map(titles.map((title, index) => [title, third[index]!.id]));
-  return new BenchSource(connector, (title) => byTitle.get(title) ?? `unknown:${title}`);
+  return new BenchSource(connector, (title) => byTitle.get(title) ?? `unknown:${title}`, true);
 }
 
 async function reachable(url: string): Promise<string | null> {
