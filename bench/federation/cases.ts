@@ -11,11 +11,11 @@ import { markdownFactory, markdownSourceSchema } from '../../connectors/markdown
 import { MediaWikiConnector, mediawikiSourceSchema } from '../../connectors/mediawiki/index.js';
 import { beirPageTitles } from '../../.ci/mediawiki/dump-xml.js';
 import type { FusionSettings } from '../../src/federation/fuse.js';
+import { percentile } from '../relevance/metrics.js';
 import { dropSchema, silentLogger, startPostgresSource } from '../relevance/postgres-rows.js';
 import { evaluate, federationOver, mean, pairedInterval, splitCorpus, SPLITS, type FusionRow, type PerQuery } from './fusion.js';
 import { loadSciFact, type CorpusDoc, type SciFact } from './scifact.js';
 
-const SCHEMA = 'bench_federation';
 const DEPTH = 101;
 /** Queries in flight at once while evaluating (answers are memoised, so this only saves wall time). */
 const CONCURRENCY = 6;
@@ -31,6 +31,8 @@ export const MODES: Array<{ label: string; fusion: FusionSettings }> = [
 /**
  * Answers each (query, statistics) once at full depth and serves shallower requests from that,
  * and maps native IDs back to corpus IDs (markdown paths, wiki titles). Statistics pass through.
+ * A source whose top hits depend on how many are asked for (the wiki re-ranks more candidates
+ * for a deeper page) is `depthSensitive`: it is asked at each depth the federation asks for.
  */
 class BenchSource implements Connector {
   readonly kind: string;
@@ -40,8 +42,10 @@ class BenchSource implements Connector {
   readonly collectionStatistics?: (request: StatisticsRequest) => Promise<CollectionStatistics>;
   private readonly answers = new Map<string, Promise<SourceHit[]>>();
   constructor(
-    private readonly inner: Connector,
+    /** The connector itself, unmemoised (the latency measure calls it). */
+    readonly inner: Connector,
     private readonly toCorpusId: (nativeId: string) => string = (id) => id,
+    private readonly depthSensitive = false,
   ) {
     this.name = inner.name;
     this.kind = inner.kind;
@@ -51,11 +55,12 @@ class BenchSource implements Connector {
     if (statistics) this.collectionStatistics = statistics;
   }
   async search(request: SearchRequest): Promise<SourceHit[]> {
-    const key = `${request.query}\u0000${request.statistics ? JSON.stringify(request.statistics) : ''}`;
+    const depth = this.depthSensitive ? request.limit : DEPTH;
+    const key = `${request.query}\u0000${request.statistics ? JSON.stringify(request.statistics) : ''}\u0000${depth}`;
     let answer = this.answers.get(key);
     if (!answer) {
       answer = this.inner
-        .search({ ...request, limit: DEPTH })
+        .search({ ...request, limit: depth })
         .then((hits) => hits.map((hit) => ({ ...hit, nativeId: this.toCorpusId(hit.nativeId), contentHash: null })));
       this.answers.set(key, answer);
     }
@@ -109,7 +114,7 @@ function readCredentials(): Record<string, string> | null {
 }
 
 /** The bench wiki (bench/mediawiki/prepare.sh: every 3rd document from the first), or why not. */
-async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => Promise<void>>): Promise<BenchSource | string> {
+async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => Promise<void>>, candidates?: number): Promise<BenchSource | string> {
   const credentials = readCredentials();
   if (credentials === null) return `no bench wiki in ${MEDIAWIKI_DATA_DIR} (run: bash bench/mediawiki/prepare.sh)`;
   const url = credentials.MEDIAWIKI_URL ?? 'http://127.0.0.1:8090/api.php';
@@ -119,6 +124,7 @@ async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => 
     url,
     username: credentials.MEDIAWIKI_USERNAME,
     password: credentials.MEDIAWIKI_PASSWORD,
+    ...(candidates === undefined ? {} : { rerank_candidates: candidates }),
   });
   const connector = new MediaWikiConnector(
     config,
@@ -136,7 +142,7 @@ async function startMediaWiki(third: readonly CorpusDoc[], cleanup: Array<() => 
   }
   const titles = beirPageTitles(third.map((doc) => ({ _id: doc.id, title: doc.title })));
   const byTitle = new Map(titles.map((title, index) => [title, third[index]!.id]));
-  return new BenchSource(connector, (title) => byTitle.get(title) ?? `unknown:${title}`);
+  return new BenchSource(connector, (title) => byTitle.get(title) ?? `unknown:${title}`, true);
 }
 
 async function reachable(url: string): Promise<string | null> {
@@ -151,8 +157,14 @@ async function reachable(url: string): Promise<string | null> {
   }
 }
 
+/** A case's row, with its Recall@100 minus the one-index baseline's (target: within 0.01). */
+export interface CaseRow extends FusionRow {
+  recall100Delta: number;
+}
+
 export interface CaseResult {
-  rows: FusionRow[];
+  queries: number;
+  rows: CaseRow[];
   notRun: string[];
   latency: LatencyRow[];
 }
@@ -160,37 +172,64 @@ export interface CaseResult {
 export interface LatencyRow {
   sources: string;
   mode: string;
+  /** Searches timed for this row. */
+  searches: number;
   p50Ms: number;
   p99Ms: number;
+  /** p50 / p99 of this row over the `before` row of the same sources and rounds. */
+  p50Ratio: number | null;
+  p99Ratio: number | null;
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-};
-
-/** p50/p99 of one search (limit 10, no cache), the same sources fused before (score) and after (global, statistics memo cold, then warm). */
-async function measureLatency(label: string, sources: Connector[], data: SciFact): Promise<LatencyRow[]> {
+/**
+ * p50/p99 of one search (limit 10, no cache) through createFederation over the same unmemoised
+ * connectors, fused before (`score`, the previous default) and after (`global`). Round 0 is the
+ * first time `after` sees each query's words (its statistics memo is cold); rounds 1…`rounds` are
+ * warm. Within a round the two paths alternate per query, and which goes first alternates too,
+ * so load from elsewhere and warm database caches fall on both alike.
+ */
+async function measureLatency(label: string, sources: Connector[], queries: readonly string[], rounds: number): Promise<LatencyRow[]> {
   const anyone = { keyName: null, allowedSources: null, requestId: 'bench' };
   const before = federationOver(sources, MODES[1]!.fusion);
   const after = federationOver(sources, MODES[0]!.fusion);
-  const times = { before: [] as number[], cold: [] as number[], warm: [] as number[] };
-  const queries = data.queries.slice(0, 150);
-  const timed = async (service: typeof before, query: string, into: number[]) => {
+  const timed = async (service: typeof before, query: string) => {
     const started = performance.now();
-    await service.search({ query, limit: 10 }, anyone, AbortSignal.timeout(60_000));
-    into.push(performance.now() - started);
+    await service.search({ query, limit: 10 }, anyone, AbortSignal.timeout(120_000));
+    return performance.now() - started;
   };
-  // Alternating, so both paths see the same warm database caches.
-  for (const query of queries) {
-    await timed(before, query.text, times.before);
-    await timed(after, query.text, times.cold);
+  const cold = { before: [] as number[], after: [] as number[] };
+  const warm = { before: [] as number[], after: [] as number[] };
+  for (let round = 0; round <= rounds; round += 1) {
+    const into = round === 0 ? cold : warm;
+    for (const [index, query] of queries.entries()) {
+      if ((index + round) % 2 === 0) {
+        into.before.push(await timed(before, query));
+        into.after.push(await timed(after, query));
+      } else {
+        into.after.push(await timed(after, query));
+        into.before.push(await timed(before, query));
+      }
+    }
   }
-  for (const query of queries) await timed(after, query.text, times.warm);
+  const at = (samples: readonly number[], p: number) =>
+    percentile(
+      [...samples].sort((a, b) => a - b),
+      p,
+    );
+  const rows = (mode: string, samples: number[], base: number[] | null): LatencyRow => ({
+    sources: label,
+    mode,
+    searches: samples.length,
+    p50Ms: at(samples, 50),
+    p99Ms: at(samples, 99),
+    p50Ratio: base ? at(samples, 50) / at(base, 50) : null,
+    p99Ratio: base ? at(samples, 99) / at(base, 99) : null,
+  });
   return [
-    { sources: label, mode: 'score ÷ mean of top 10 (before)', p50Ms: percentile(times.before, 0.5), p99Ms: percentile(times.before, 0.99) },
-    { sources: label, mode: 'global, statistics not yet remembered', p50Ms: percentile(times.cold, 0.5), p99Ms: percentile(times.cold, 0.99) },
-    { sources: label, mode: 'global, statistics remembered', p50Ms: percentile(times.warm, 0.5), p99Ms: percentile(times.warm, 0.99) },
+    rows('before: score ÷ mean of top 10, first round', cold.before, null),
+    rows('after: global, words not yet remembered', cold.after, cold.before),
+    rows(`before: score ÷ mean of top 10, rounds 1–${rounds}`, warm.before, null),
+    rows('after: global, statistics remembered', warm.after, warm.before),
   ];
 }
 
@@ -200,12 +239,23 @@ export async function compareCases(options: {
   log: (line: string) => void;
   /** Only the cases whose label contains one of these (all when empty); `latency` selects the latency measure. */
   only?: readonly string[];
+  /** Postgres schema of the bench sources (default bench_federation). */
+  schema?: string;
+  /** The first N training queries only (all when absent). */
+  queries?: number;
+  /** Queries and warm rounds of the latency measure (default 150 and 3; the wiki gets a third of the queries). */
+  latencyQueries?: number;
+  latencyRounds?: number;
+  /** The wiki source's `rerank_candidates` (default: the connector's, 50). */
+  wikiCandidates?: number;
 }): Promise<CaseResult | { skipped: string }> {
+  const SCHEMA = options.schema ?? 'bench_federation';
   const only = options.only ?? [];
   const wanted = (label: string) => only.length === 0 || only.some((part) => label.includes(part));
   const unreachable = await reachable(options.databaseUrl);
   if (unreachable) return { skipped: unreachable };
-  const data = loadSciFact(options.scifactDir);
+  const all = loadSciFact(options.scifactDir);
+  const data: SciFact = options.queries === undefined ? all : { ...all, queries: all.queries.slice(0, options.queries) };
   const cleanup: Array<() => Promise<void>> = [];
   const connectors: Connector[] = [];
   // BENCH_FEDERATION_KEEP=1 keeps the ingested sources for the next run (reruns skip the ingest).
@@ -243,7 +293,7 @@ export async function compareCases(options: {
     // Every 3rd document from the first is the bench wiki's; the others go to Postgres and markdown.
     const modulo: CorpusDoc[][] = [[], [], []];
     for (const [index, doc] of data.corpus.entries()) modulo[index % 3]!.push(doc);
-    const wiki = await startMediaWiki(modulo[0]!, cleanup);
+    const wiki = await startMediaWiki(modulo[0]!, cleanup, options.wikiCandidates);
 
     // One BenchSource per connector: its memo is keyed by the statistics, so modes never share answers wrongly.
     const [bWhole, b1, b2, b3, bOnc, bInf] = [whole, ...pgParts, topicOnc, topicInf].map((connector) => new BenchSource(connector));
@@ -255,25 +305,28 @@ export async function compareCases(options: {
       { label: 'distractor: 3 × postgres + handbook (markdown)', sources: [b1!, b2!, b3!, handbook] },
     ];
     const notRun: string[] = [];
+    let wikiCase: BenchSource[] | null = null;
     if (typeof wiki === 'string') notRun.push(`postgres + markdown + mediawiki: ${wiki}`);
     else {
       const pgSecond = await startPg('mod1', modulo[1]!);
       const mdThird = await startMarkdown('mod2', modulo[2]!, cleanup);
-      cases.push({ label: 'thirds: postgres + markdown + mediawiki', sources: [new BenchSource(pgSecond), mdThird, wiki] });
+      wikiCase = [new BenchSource(pgSecond), mdThird, wiki];
+      cases.push({ label: 'thirds: postgres + markdown + mediawiki', sources: wikiCase });
     }
 
     const selected = cases.filter((entry) => wanted(entry.label));
     const baseline = await evaluate(federationOver([bWhole!], MODES[2]!.fusion), data, CONCURRENCY);
     const baseNdcg = mean(baseline.ndcg10);
-    const row = (split: string, method: string, result: PerQuery, vs: [number, number] | null): FusionRow => ({
+    const row = (split: string, method: string, result: PerQuery, vs: [number, number] | null): CaseRow => ({
       split,
       method,
       ndcg10: mean(result.ndcg10),
       recall100: mean(result.recall100),
       ofWhole: mean(result.ndcg10) / baseNdcg,
       vsRrf60: vs,
+      recall100Delta: mean(result.recall100) - mean(baseline.recall100),
     });
-    const rows: FusionRow[] = [row('whole corpus', 'postgres BM25, one source (baseline)', baseline, null)];
+    const rows: CaseRow[] = [row('whole corpus', 'postgres BM25, one source (baseline)', baseline, null)];
     options.log(`baseline: nDCG@10 ${mean(baseline.ndcg10).toFixed(4)}`);
     for (const entry of selected) {
       const results: PerQuery[] = [];
@@ -290,8 +343,24 @@ export async function compareCases(options: {
         rows.push(row(entry.label, MODES[index]!.label, result, index === 2 ? null : pairedInterval(result.ndcg10, rrf.ndcg10)));
       }
     }
-    const latency = wanted('latency') ? await measureLatency('3 × postgres (random thirds)', pgParts, data) : [];
-    return { rows, notRun, latency };
+    const latency: LatencyRow[] = [];
+    if (wanted('latency')) {
+      const count = options.latencyQueries ?? 150;
+      const rounds = options.latencyRounds ?? 3;
+      const texts = data.queries.map((query) => query.text);
+      const inner = (sources: readonly BenchSource[]) => sources.map((source) => source.inner);
+      const measures: Array<[string, Connector[], number]> = [
+        ['3 × postgres (random thirds)', pgParts, count],
+        ['2 × postgres + markdown (random thirds)', [pgParts[0]!, pgParts[1]!, mdPart3.inner], count],
+      ];
+      if (wikiCase !== null) measures.push(['postgres + markdown + mediawiki (thirds)', inner(wikiCase), Math.ceil(count / 3)]);
+      for (const [label, sources, queries] of measures) {
+        const at = performance.now();
+        latency.push(...(await measureLatency(label, sources, texts.slice(0, queries), rounds)));
+        options.log(`latency ${label}: ${((performance.now() - at) / 1000).toFixed(1)} s`);
+      }
+    }
+    return { queries: data.queries.length, rows, notRun, latency };
   } finally {
     await Promise.allSettled(connectors.map((connector) => connector.close()));
     await Promise.allSettled(cleanup.map((step) => step()));

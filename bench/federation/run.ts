@@ -4,7 +4,10 @@
 // Options: --iterations N (default 20000), --skip-fusion, --scifact DIR,
 // --database-url URL (default the local test database), --no-pg, --cases-only (issue 17's
 // relevance cases and latency only), --only a,b (cases whose label contains a or b; `latency`
-// for the latency measure).
+// for the latency measure), --schema NAME (postgres schema of the case sources, default
+// bench_federation), --queries N (first N training queries), --latency-queries N (default 150),
+// --latency-rounds N (warm rounds, default 3), --wiki-candidates N (the wiki source's
+// rerank_candidates; its default 50 caps what it returns below the 100 that Recall@100 reads).
 import { parseArgs } from 'node:util';
 import { printTable } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
@@ -22,6 +25,11 @@ const { values } = parseArgs({
     'no-pg': { type: 'boolean', default: false },
     'cases-only': { type: 'boolean', default: false },
     only: { type: 'string', default: '' },
+    schema: { type: 'string', default: 'bench_federation' },
+    queries: { type: 'string' },
+    'latency-queries': { type: 'string', default: '150' },
+    'latency-rounds': { type: 'string', default: '3' },
+    'wiki-candidates': { type: 'string' },
   },
 });
 
@@ -102,20 +110,35 @@ if (!values['skip-fusion'] && !values['no-pg']) {
     scifactDir: values.scifact,
     log: (line) => process.stderr.write(`${line}\n`),
     only: values.only ? values.only.split(',') : [],
+    schema: values.schema!,
+    ...(values.queries ? { queries: Number(values.queries) } : {}),
+    latencyQueries: Number(values['latency-queries']),
+    latencyRounds: Number(values['latency-rounds']),
+    ...(values['wiki-candidates'] ? { wikiCandidates: Number(values['wiki-candidates']) } : {}),
   });
   if ('skipped' in cases) process.stdout.write(`\nFederation cases: not measured (${cases.skipped})\n`);
   else {
     printTable(
-      'SciFact training queries: whole corpus in one postgres source vs split across engines (Δ vs RRF k=60 on the same split)',
-      FUSION_HEADER,
-      cases.rows.map(fusionCells),
+      `SciFact, ${cases.queries} training queries: whole corpus in one postgres source vs split across engines (Δ vs RRF k=60 on the same split)`,
+      [...FUSION_HEADER, 'Δ Recall@100 vs whole'],
+      cases.rows.map((entry, index) => [...fusionCells(entry), index === 0 ? '' : `${entry.recall100Delta >= 0 ? '+' : ''}${entry.recall100Delta.toFixed(4)}`]),
     );
     for (const reason of cases.notRun) process.stdout.write(`skipped: ${reason}\n`);
-    printTable(
-      'One search (limit 10, no cache), the same three postgres sources before and after',
-      ['sources', 'fusion', 'p50 ms', 'p99 ms'],
-      cases.latency.map((entry) => [entry.sources, entry.mode, entry.p50Ms.toFixed(1), entry.p99Ms.toFixed(1)]),
-    );
+    const ratio = (value: number | null) => (value === null ? '' : `${value >= 1 ? '+' : ''}${((value - 1) * 100).toFixed(1)} %`);
+    if (cases.latency.length > 0)
+      printTable(
+        'One search (limit 10, no cache) through createFederation, the same sources before (score) and after (global), interleaved',
+        ['sources', 'fusion', 'searches', 'p50 ms', 'p99 ms', 'p50 vs before', 'p99 vs before'],
+        cases.latency.map((entry) => [
+          entry.sources,
+          entry.mode,
+          entry.searches,
+          entry.p50Ms.toFixed(1),
+          entry.p99Ms.toFixed(1),
+          ratio(entry.p50Ratio),
+          ratio(entry.p99Ratio),
+        ]),
+      );
   }
 }
 

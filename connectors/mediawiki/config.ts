@@ -26,7 +26,7 @@ export const mediawikiSourceSchema = baseSourceSchema
     maxlag: z.number().int().min(1).max(60).default(5),
     /** API calls one search may make (search probes plus the batched text fetch). */
     max_search_calls: z.number().int().min(2).max(12).default(6),
-    /** Pages whose text is fetched and re-ranked per search (one batched call). */
+    /** Pages whose text is fetched and re-ranked per search (one batched call); at least twice the hits asked for. */
     rerank_candidates: z.number().int().min(10).max(500).default(50),
     /** `auto` asks the wiki whether CirrusSearch is installed; `database` is core's search. */
     search_backend: z.enum(['auto', 'database', 'cirrus']).default('auto'),

@@ -236,7 +236,12 @@ async function gatherCandidates(deps: SearchDeps, request: SearchRequest, terms:
   return { candidates, knownDf, calls, highLimits };
 }
 
-/** Orders candidates by the IDF of the terms each is known to contain; keeps the best few. */
+/**
+ * Orders candidates by the IDF of the terms each is known to contain; keeps the best
+ * `rerankCandidates`, or twice the hits asked for when that is more: a deeper page (a federation
+ * reading 100 hits) would otherwise be cut at `rerankCandidates`, and this rough order alone would
+ * decide which pages make it when the re-ranking has no pages to spare.
+ */
 function preRankCandidates(deps: SearchDeps, request: SearchRequest, gathered: Gathered, total: number): Candidate[] {
   const { knownDf } = gathered;
   const defaultDf = Math.max(1, ...knownDf.values());
@@ -246,7 +251,7 @@ function preRankCandidates(deps: SearchDeps, request: SearchRequest, gathered: G
     .filter((c) => after === null || c.timestamp === null || Date.parse(c.timestamp) >= after)
     .map((c) => ({ c, score: [...c.matched].reduce((sum, stem) => sum + termWeight(stem), 0) + (c.inTitle ? 1 : 0) }))
     .sort((x, y) => y.score - x.score || x.c.order - y.c.order)
-    .slice(0, deps.settings.rerankCandidates)
+    .slice(0, Math.max(deps.settings.rerankCandidates, 2 * request.limit))
     .map(({ c }) => c);
 }
 

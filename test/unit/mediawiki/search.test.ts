@@ -96,6 +96,22 @@ describe('searchWiki', () => {
     expect(tight.calls).toHaveLength(bounded.calls);
   });
 
+  it('re-ranks at least as many pages as hits were asked for (twice as many), even above rerankCandidates', async () => {
+    const many: Page[] = Array.from({ length: 14 }, (_, index) => ({
+      pageid: 100 + index,
+      title: `Runbook ${index}`,
+      text: `Restart the kafka broker ${index} after the upgrade.`,
+      timestamp: '2024-01-01T00:00:00Z',
+    }));
+    const wiki = scriptedWiki(many);
+    const { hits } = await searchWiki(deps(wiki.call, { rerankCandidates: 10 }), request('kafka broker', { limit: 12 }));
+    expect(hits).toHaveLength(12);
+    const fetched = wiki.calls.find((c) => c.prop === 'revisions|info');
+    expect(String(fetched?.pageids).split('|')).toHaveLength(14);
+    const shallow = await searchWiki(deps(scriptedWiki(many).call, { rerankCandidates: 10 }), request('kafka broker', { limit: 5 }));
+    expect(shallow.hits).toHaveLength(5);
+  });
+
   it('does not widen when the AND already fills the page', async () => {
     const wiki = scriptedWiki(PAGES);
     const { calls } = await searchWiki(deps(wiki.call), request('kafka consumer', { limit: 1 }));
