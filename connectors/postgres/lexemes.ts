@@ -1,5 +1,5 @@
 // Asks Postgres which lexemes words stem to (the same to_tsvector that indexed them), with a
-// bounded cache because the words of hits repeat from query to query.
+// bounded least-recently-used cache because the words of hits repeat from query to query.
 import type { SqlClient } from './sql-client.js';
 
 const CACHE_LIMIT = 20_000;
@@ -13,6 +13,7 @@ export class LexemeCache {
   constructor(
     private readonly client: () => SqlClient,
     private readonly textSearchConfig: string,
+    private readonly limit = CACHE_LIMIT,
   ) {}
 
   /** word → its lexemes (empty for stop words), for every word given. */
@@ -21,15 +22,24 @@ export class LexemeCache {
     const missing: string[] = [];
     for (const word of words) {
       const known = this.#cache.get(word);
-      if (known) out.set(word, known);
-      else missing.push(word);
+      if (known) {
+        out.set(word, known);
+        // most recently used last: a Map iterates in insertion order, so eviction takes the oldest
+        this.#cache.delete(word);
+        this.#cache.set(word, known);
+      } else missing.push(word);
     }
     if (missing.length === 0) return out;
     const rows = await this.client().query<{ word: string; lexemes: string[] }>(LEXIZE_SQL, [this.textSearchConfig, missing], signal, { name: 'kmcp_lexize' });
-    if (this.#cache.size + rows.length > CACHE_LIMIT) this.#cache.clear();
     for (const row of rows) {
       this.#cache.set(row.word, row.lexemes);
       out.set(row.word, row.lexemes);
+    }
+    // Evict the least recently used words rather than clearing everything: a full clear made every
+    // word of the next few searches a miss at once (one more round trip per search).
+    for (const word of this.#cache.keys()) {
+      if (this.#cache.size <= this.limit) break;
+      this.#cache.delete(word);
     }
     return out;
   }
