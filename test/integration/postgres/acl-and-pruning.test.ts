@@ -103,22 +103,26 @@ describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${sk
 
   const queries = ['w0x w1x', 'w2x w5x wax w10x', 'w0x w3x w4x w7x w9x wbx', 'w1x wfx', 'w0x', 'w6x w8x w2x', 'w11x w0x w1x w2x w3x'];
 
+  /** The statements' parameters for the synthetic source: its own statistics, no filter, unless overridden. */
+  const pruneParams = (query: string, limit: number, overrides: Partial<SearchParams> = {}) =>
+    searchParams({
+      source: 'prune',
+      textSearchConfig: 'english',
+      query,
+      limit,
+      updatedAfter: null,
+      principals: null,
+      docCount: null,
+      avgdl: null,
+      words: null,
+      dfs: null,
+      ...overrides,
+    });
+
   async function expectSameAsExhaustive(overrides: Partial<SearchParams> = {}, limits = [1, 10, 25]): Promise<void> {
     for (const query of queries) {
       for (const limit of limits) {
-        const params = searchParams({
-          source: 'prune',
-          textSearchConfig: 'english',
-          query,
-          limit,
-          updatedAfter: null,
-          principals: null,
-          docCount: null,
-          avgdl: null,
-          words: null,
-          dfs: null,
-          ...overrides,
-        });
+        const params = pruneParams(query, limit, overrides);
         const filtered = overrides.principals !== undefined && overrides.principals !== null;
         // 0: always prune (the corpus is far below the size where the connector starts to)
         const { rows: pruned } = await sql(buildSearchSql(schema, filtered, 0), params);
@@ -138,18 +142,7 @@ describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${sk
   }, 180_000);
 
   it('leaves the common terms of a query non-essential, so their postings are looked up, not read', async () => {
-    const params = searchParams({
-      source: 'prune',
-      textSearchConfig: 'english',
-      query: 'w0x w1x w2x wbx w11x',
-      limit: 10,
-      updatedAfter: null,
-      principals: null,
-      docCount: null,
-      avgdl: null,
-      words: null,
-      dfs: null,
-    });
+    const params = pruneParams('w0x w1x w2x wbx w11x', 10);
     const { rows } = await sql(`EXPLAIN (ANALYZE, FORMAT JSON) ${buildSearchSql(schema, false, 0)}`, params);
     const cteRows = new Map<string, number>();
     const visit = (node: { 'Subplan Name'?: string; 'Actual Rows': number; Plans?: unknown[] }) => {
