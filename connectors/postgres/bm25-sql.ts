@@ -81,9 +81,8 @@ global_dfs AS MATERIALIZED (
 ),
 query_terms AS MATERIALIZED (
   SELECT t.term_id, t.df AS postings, w.weight,
-         -- the largest contribution any posting of this term can make, and its impact threshold factor
-         w.weight / ${k1 + 1}::float8 * t.max_impact * stats.rho AS m,
-         w.weight / ${k1 + 1}::float8 * stats.rho AS per_impact
+         -- the largest contribution any posting of this term can make
+         w.weight / ${k1 + 1}::float8 * t.max_impact * stats.rho AS m
   FROM (SELECT lexeme, coalesce(array_length(positions, 1), 1)::float8 AS qtf
         FROM unnest(to_tsvector($2::regconfig, $3::text))) x
   JOIN ${s}.terms t ON t.source = $1::text AND t.term = x.lexeme AND t.df > 0
@@ -109,6 +108,19 @@ function rankOrder(row: string): string {
 
 /** θ is lowered by this share so that a document tied with the k-th to float4 precision is never pruned. */
 const TIE_SLACK = 1e-6;
+
+/** Posting `p`'s contribution to its document's score: BM25 with the query's statistics (CTE `stats`). */
+function contributionSql(p: string, weight = 'q.weight'): string {
+  return `${weight} * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
+}
+
+/** Every document holding a query term with its exact score, from every posting (the short path). */
+function everyPostingSql(s: string, where: string): string {
+  return `SELECT p.doc_key, sum(${contributionSql('p')}) AS score
+    FROM query_terms q JOIN ${s}.postings p ON p.term_id = q.term_id CROSS JOIN stats
+    WHERE ${where}
+    GROUP BY p.doc_key`;
+}
 
 /** The hit rows both statements end with, from a CTE `top (doc_key, score)`. */
 function hitRows(s: string): string {
@@ -167,20 +179,12 @@ function allowedTop(s: string, rows: string, column: string, filtered: boolean, 
  */
 export function buildSearchSql(schema: string, filtered: boolean, pruneFromPostings: number = PRUNE_FROM_POSTINGS): string {
   const s = quoteIdent(schema);
-  const part = (p: string, weight = 'q.weight') => `${weight} * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
   /** The exact score of document `key`: every query term looked up by primary key. */
-  const exact = (key: string) => `(SELECT coalesce(sum(${part('p')}), 0) FROM query_terms q CROSS JOIN stats
+  const exact = (key: string) => `(SELECT coalesce(sum(${contributionSql('p')}), 0) FROM query_terms q CROSS JOIN stats
       JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = ${key})`;
   /** The k-th best `column` among allowed rows of `from`, or 0 when there are fewer than k. */
   const kth = (from: string, column: string) =>
     `coalesce((SELECT k.${column} FROM (${allowedTop(s, `SELECT doc_key, ${column} FROM ${from}`, column, filtered, 'OFFSET $4::int - 1 LIMIT 1')}) k), 0)`;
-  /** Terms by m ascending ("below": the m of those before); non-essential while the sum stays under θ. */
-  const splitSql = (name: string, theta: string) => `${name} AS MATERIALIZED (
-  SELECT o.term_id, o.weight, o.m, o.below, o.below + o.m < t.theta AS skip
-  FROM (SELECT q.term_id, q.weight, q.m, coalesce(sum(q.m) OVER (ORDER BY q.m, q.term_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below
-        FROM query_terms q) o
-  CROSS JOIN ${theta} t
-)`;
   return `
 WITH RECURSIVE ${statsAndTerms(s)},
 size AS MATERIALIZED (
@@ -188,19 +192,10 @@ size AS MATERIALIZED (
 ),
 -- few postings: score them all (the exhaustive statement); only one of the two tops runs
 small_top AS (
-  ${allowedTop(
-    s,
-    `SELECT p.doc_key, sum(${part('p')}) AS score
-    FROM query_terms q JOIN ${s}.postings p ON p.term_id = q.term_id CROSS JOIN stats
-    WHERE (SELECT small FROM size)
-    GROUP BY p.doc_key`,
-    'score',
-    filtered,
-    'LIMIT $4::int',
-  )}
+  ${allowedTop(s, everyPostingSql(s, '(SELECT small FROM size)'), 'score', filtered, 'LIMIT $4::int')}
 ),
 seed AS MATERIALIZED (
-  SELECT p.doc_key, sum(${part('p')}) AS lb
+  SELECT p.doc_key, sum(${contributionSql('p')}) AS lb
   FROM query_terms q CROSS JOIN stats
   CROSS JOIN LATERAL (
     SELECT pp.doc_key, pp.tf, pp.length FROM ${s}.postings pp WHERE pp.term_id = q.term_id ORDER BY pp.impact DESC LIMIT $11::int
@@ -215,7 +210,13 @@ seed_exact AS MATERIALIZED (
 seed_theta AS MATERIALIZED (
   SELECT greatest(${kth('seed', 'lb')}, ${kth('seed_exact', 'score')}) * ${1 - TIE_SLACK}::float8 AS theta
 ),
-${splitSql('split', 'seed_theta')},
+split AS MATERIALIZED (
+  -- terms by m ascending ("below": the m of those before); non-essential while the sum stays under θ
+  SELECT o.term_id, o.weight, o.m, o.below, o.below + o.m < t.theta AS skip
+  FROM (SELECT q.term_id, q.weight, q.m, coalesce(sum(q.m) OVER (ORDER BY q.m, q.term_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below
+        FROM query_terms q) o
+  CROSS JOIN seed_theta t
+),
 skipped AS MATERIALIZED (
   SELECT coalesce(sum(m), 0) AS total, count(*)::int AS n FROM split WHERE skip
 ),
@@ -224,13 +225,13 @@ steps AS MATERIALIZED (
   SELECT row_number() OVER (ORDER BY m DESC, term_id DESC)::int AS step, term_id, weight, below FROM split WHERE skip
 ),
 essential AS MATERIALIZED (
-  SELECT p.doc_key, sum(${part('p')}) AS lb
+  SELECT p.doc_key, sum(${contributionSql('p')}) AS lb
   FROM split q JOIN ${s}.postings p ON p.term_id = q.term_id CROSS JOIN stats
   WHERE NOT q.skip AND NOT (SELECT small FROM size)
   GROUP BY p.doc_key
 ),
 essential_exact AS MATERIALIZED (
-  SELECT g.doc_key, g.lb + (SELECT coalesce(sum(${part('p')}), 0) FROM split q CROSS JOIN stats
+  SELECT g.doc_key, g.lb + (SELECT coalesce(sum(${contributionSql('p')}), 0) FROM split q CROSS JOIN stats
                             JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = g.doc_key WHERE q.skip) AS score
   FROM (SELECT doc_key, lb FROM essential ORDER BY lb DESC, doc_key LIMIT $4::int + $12::int) g
 ),
@@ -243,7 +244,7 @@ walk (step, doc_key, score) AS (
   SELECT st.step, w.doc_key, w.score + coalesce(x.part, 0)
   FROM walk w JOIN steps st ON st.step = w.step + 1 CROSS JOIN theta
   LEFT JOIN LATERAL (
-    SELECT ${part('p', 'st.weight')} AS part FROM ${s}.postings p CROSS JOIN stats WHERE p.term_id = st.term_id AND p.doc_key = w.doc_key
+    SELECT ${contributionSql('p', 'st.weight')} AS part FROM ${s}.postings p CROSS JOIN stats WHERE p.term_id = st.term_id AND p.doc_key = w.doc_key
   ) x ON true
   WHERE w.score + coalesce(x.part, 0) + st.below >= theta.theta
 ),
@@ -264,18 +265,7 @@ export function buildExhaustiveSearchSql(schema: string, filtered: boolean): str
   return `
 WITH ${statsAndTerms(s)},
 top AS (
-  ${allowedTop(
-    s,
-    `SELECT p.doc_key, sum(q.weight * p.tf / (p.tf + stats.c0 + stats.c1 * p.length)) AS score
-    FROM query_terms q
-    JOIN ${s}.postings p ON p.term_id = q.term_id
-    CROSS JOIN stats
-    WHERE ($11::int IS NOT NULL AND $12::int IS NOT NULL) OR true
-    GROUP BY p.doc_key`,
-    'score',
-    filtered,
-    'LIMIT $4::int',
-  )}
+  ${allowedTop(s, everyPostingSql(s, '($11::int IS NOT NULL AND $12::int IS NOT NULL) OR true'), 'score', filtered, 'LIMIT $4::int')}
 )${hitRows(s)}`;
 }
 
