@@ -3,24 +3,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../../connectors/contract/types.js';
 import { confluenceFactory } from '../../../connectors/confluence/index.js';
+import { CLOUD_AUTH, cloudConnector } from './cloud-connector.js';
 import { type ConfluenceDouble, startConfluenceDouble } from './confluence-double.js';
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const signal = () => AbortSignal.timeout(10_000);
-const CLOUD_AUTH = { type: 'basic', user: 'bot@example.com', secret: 'cloud-api-token' } as const;
-
-function cloudConnector(double: ConfluenceDouble, extra: Record<string, unknown> = {}): Connector {
-  const config = confluenceFactory.configSchema.parse({
-    name: 'confluence',
-    kind: 'confluence',
-    url: double.baseUrl,
-    email: 'bot@example.com',
-    api_token_env: 'CONF_TOKEN',
-    ...extra,
-  });
-  return confluenceFactory.create(config, { logger: silentLogger, dataDir: '.', env: { CONF_TOKEN: 'cloud-api-token' } });
-}
-
 function lastSearch(double: ConfluenceDouble) {
   const request = [...double.requests].reverse().find((r) => r.path.endsWith('/rest/api/search'));
   return request?.query;

@@ -3,12 +3,10 @@
 // forbidden page like a missing one; against the REST double's documented shapes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../../connectors/contract/types.js';
-import { confluenceFactory } from '../../../connectors/confluence/index.js';
+import { CLOUD_AUTH, cloudConnector } from './cloud-connector.js';
 import { type ConfluenceDouble, FIXTURE_PAGES, startConfluenceDouble } from './confluence-double.js';
 
-const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const signal = () => AbortSignal.timeout(10_000);
-const AUTH = { type: 'basic', user: 'bot@example.com', secret: 'cloud-api-token' } as const;
 const ALICE = { accountId: '557058:alice', email: 'alice@example.com', displayName: 'Alice Liddell' };
 const BOB = { accountId: '557058:bob', email: 'bob@example.com', displayName: 'Bob Builder' };
 
@@ -21,16 +19,8 @@ describe('Confluence with permissions: "user"', () => {
   let connector: Connector;
 
   beforeAll(async () => {
-    double = await startConfluenceDouble({ flavor: 'cloud', auth: AUTH, pages, users: [ALICE, BOB] });
-    const config = confluenceFactory.configSchema.parse({
-      name: 'confluence',
-      kind: 'confluence',
-      url: double.baseUrl,
-      email: 'bot@example.com',
-      api_token_env: 'CONF_TOKEN',
-      permissions: 'user',
-    });
-    connector = confluenceFactory.create(config, { logger: silentLogger, dataDir: '.', env: { CONF_TOKEN: 'cloud-api-token' } });
+    double = await startConfluenceDouble({ flavor: 'cloud', auth: CLOUD_AUTH, pages, users: [ALICE, BOB] });
+    connector = cloudConnector(double, { permissions: 'user' });
   });
   afterAll(async () => {
     await connector.close();
