@@ -96,7 +96,7 @@ export class PostgresConnector implements Connector {
   #opening: Promise<SqlClient> | null = null;
   #migrated = false;
   #lastMigrateAttempt = 0;
-  /** The source's document count as last read (start, ingest, health); picks PGlite's statement. */
+  /** The source's document count as last read (health; on PGlite also after start and ingest); picks PGlite's statement. */
   #documentCount = 0;
 
   constructor(config: PostgresSourceConfig, context: PostgresConnectorContext) {
@@ -148,7 +148,7 @@ export class PostgresConnector implements Connector {
   async start(signal: AbortSignal): Promise<void> {
     await this.#open(signal);
     if (this.#config.migrate) await this.migrate(signal);
-    await this.health(signal);
+    if (this.backend === 'pglite') await this.health(signal);
   }
 
   /** The pruned statement, unless this is PGlite with a source small enough to score outright. */
@@ -316,7 +316,7 @@ export class PostgresConnector implements Connector {
         { ...options, batchSize: options.batchSize ?? this.#config.ingest_batch_size },
       );
     } finally {
-      await this.health(AbortSignal.timeout(10_000));
+      if (this.backend === 'pglite') await this.health(AbortSignal.timeout(10_000));
     }
   }
 
