@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { raceWithSignal } from '../contract/abort.js';
 import { PGLITE_WORKER_CODE } from './pglite-worker-code.js';
 import { pgliteTemplateDir } from './pglite-template.js';
 import { abortReason, throwIfAborted, type SqlClient, type SqlSession } from './sql-client.js';
@@ -97,20 +98,9 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
    * the statement's result dropped; the queue moves on when the worker is done with it.
    */
   function answered<T>(work: Promise<T>, querySignal: AbortSignal): Promise<T> {
-    if (querySignal.aborted) return Promise.reject(abortReason(querySignal));
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(abortReason(querySignal));
-      querySignal.addEventListener('abort', onAbort, { once: true });
-      work.then(
-        (value) => {
-          querySignal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          querySignal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
+    // the SQL clients answer an abort with abortReason (an Error even when the reason is not one)
+    return raceWithSignal(work, querySignal).catch((error: unknown) => {
+      throw querySignal.aborted && error === querySignal.reason ? abortReason(querySignal) : error;
     });
   }
 
