@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { raceWithSignal } from '../contract/abort.js';
 import { PGLITE_WORKER_CODE } from './pglite-worker-code.js';
 import { pgliteTemplateDir } from './pglite-template.js';
-import { abortReason, throwIfAborted, type SqlClient, type SqlSession } from './sql-client.js';
+import { abortReason, throwIfAborted, type QueryOptions, type SqlClient, type SqlSession } from './sql-client.js';
 
 export interface PgliteClientOptions {
   /** Directory of the database files; created when missing (from the build's template when there is one). */
@@ -68,12 +68,12 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`PGlite worker exited (${code})`)));
 
-  function request(op: 'query' | 'exec' | 'close', text: string, params: readonly unknown[] = [], id = nextId++): Promise<unknown[]> {
+  function request(op: 'query' | 'exec' | 'close', text: string, params: readonly unknown[] = [], id = nextId++, named = false): Promise<unknown[]> {
     if (exited) return Promise.reject(exited);
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
       worker.ref();
-      if (id !== 0) worker.postMessage({ id, op, text, params });
+      if (id !== 0) worker.postMessage({ id, op, text, params, named });
     });
   }
 
@@ -105,9 +105,10 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
   }
 
   const direct: SqlSession = {
-    async query<R extends object>(text: string, params: readonly unknown[], querySignal: AbortSignal) {
+    // A named query (the connector's hot read-only statements) runs as a prepared statement in the worker.
+    async query<R extends object>(text: string, params: readonly unknown[], querySignal: AbortSignal, queryOptions?: QueryOptions) {
       throwIfAborted(querySignal);
-      return (await request('query', text, params)) as R[];
+      return (await request('query', text, params, nextId++, queryOptions?.name !== undefined)) as R[];
     },
     async exec(script: string, execSignal: AbortSignal) {
       throwIfAborted(execSignal);
@@ -117,9 +118,9 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
 
   return {
     backend: 'pglite',
-    query<R extends object>(text: string, params: readonly unknown[], querySignal: AbortSignal) {
+    query<R extends object>(text: string, params: readonly unknown[], querySignal: AbortSignal, queryOptions?: QueryOptions) {
       return answered(
-        exclusive(() => direct.query<R>(text, params, querySignal)),
+        exclusive(() => direct.query<R>(text, params, querySignal, queryOptions)),
         querySignal,
       );
     },

@@ -2,7 +2,7 @@
 // a `pg` pool (pg-client.ts) and in-process PGlite (pglite-client.ts), running the same SQL.
 
 export interface QueryOptions {
-  /** Server-side prepared statement name; lets `pg` skip re-planning hot queries. */
+  /** Marks a hot read-only statement: prepared once and reused (a named statement on `pg`, in PGlite's worker too). */
   name?: string;
 }
 
