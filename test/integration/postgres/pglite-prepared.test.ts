@@ -40,7 +40,7 @@ describe('PGlite prepared statements', () => {
       [null, null, null, ''],
       [['blue'], null, null, 'beta'],
       [['red', 'x,y', 'a"b', "c'd"], '2025-01-01T00:00:00.000Z', 0, ''],
-      [[], null, -5, "it's \"quoted\""],
+      [[], null, -5, 'it\'s "quoted"'],
     ];
     for (const params of cases) {
       const plain = await client.query(SELECT, params, signal());
