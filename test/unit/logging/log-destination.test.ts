@@ -64,7 +64,9 @@ describe('BatchedLines', () => {
     for (let i = 0; i < 5; i += 1) logger.info({ event: 'search', n: i }, 'search');
     await nextTurn();
     expect(sink.writes).toHaveLength(1);
-    const parsed = sink.writes[0]!.trimEnd().split('\n').map((line) => JSON.parse(line) as { n: number; time: string });
+    const parsed = sink.writes[0]!.trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { n: number; time: string });
     expect(parsed.map((line) => line.n)).toEqual([0, 1, 2, 3, 4]);
     for (const line of parsed) expect(new Date(line.time).toISOString()).toBe(line.time);
   });
