@@ -105,9 +105,9 @@ export class MarkdownConnector implements Connector {
     this.name = options.name;
     this.description = options.description;
     this.root = path.resolve(options.dir);
-    const stem = options.stemming;
-    this.analyze = (word) => analyzeTerm(word, { stem });
-    this.terms = new TermIndex(stem);
+    const analyzeOptions = { stem: options.stemming };
+    this.analyze = (word) => analyzeTerm(word, analyzeOptions);
+    this.terms = new TermIndex(options.stemming);
     this.index = new MiniSearch<IndexFields>({
       fields: ['title', 'headings', 'text'],
       tokenize: (text) => tokenizeText(text),

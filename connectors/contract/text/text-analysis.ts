@@ -48,28 +48,33 @@ export function stemEnglish(folded: string): string {
   return folded.length <= 2 || !/^[a-z]+$/.test(folded) ? folded : stemmer(folded);
 }
 
-// Stemming the same word again and again dominated indexing time; a bounded memo halves it.
-const STEM_CACHE = new Map<string, string>();
-const STEM_CACHE_MAX = 100_000;
+// Folding (Unicode normalisation) and stemming the same words again and again dominated indexing
+// and, worse, every search: snippets analyse each word of every hit. Remembered per written word
+// (a bounded memo per stemming mode), a repeated word costs one map lookup.
+const TERM_CACHE_MAX = 100_000;
+const stemmedTerms = new Map<string, string | null>();
+const exactTerms = new Map<string, string | null>();
 
-function cachedStem(folded: string): string {
-  let stem = STEM_CACHE.get(folded);
-  if (stem === undefined) {
-    stem = stemEnglish(folded);
-    if (STEM_CACHE.size >= STEM_CACHE_MAX) STEM_CACHE.clear();
-    STEM_CACHE.set(folded, stem);
-  }
-  return stem;
+function analyzeUncached(word: string, stem: boolean): string | null {
+  const folded = foldTerm(word);
+  if (folded.length === 0 || STOP_WORDS.has(folded)) return null;
+  return stem ? stemEnglish(folded) : folded;
 }
 
 /**
  * The index term for one word, or null for a stop word. Stemming is on by default; pass
  * `{ stem: false }` to keep exact forms.
  */
-export function analyzeTerm(word: string, options: { stem?: boolean } = {}): string | null {
-  const folded = foldTerm(word);
-  if (folded.length === 0 || STOP_WORDS.has(folded)) return null;
-  return options.stem === false ? folded : cachedStem(folded);
+export function analyzeTerm(word: string, options?: { stem?: boolean }): string | null {
+  const stem = options?.stem !== false;
+  const cache = stem ? stemmedTerms : exactTerms;
+  let term = cache.get(word);
+  if (term === undefined) {
+    term = analyzeUncached(word, stem);
+    if (cache.size >= TERM_CACHE_MAX) cache.clear();
+    cache.set(word, term);
+  }
+  return term;
 }
 
 /** The distinct index terms of a query, in order of first appearance. */
