@@ -10,9 +10,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { median, medianRound, printComparison, type Comparison } from '../lib/comparison.js';
-import { printTable, runLoad, toLoadFigures, type LoadFigures } from '../lib/load.js';
+import { loadGenerator, printTable, runLoad, toLoadFigures, type LoadFigures } from '../lib/load.js';
 import type { ChildServer } from '../lib/processes.js';
-import { SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
+import { LOAD_CORE, pinLoadGenerator, SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
 import { writeResults } from '../lib/results.js';
 import { measureSequential } from '../lib/sequential.js';
 import { sharedRedisReachable } from '../../test/integration/cache/redis-probe.js';
@@ -42,7 +42,8 @@ const redisUrl = values['redis-url'];
 const logLevel = values['log-level'];
 
 const HEADERS = { 'content-type': 'application/json' };
-const TARGET_RATIO = 0.4;
+/** Issue 19: the warm path at ≥ 0.5× the ceiling, at LOG_LEVEL=info (the level users run), measured with wrk. */
+const TARGET_RATIO = 0.5;
 const TARGET_P50_GAP_MS = 0.15;
 /** Per run, so a rerun within the TTL does not find the previous run's entries. */
 const RUN_SALT = Date.UTC(1990, 0, 1) + Math.floor(Math.random() * 3650) * 86_400_000;
@@ -276,7 +277,7 @@ async function benchBackend(backend: 'redis' | 'memory', vocabulary: string[], i
 function printResults(figures: BackendFigures[]): void {
   for (const { backend, warm } of figures) {
     printComparison(
-      `warm cache (${backend}): search_documents, ${warm.answerBytes} B answer, ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, LOG_LEVEL=${logLevel}`,
+      `warm cache (${backend}): search_documents, ${warm.answerBytes} B answer, ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, load from ${loadGenerator()} on core ${LOAD_CORE}, LOG_LEVEL=${logLevel}`,
       warm,
     );
   }
@@ -318,13 +319,14 @@ function printResults(figures: BackendFigures[]): void {
   for (const { backend, warm } of figures) {
     const gap = warm.ours.c1.p50Ms - warm.bare.c1.p50Ms;
     process.stdout.write(
-      `${backend}: ratio ${warm.medianRatio.toFixed(2)}× (target ≥ ${TARGET_RATIO}×): ${warm.medianRatio >= TARGET_RATIO ? 'met' : 'NOT met'}; ` +
+      `${backend}: ratio ${warm.medianRatio.toFixed(3)}× (target ≥ ${TARGET_RATIO}×): ${warm.medianRatio >= TARGET_RATIO ? 'met' : 'NOT met'}; ` +
         `p50 @1 conn ${gap.toFixed(3)} ms above the ceiling (target ≤ ${TARGET_P50_GAP_MS}): ${gap <= TARGET_P50_GAP_MS ? 'met' : 'NOT met'}\n`,
     );
   }
 }
 
 async function main(): Promise<void> {
+  pinLoadGenerator();
   const vocabulary = demoVocabulary(400);
   const figures: BackendFigures[] = [];
   for (const [index, backend] of backends.entries()) {
@@ -336,6 +338,7 @@ async function main(): Promise<void> {
   }
   printResults(figures);
   const file = writeResults('cache', {
+    loadGenerator: loadGenerator(),
     logLevel,
     connections,
     rounds,

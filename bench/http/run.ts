@@ -5,9 +5,9 @@
 // --connections N (default 64), --log-level L (default warn).
 import { parseArgs } from 'node:util';
 import type { ChildServer } from '../lib/processes.js';
-import { SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
+import { LOAD_CORE, pinLoadGenerator, SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
 import { median, medianRound, printComparison, type Comparison } from '../lib/comparison.js';
-import { runLoad } from '../lib/load.js';
+import { loadGenerator, runLoad } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
 import { measureSequential } from '../lib/sequential.js';
 
@@ -51,6 +51,7 @@ export async function compareServers(
 }
 
 async function main(): Promise<void> {
+  pinLoadGenerator();
   const ours = await startOurServer({ LOG_LEVEL: values['log-level'] });
   let bare: ChildServer | null = null;
   try {
@@ -58,13 +59,13 @@ async function main(): Promise<void> {
     bare = await startBareServer(sample);
     const comparison = await compareServers(bare, ours, { body: TOOLS_LIST });
     printComparison(
-      `tools/list (${Buffer.byteLength(sample)} B answer), ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, LOG_LEVEL=${values['log-level']}`,
+      `tools/list (${Buffer.byteLength(sample)} B answer), ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, load from ${loadGenerator()} on core ${LOAD_CORE}, LOG_LEVEL=${values['log-level']}`,
       comparison,
     );
     const target = 0.5;
     process.stdout.write(`ratio ${comparison.medianRatio.toFixed(2)}× (target ≥ ${target}×): ${comparison.medianRatio >= target ? 'met' : 'NOT met'}\n`);
     process.stdout.write(
-      `written ${writeResults('http', { workload: 'tools/list', logLevel: values['log-level'], connections, roundCount: rounds, seconds, ...comparison, target })}\n`,
+      `written ${writeResults('http', { workload: 'tools/list', loadGenerator: loadGenerator(), logLevel: values['log-level'], connections, roundCount: rounds, seconds, ...comparison, target })}\n`,
     );
   } finally {
     await ours.stop();

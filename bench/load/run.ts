@@ -13,7 +13,7 @@ import { percentile } from '../relevance/metrics.js';
 import type { ChildServer } from '../lib/processes.js';
 import { rssMiB } from '../lib/processes.js';
 import { writeResults } from '../lib/results.js';
-import { SERVER_CORE, startBareServer } from '../lib/servers.js';
+import { LOAD_CORE, pinLoadGenerator, SERVER_CORE, startBareServer } from '../lib/servers.js';
 import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from '../../test/helpers/redis-server.js';
 import { reportMemory, startRssSampler, type MemoryReport } from './memory.js';
 import { startTracedServer, summarizeLogs } from './server.js';
@@ -84,8 +84,9 @@ function latencyByKind(counters: WorkloadCounters): Array<{ kind: string; answer
 }
 
 async function main(): Promise<void> {
+  pinLoadGenerator();
   process.stdout.write(
-    `bench:load — ${connections} connections for ${duration} s${soak ? ' (soak)' : ''} after a ${warmup} s warm-up; cache: ${cacheKind}; servers pinned to core ${SERVER_CORE}\n`,
+    `bench:load — ${connections} connections for ${duration} s${soak ? ' (soak)' : ''} after a ${warmup} s warm-up; cache: ${cacheKind}; servers pinned to core ${SERVER_CORE}, load from autocannon on core ${LOAD_CORE}\n`,
   );
   let redis: PrivateRedis | null = null;
   let bare: ChildServer | null = null;
