@@ -193,11 +193,11 @@ describe.each(BACKENDS)('ingest under failure on $label', ({ label, skip, entry 
   it.skipIf(skip !== null || label !== 'Postgres server')('rolls back the batch whose connection is killed mid-statement; a re-run completes it', async () => {
     await clear();
     // A trigger makes one row slow, so the batch is surely in flight when its backend is killed.
-    await sql.exec(
+    // Set up and removed through the admin pool: the service's own connections are the ones killed.
+    await admin!.query(
       `CREATE OR REPLACE FUNCTION "${schema}".reliability_slow() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN IF NEW.id = '${POISON_ID}' THEN PERFORM pg_sleep(5); END IF; RETURN NEW; END $$;
        CREATE TRIGGER reliability_slow BEFORE INSERT ON "${schema}".documents FOR EACH ROW EXECUTE FUNCTION "${schema}".reliability_slow()`,
-      AbortSignal.timeout(10_000),
     );
     try {
       const running = ingest(files.v1).catch((error: unknown) => error);
@@ -215,7 +215,7 @@ describe.each(BACKENDS)('ingest under failure on $label', ({ label, skip, entry 
       expect(await storedIds()).toEqual(Array.from({ length: 10 }, (_, i) => `doc-${i + 1}`).sort());
       expect(await brokenInvariants(db, schema, 'runbooks')).toEqual([]);
     } finally {
-      await sql.exec(`DROP TRIGGER IF EXISTS reliability_slow ON "${schema}".documents`, AbortSignal.timeout(10_000));
+      await admin!.query(`DROP TRIGGER IF EXISTS reliability_slow ON "${schema}".documents`);
     }
     await ingest(files.v1);
     expect(await state()).toEqual(cleanV1);
