@@ -22,6 +22,8 @@ export interface TracedServer extends ChildServer {
 }
 
 const MARK_COMPACT = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
+/** `[pid:0x…]` in front of every --trace-gc line: which isolate (main thread or a worker) collected. */
+const ISOLATE = /^\[\d+:(0x[0-9a-f]+)\]/;
 
 export async function startTracedServer(env: Record<string, string>): Promise<TracedServer> {
   const port = await freePort();
@@ -33,10 +35,16 @@ export async function startTracedServer(env: Record<string, string>): Promise<Tr
   });
   const fullGcs: FullGc[] = [];
   const logLines: string[] = [];
+  // The main isolate collects first (loading modules, before the PGlite worker exists); the
+  // worker's own collections, of a heap a fraction the size, would read as the server's heap.
+  let mainIsolate: string | null = null;
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const match = MARK_COMPACT.exec(line);
-    if (match) fullGcs.push({ at: performance.now(), liveMiB: Number(match[1]) });
-    else if (line.startsWith('{')) logLines.push(line);
+    const isolate = ISOLATE.exec(line)?.[1];
+    if (isolate !== undefined) {
+      mainIsolate ??= isolate;
+      const match = MARK_COMPACT.exec(line);
+      if (match && isolate === mainIsolate) fullGcs.push({ at: performance.now(), liveMiB: Number(match[1]) });
+    } else if (line.startsWith('{')) logLines.push(line);
   });
   return { ...(await whenServing(child, port)), fullGcs, logLines };
 }
