@@ -270,18 +270,25 @@ top AS (
 }
 
 /**
- * $1 source, $2 regconfig, $3 query text → the source's own statistics for that query: document
- * count, total length, average length, the lexemes to_tsvector produced for the query and each
- * one's document frequency (0 when no document has it). One cheap statement (index lookups).
+ * $1 source, $2 regconfig, $3 words (text[]) → the source's document count and average length,
+ * and per word (as given, sorted) the largest document frequency of the lexemes it stems to (0
+ * when none is indexed); a stop word (no lexeme) is left out. Issue 17's statistics in one
+ * statement: stemming the words and looking up their frequencies were two, and embedded PGlite
+ * runs statements one after another.
  */
-export function buildTermStatisticsSql(schema: string): string {
+export function buildWordStatisticsSql(schema: string): string {
   const s = quoteIdent(schema);
   return `
-WITH lex AS (SELECT DISTINCT lexeme FROM unnest(to_tsvector($2::regconfig, $3::text)))
-SELECT coalesce(st.doc_count, 0)::float8 AS doc_count, coalesce(st.total_length, 0)::float8 AS total_length,
+WITH per_word AS (
+  SELECT w.word, max(coalesce(t.df, 0))::float8 AS df
+  FROM (SELECT DISTINCT word FROM unnest($3::text[]) AS u(word)) w
+  CROSS JOIN LATERAL unnest(to_tsvector($2::regconfig, w.word)) l
+  LEFT JOIN ${s}.terms t ON t.source = $1::text AND t.term = l.lexeme
+  GROUP BY w.word
+)
+SELECT coalesce(st.doc_count, 0)::float8 AS doc_count,
        greatest(coalesce(st.total_length, 0)::float8 / greatest(coalesce(st.doc_count, 0), 1), 1) AS avgdl,
-       coalesce((SELECT array_agg(lex.lexeme ORDER BY lex.lexeme) FROM lex), '{}') AS lexemes,
-       coalesce((SELECT array_agg(coalesce(t.df, 0)::float8 ORDER BY lex.lexeme) FROM lex
-                 LEFT JOIN ${s}.terms t ON t.source = $1::text AND t.term = lex.lexeme), '{}') AS dfs
+       coalesce((SELECT array_agg(word ORDER BY word) FROM per_word), '{}') AS words,
+       coalesce((SELECT array_agg(df ORDER BY word) FROM per_word), '{}') AS dfs
 FROM (SELECT 1) one LEFT JOIN ${s}.source_stats st ON st.source = $1::text`;
 }

@@ -2,7 +2,7 @@
 // over postings kept at ingest (bm25-sql.ts), on a pg server or embedded PGlite.
 import { SourceError } from '../contract/errors.js';
 import type { Connector, ConnectorContext, IngestDocument, IngestOptions, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
-import { buildExhaustiveSearchSql, buildSearchSql, buildTermStatisticsSql, searchParams } from './bm25-sql.js';
+import { buildExhaustiveSearchSql, buildSearchSql, buildWordStatisticsSql, searchParams } from './bm25-sql.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
 import { healthDetail, toSourceError } from './errors.js';
 import { quoteIdent } from './identifiers.js';
@@ -49,24 +49,10 @@ export interface BM25StatisticsOverride {
   documentFrequencies: Readonly<Record<string, number>>;
 }
 
-/** The source's own statistics for one query, as its text search config analyses it. */
-export interface PostgresTermStatistics {
-  documentCount: number;
-  totalLength: number;
-  averageLength: number;
-  /** Lengths count lexemes of this text search config. */
-  lengthUnit: string;
-  /** The lexemes to_tsvector produced for the query, sorted. */
-  lexemes: string[];
-  /** Documents holding each of those lexemes (0 when none does). */
-  documentFrequencies: Record<string, number>;
-}
-
-interface StatisticsRow {
+interface WordStatisticsRow {
   doc_count: number;
-  total_length: number;
   avgdl: number;
-  lexemes: string[];
+  words: string[];
   dfs: number[];
 }
 
@@ -208,35 +194,8 @@ export class PostgresConnector implements Connector {
   }
 
   /**
-   * The source's own statistics for a query's lexemes: one statement of index lookups. The
-   * federation combines these into global statistics and passes them back in `search`.
-   */
-  async termStatistics(query: string, signal: AbortSignal): Promise<PostgresTermStatistics> {
-    const client = this.#ready();
-    try {
-      const [row] = await client.query<StatisticsRow>(
-        buildTermStatisticsSql(this.#config.schema),
-        [this.name, this.#config.text_search_config, cleanQueryText(query)],
-        signal,
-        { name: 'kmcp_term_statistics' },
-      );
-      const lexemes = row?.lexemes ?? [];
-      return {
-        documentCount: Number(row?.doc_count ?? 0),
-        totalLength: Number(row?.total_length ?? 0),
-        averageLength: Number(row?.avgdl ?? 1),
-        lengthUnit: `postgres:${this.#config.text_search_config}`,
-        lexemes,
-        documentFrequencies: Object.fromEntries(lexemes.map((lexeme, index) => [lexeme, Number(row?.dfs[index] ?? 0)])),
-      };
-    } catch (error) {
-      throw toSourceError(error, 'statistics', this.#context.logger);
-    }
-  }
-
-  /**
    * The same per word (issue 17's contract): each word's frequency is that of the lexeme it
-   * stems to; stop words (no lexeme) are left out.
+   * stems to; stop words (no lexeme) are left out. One statement.
    */
   async collectionStatistics(request: { words: readonly string[]; signal: AbortSignal }): Promise<{
     documentCount: number;
@@ -244,18 +203,24 @@ export class PostgresConnector implements Connector {
     lengthUnit: string;
     documentFrequencies: Record<string, number>;
   }> {
-    // Two independent statements: at the same time, so a query's first sight costs one round trip, not two.
-    const [stats, lexemesOf] = await Promise.all([
-      this.termStatistics(request.words.join(' '), request.signal),
-      this.#lexemes.lexize(request.words, request.signal),
-    ]);
-    const documentFrequencies: Record<string, number> = {};
-    for (const word of request.words) {
-      const lexemes = lexemesOf.get(word) ?? [];
-      if (lexemes.length === 0) continue;
-      documentFrequencies[word] = Math.max(...lexemes.map((lexeme) => stats.documentFrequencies[lexeme] ?? 0));
+    const client = this.#ready();
+    try {
+      const [row] = await client.query<WordStatisticsRow>(
+        buildWordStatisticsSql(this.#config.schema),
+        [this.name, this.#config.text_search_config, request.words.map(cleanQueryText)],
+        request.signal,
+        { name: 'kmcp_word_statistics' },
+      );
+      const words = row?.words ?? [];
+      return {
+        documentCount: Number(row?.doc_count ?? 0),
+        averageLength: Number(row?.avgdl ?? 1),
+        lengthUnit: `postgres:${this.#config.text_search_config}`,
+        documentFrequencies: Object.fromEntries(words.map((word, index) => [word, Number(row?.dfs[index] ?? 0)])),
+      };
+    } catch (error) {
+      throw toSourceError(error, 'statistics', this.#context.logger);
     }
-    return { documentCount: stats.documentCount, averageLength: stats.averageLength, lengthUnit: stats.lengthUnit, documentFrequencies };
   }
 
   async get(nativeId: string, signal: AbortSignal, principals?: readonly string[] | null): Promise<SourceDocument | null> {
