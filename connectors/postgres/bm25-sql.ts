@@ -256,9 +256,8 @@ top AS (SELECT * FROM small_top UNION ALL SELECT * FROM pruned_top)${hitRows(s)}
 
 /**
  * The short statement: scores every posting of every query term (same parameters as
- * buildSearchSql, $11 and $12 unused). Embedded PGlite plans every statement on every call, so a
- * small source there runs this one (see the connector); it is also the benchmark's baseline and
- * the exactness tests' reference.
+ * buildSearchSql, $11 and $12 unused). A small embedded PGlite source runs this one, faster there
+ * (see the connector); it is also the benchmark's baseline and the exactness tests' reference.
  */
 export function buildExhaustiveSearchSql(schema: string, filtered: boolean): string {
   const s = quoteIdent(schema);
