@@ -113,14 +113,14 @@ async function prepareSchema(admin: pg.Client, size: number): Promise<{ source: 
     if (row && Number(row.n) === size) {
       log(`${schema}: reusing ${size} documents`);
       return {
-        source: await startPostgresSource({ name: 'scifact', url, schema }, tmpdir()),
+        source: await startPostgresSource({ name: 'scifact', url, schema, statement_timeout_ms: 600_000 }, tmpdir()),
         schema,
         ingestSeconds: row.seconds === null ? null : Number(row.seconds),
       };
     }
   }
   await dropSchema(url, schema);
-  const source = await startPostgresSource({ name: 'scifact', url, schema }, tmpdir());
+  const source = await startPostgresSource({ name: 'scifact', url, schema, statement_timeout_ms: 600_000 }, tmpdir());
   const started = performance.now();
   let last = started;
   await source.ingest!(asAsync(scaledCorpus(data.corpus, size)), {
