@@ -68,7 +68,7 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`PGlite worker exited (${code})`)));
 
-  function request(op: 'query' | 'exec' | 'close', text: string, params: readonly unknown[] = [], id = nextId++, named = false): Promise<unknown[]> {
+  function request(op: 'query' | 'exec' | 'close', text: string, params: readonly unknown[] = [], named = false, id = nextId++): Promise<unknown[]> {
     if (exited) return Promise.reject(exited);
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -79,7 +79,7 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
 
   // Opening (template copy or initdb, then start-up) is reported as request 0.
   try {
-    await request('query', '', [], 0);
+    await request('query', '', [], false, 0);
   } catch (error) {
     await worker.terminate();
     throw error;
@@ -108,7 +108,7 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
     // A named query (the connector's hot read-only statements) runs as a prepared statement in the worker.
     async query<R extends object>(text: string, params: readonly unknown[], querySignal: AbortSignal, queryOptions?: QueryOptions) {
       throwIfAborted(querySignal);
-      return (await request('query', text, params, nextId++, queryOptions?.name !== undefined)) as R[];
+      return (await request('query', text, params, queryOptions?.name !== undefined)) as R[];
     },
     async exec(script: string, execSignal: AbortSignal) {
       throwIfAborted(execSignal);
