@@ -14,6 +14,17 @@ export function isInvalidInputError(error: unknown): boolean {
   return code === '22P02' || code === '22003' || code === '22007' || code === '22008';
 }
 
+/**
+ * The connection itself is gone (the backend was terminated, the socket reset): not an answer
+ * about the statement, which on a connection that had been idle never reached a backend.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  const code = (error as DatabaseErrorLike | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P02')) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|ECONNRESET|EPIPE|not queryable/i.test(message);
+}
+
 export function toSourceError(error: unknown, operation: string, logger: ConnectorContext['logger']): Error {
   if (isAbortError(error) || error instanceof KnowledgeError) return error as Error;
   const code = typeof (error as DatabaseErrorLike | null)?.code === 'string' ? ((error as DatabaseErrorLike).code as string) : '';
@@ -24,12 +35,11 @@ export function toSourceError(error: unknown, operation: string, logger: Connect
     return new SourceError('SOURCE_ERROR', `postgres ${operation} failed: tables missing (run knowledge-mcp migrate)`, { cause: error });
   }
   const unreachable =
-    code.startsWith('08') ||
+    isConnectionLoss(error) ||
     code.startsWith('28') ||
     code === '3D000' ||
-    code === '57P01' ||
     code === '57P03' ||
-    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|Connection terminated|timeout exceeded when trying to connect/i.test(message);
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|timeout exceeded when trying to connect/i.test(message);
   if (unreachable) return new SourceError('SOURCE_UNAVAILABLE', 'postgres is unreachable', { cause: error });
   return new SourceError('SOURCE_ERROR', `postgres ${operation} failed${code ? ` (SQLSTATE ${code})` : ''}`, { cause: error });
 }

@@ -249,6 +249,7 @@ export class PostgresConnector implements Connector {
         `SELECT coalesce((SELECT doc_count FROM ${this.#schema}.source_stats WHERE source = $1::text), 0)::int AS n`,
         [this.name],
         signal,
+        { name: 'kmcp_health' },
       );
       this.#documentCount = Number(row?.n ?? 0);
       return { ok: true, documentCount: this.#documentCount };
@@ -265,6 +266,7 @@ export class PostgresConnector implements Connector {
         `SELECT coalesce((SELECT generation FROM ${this.#schema}.source_stats WHERE source = $1::text), 0)::float8 AS g`,
         [this.name],
         signal,
+        { name: 'kmcp_generation' },
       );
       return Number(row?.g ?? 0);
     } catch (error) {

@@ -2,6 +2,7 @@
 // (pg_cancel_backend through a separate tiny pool, so a full pool can't block the cancel).
 import pg from 'pg';
 import type { ConnectorContext } from '../contract/types.js';
+import { isConnectionLoss } from './errors.js';
 import { abortReason, throwIfAborted, type QueryOptions, type SqlClient, type SqlSession } from './sql-client.js';
 
 export interface PgClientOptions {
@@ -48,6 +49,10 @@ export function createPgClient(options: PgClientOptions): SqlClient {
       if (checkedOut.has(client)) options.logger.warn({ err: error.message }, 'postgres connection lost');
     });
   });
+  // Connections that answered and went back to the pool. The server can close one while it sits
+  // idle (a restart, a failover, pg_terminate_backend); the client may learn it only when its
+  // next statement fails, and that statement never reached a backend.
+  const served = new WeakSet<pg.PoolClient>();
   pool.on('acquire', (client) => checkedOut.add(client));
   pool.on('release', (_error, client) => checkedOut.delete(client));
   cancelPool.on('connect', (client) => client.on('error', () => undefined));
@@ -136,8 +141,9 @@ export function createPgClient(options: PgClientOptions): SqlClient {
     };
   }
 
-  async function withSession<T>(fn: (session: SqlSession) => Promise<T>, signal: AbortSignal): Promise<T> {
+  async function withSession<T>(fn: (session: SqlSession) => Promise<T>, signal: AbortSignal, onAcquired?: (reused: boolean) => void): Promise<T> {
     const client = await acquire(signal);
+    onAcquired?.(served.has(client));
     const inFlight: Array<Promise<void>> = [];
     let broken = false;
     try {
@@ -149,19 +155,39 @@ export function createPgClient(options: PgClientOptions): SqlClient {
       throw error;
     } finally {
       // Release only once every statement has finished and any cancel has landed.
-      void Promise.all(inFlight).then(() => client.release(broken || lost.has(client) ? new Error('discarded session') : undefined));
+      void Promise.all(inFlight).then(() => {
+        const discard = broken || lost.has(client);
+        if (!discard) served.add(client);
+        client.release(discard ? new Error('discarded session') : undefined);
+      });
     }
   }
 
   return {
     backend: 'pg',
-    query(text, params, signal, queryOptions) {
-      return withSession((session) => session.query(text, params, signal, queryOptions), signal);
+    async query(text, params, signal, queryOptions) {
+      // A named statement is a read (sql-client.ts), so one sent on a pooled connection the server
+      // had closed is asked again on another. Bounded: every stale connection fails once and is
+      // discarded, and a failure on a connection made for this call is final.
+      for (let attempt = 0; ; attempt += 1) {
+        let reused = false;
+        try {
+          return await withSession(
+            (session) => session.query(text, params, signal, queryOptions),
+            signal,
+            (wasServed) => {
+              reused = wasServed;
+            },
+          );
+        } catch (error) {
+          if (!queryOptions?.name || !reused || attempt >= options.poolSize || signal.aborted || !isConnectionLoss(error)) throw error;
+        }
+      }
     },
     exec(script, signal) {
       return withSession((session) => session.exec(script, signal), signal);
     },
-    withSession,
+    withSession: (fn, signal) => withSession(fn, signal),
     async close() {
       await Promise.allSettled([pool.end(), cancelPool.end()]);
     },

@@ -2,7 +2,11 @@
 // a `pg` pool (pg-client.ts) and in-process PGlite (pglite-client.ts), running the same SQL.
 
 export interface QueryOptions {
-  /** Marks a hot read-only statement: prepared once and reused (a named statement on `pg`, in PGlite's worker too). */
+  /**
+   * Marks a hot read-only statement: prepared once and reused (a named statement on `pg`, in
+   * PGlite's worker too), and asked again on another connection when the pooled one it went out
+   * on turns out to have been closed by the server. Never name a write.
+   */
   name?: string;
 }
 

@@ -112,7 +112,14 @@ export class PostgresTableConnector implements Connector {
   async health(signal: AbortSignal): Promise<SourceHealth> {
     if (!this.#client) return { ok: false, documentCount: null, detail: 'not started' };
     try {
-      const [row] = await this.#client.query<{ n: number | null }>(TABLE_COUNT_ESTIMATE_SQL, [qualifiedName(this.#mapping.schema, this.#mapping.name)], signal);
+      const [row] = await this.#client.query<{ n: number | null }>(
+        TABLE_COUNT_ESTIMATE_SQL,
+        [qualifiedName(this.#mapping.schema, this.#mapping.name)],
+        signal,
+        {
+          name: 'kmcp_table_count',
+        },
+      );
       return { ok: true, documentCount: row?.n === null || row?.n === undefined ? null : Math.round(Number(row.n)) };
     } catch (error) {
       return { ok: false, documentCount: null, detail: healthDetail(toSourceError(error, 'health', this.#context.logger)) };
