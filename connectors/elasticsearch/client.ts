@@ -1,10 +1,11 @@
 // Builds the official client for the cluster it finds: reads `GET /` once, refuses 7.x and
 // OpenSearch, and gives 8.x clusters the `compatible-with=8` media types they accept.
 import { readFile } from 'node:fs/promises';
-import { type Client, SniffingTransport, type TransportOptions } from '@elastic/elasticsearch';
+import type { Client, TransportOptions } from '@elastic/elasticsearch';
 import { KnowledgeError } from '../contract/errors.js';
 import type { ElasticsearchAuth } from './config.js';
 import { translateError } from './errors.js';
+import { loadElasticsearchLibrary } from './library.js';
 
 /**
  * The 9.x client sends `application/vnd.elasticsearch+json; compatible-with=9`, which an 8.x
@@ -18,10 +19,35 @@ export const COMPATIBLE_WITH_8 = {
   accept: 'application/vnd.elasticsearch+json; compatible-with=8,text/plain',
 } as const;
 
-export class Compatible8Transport extends SniffingTransport {
-  constructor(options: TransportOptions) {
-    super({ ...options, vendoredHeaders: { ...COMPATIBLE_WITH_8 } });
-  }
+type Library = Awaited<ReturnType<typeof loadElasticsearchLibrary>>;
+type TransportClass = Library['SniffingTransport'];
+
+/** The two Transport subclasses below, made once the client library is loaded (they extend its class). */
+interface Transports {
+  compatible8: TransportClass;
+  unchecked: TransportClass;
+}
+
+let transports: Transports | null = null;
+
+function transportsOf(library: Library): Transports {
+  transports ??= {
+    compatible8: class Compatible8Transport extends library.SniffingTransport {
+      constructor(options: TransportOptions) {
+        super({ ...options, vendoredHeaders: { ...COMPATIBLE_WITH_8 } });
+      }
+    },
+    /**
+     * Reads `GET /` with the product check off: the client's own check throws before the body is
+     * read, and the body is what tells OpenSearch or an old Elasticsearch apart for a clear message.
+     */
+    unchecked: class UncheckedTransport extends library.SniffingTransport {
+      constructor(options: TransportOptions) {
+        super({ ...options, productCheck: undefined });
+      }
+    },
+  };
+  return transports;
 }
 
 // The ESM build of the client does not re-export this type.
@@ -65,23 +91,13 @@ function unsupported(message: string): KnowledgeError {
 }
 
 /**
- * Reads `GET /` with the product check off: the client's own check throws before the body is
- * read, and the body is what tells OpenSearch or an old Elasticsearch apart for a clear message.
- */
-class UncheckedTransport extends SniffingTransport {
-  constructor(options: TransportOptions) {
-    super({ ...options, productCheck: undefined });
-  }
-}
-
-/**
  * Reads the cluster's version with headers every version accepts, and refuses what this
  * connector cannot serve: OpenSearch, servers without `x-elastic-product: Elasticsearch`, 7.x.
  */
 export async function probeCluster(client: Client, signal: AbortSignal, index: string): Promise<ClusterInfo> {
   let response: { body: unknown; headers?: Record<string, unknown> | undefined };
   try {
-    const probe = client.child({ Transport: UncheckedTransport });
+    const probe = client.child({ Transport: transportsOf(await loadElasticsearchLibrary()).unchecked });
     response = await probe.info({}, { signal, headers: UNVERSIONED_HEADERS, meta: true });
   } catch (error) {
     throw translateError(error, signal, index);
@@ -102,7 +118,13 @@ export async function probeCluster(client: Client, signal: AbortSignal, index: s
   return { version: number, major };
 }
 
+/** A new client for these options (the library is loaded on the first call). */
+export async function createClient(options: ClientOptions): Promise<Client> {
+  const library = await loadElasticsearchLibrary();
+  return new library.Client(options);
+}
+
 /** A client speaking the media types this cluster's major version accepts. */
-export function clientForCluster(probe: Client, cluster: ClusterInfo): Client {
-  return cluster.major === 8 ? probe.child({ Transport: Compatible8Transport }) : probe;
+export async function clientForCluster(probe: Client, cluster: ClusterInfo): Promise<Client> {
+  return cluster.major === 8 ? probe.child({ Transport: transportsOf(await loadElasticsearchLibrary()).compatible8 }) : probe;
 }

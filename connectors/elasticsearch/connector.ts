@@ -1,6 +1,6 @@
 // The Elasticsearch source: connects once (version probe, field detection), then searches, gets,
 // counts and ingests through the official client, every call bound to the caller's AbortSignal.
-import { Client, errors } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
 import { KnowledgeError, SourceError, isAbortError } from '../contract/errors.js';
 import type {
   CollectionStatistics,
@@ -15,9 +15,10 @@ import type {
   SourceHit,
   StatisticsRequest,
 } from '../contract/types.js';
-import { buildClientOptions, clientForCluster, probeCluster, type ClientSettings, type ClusterInfo } from './client.js';
+import { buildClientOptions, clientForCluster, createClient, probeCluster, type ClientSettings, type ClusterInfo } from './client.js';
 import { isSingleName, type ElasticsearchSourceConfig } from './config.js';
 import { errorBodyType, translateError } from './errors.js';
+import { loadedErrorClasses } from './library.js';
 import { flattenMapping, resolveFields, type FieldMap } from './fields.js';
 import { assertWritableIndex, ensureIndex, ingestDocuments } from './ingest.js';
 import { buildIdQuery, buildSearchBody, buildStatisticsQueries, parseDocument, parseSearchHits } from './query.js';
@@ -123,7 +124,8 @@ export class ElasticsearchConnector implements Connector {
       const response = await ready.client.get<Source>({ index: this.#config.index, id: nativeId }, { signal });
       return response.found ? parseDocument(nativeId, response._index, response._source, ready.fields) : null;
     } catch (error) {
-      if (!(error instanceof errors.ResponseError)) throw error;
+      const errors = loadedErrorClasses();
+      if (errors === null || !(error instanceof errors.ResponseError)) throw error;
       const { type } = errorBodyType(error.body);
       // 404 without an error type is "document not found"; an alias over several indexes is a 400.
       if ((error.meta.statusCode === 404 && type === null) || type === 'illegal_argument_exception') return null;
@@ -202,7 +204,7 @@ export class ElasticsearchConnector implements Connector {
 
   async #connectOnce(signal: AbortSignal): Promise<Ready> {
     const options = await buildClientOptions(this.#settings, signal);
-    const probe = new Client(options);
+    const probe = await createClient(options);
     this.#client = probe;
     let cluster: ClusterInfo;
     try {
@@ -212,7 +214,7 @@ export class ElasticsearchConnector implements Connector {
       await probe.close();
       throw error;
     }
-    const client = clientForCluster(probe, cluster);
+    const client = await clientForCluster(probe, cluster);
     this.#client = client;
     if (cluster.major > 9) {
       this.#logger.warn({ version: cluster.version }, 'Elasticsearch newer than 9.x: using 9.x compatibility');
@@ -233,7 +235,8 @@ export class ElasticsearchConnector implements Connector {
       try {
         mapping = flattenMapping(await client.indices.getMapping({ index: this.#config.index }, { signal }));
       } catch (error) {
-        const missing = error instanceof errors.ResponseError && errorBodyType(error.body).type === 'index_not_found_exception';
+        const errors = loadedErrorClasses();
+        const missing = errors !== null && error instanceof errors.ResponseError && errorBodyType(error.body).type === 'index_not_found_exception';
         if (!missing) throw translateError(error, signal, this.#config.index);
         this.#logger.info({ index: this.#config.index }, 'index does not exist yet; using default field names');
       }

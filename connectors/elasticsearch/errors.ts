@@ -1,7 +1,7 @@
 // Turns what the Elasticsearch client throws into the project's errors: one exposed line per
 // failure (no bodies, no credentials), the original kept as `cause` for the log.
-import { errors } from '@elastic/elasticsearch';
 import { SourceError } from '../contract/errors.js';
+import { loadedErrorClasses } from './library.js';
 
 /** The `error` object of an Elasticsearch error body (`{error:{root_cause,type,reason},status}`). */
 export function errorBodyType(body: unknown): { type: string | null; reason: string | null } {
@@ -28,6 +28,8 @@ function abortReason(signal: AbortSignal, cause: unknown): Error {
 export function translateError(error: unknown, signal: AbortSignal, index: string): Error {
   if (signal.aborted) return abortReason(signal, error);
   if (error instanceof SourceError) return error;
+  const errors = loadedErrorClasses();
+  if (errors === null) return new SourceError('SOURCE_ERROR', 'unexpected failure talking to the cluster', { cause: error, expose: false });
   if (error instanceof errors.ResponseError) {
     const status = error.meta.statusCode ?? 0;
     const { type } = errorBodyType(error.body);

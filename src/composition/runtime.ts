@@ -79,7 +79,7 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
   const perKey = Object.fromEntries(
     config.auth.keys.filter((key) => key.rateLimitPerMinute > 0).map((key) => [key.name, { points: key.rateLimitPerMinute, durationSec: 60 }]),
   );
-  const shared = createSharedState({
+  const shared = await createSharedState({
     redisUrl: config.redisUrl,
     logger: logger.child({ component: 'redis' }),
     ...overrides.sharedState,

@@ -5,7 +5,7 @@ import { MemoryBreakerStateStore } from '../federation/memory-breaker-store.js';
 import type { StateLogger } from './logger.js';
 import { SharedRateLimiter, type RateLimiter, type RateLimitSettings } from './rate-limiter.js';
 import { RedisBreakerStateStore } from './redis-breaker-state.js';
-import { RedisLink, type RedisLinkOptions } from './redis-link.js';
+import type { RedisLink, RedisLinkOptions } from './redis-link.js';
 
 export interface SharedStateOptions {
   redisUrl: string | null;
@@ -24,9 +24,14 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-export function createSharedState(options: SharedStateOptions): SharedState {
+/**
+ * The Redis client (ioredis, ~20 MB once loaded) is imported only when REDIS_URL is set: a
+ * single instance never loads it.
+ */
+export async function createSharedState(options: SharedStateOptions): Promise<SharedState> {
   const keyPrefix = options.keyPrefix ?? 'kmcp:';
-  const link = options.redisUrl === null ? null : new RedisLink({ ...options.redis, url: options.redisUrl, logger: options.logger });
+  const link =
+    options.redisUrl === null ? null : new (await import('./redis-link.js')).RedisLink({ ...options.redis, url: options.redisUrl, logger: options.logger });
   const breakers = link === null ? new MemoryBreakerStateStore() : new RedisBreakerStateStore({ link, keyPrefix });
   const rateLimiter = new SharedRateLimiter({ ...options.rateLimits, keyPrefix }, link);
   return {

@@ -18,7 +18,14 @@ export interface SpawnedServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnServer(options: { config?: unknown; env?: Record<string, string> } = {}): Promise<SpawnedServer> {
+export interface SpawnOptions {
+  config?: unknown;
+  env?: Record<string, string>;
+  /** Options for node itself, before the script (e.g. `--import` of a loader hook). */
+  nodeOptions?: string[];
+}
+
+export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kmcp-spawn-'));
   const port = await freePort();
   const env: Record<string, string> = {
@@ -34,7 +41,7 @@ export async function spawnServer(options: { config?: unknown; env?: Record<stri
     writeFileSync(configFile, JSON.stringify(options.config));
     env.KNOWLEDGE_MCP_CONFIG = configFile;
   }
-  const child = spawn(process.execPath, [BUILT_CLI, 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), BUILT_CLI, 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -86,7 +86,7 @@ describe.skipIf(!available)('cache fail-open on a private Redis', () => {
   beforeAll(async () => {
     server = await startPrivateRedis();
     const logger = recordingLogger(logs);
-    shared = createSharedState({
+    shared = await createSharedState({
       redisUrl: server.url,
       logger,
       keyPrefix: 'failopen:',

@@ -29,8 +29,8 @@ describe.skipIf(!reachable)('shared state across two instances', () => {
           perKey: { batch: { points: 1, durationSec: 60 }, trusted: { points: 0, durationSec: 60 } },
         },
       });
-    a = make();
-    b = make();
+    a = await make();
+    b = await make();
     expect(await a.link!.waitUntilReady(2000)).toBe(true);
     expect(await b.link!.waitUntilReady(2000)).toBe(true);
   });

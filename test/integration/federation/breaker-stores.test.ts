@@ -16,7 +16,7 @@ const prefix = uniquePrefix('breaker-stores');
 const opened: SharedState[] = [];
 
 async function redisStore(): Promise<BreakerStateStore> {
-  const shared = createSharedState({
+  const shared = await createSharedState({
     redisUrl: SHARED_REDIS_URL,
     logger: silentLogger,
     keyPrefix: prefix,

@@ -1,9 +1,11 @@
 // Error translation: each client failure becomes one exposed line with a stable code; an abort
-// stays the caller's abort. Bodies come from the documented fixtures.
+// stays the caller's abort. Bodies come from the documented fixtures. The client library is loaded
+// first, as a source's connect does before any call can fail (connectors/elasticsearch/library.ts).
 import { readFileSync } from 'node:fs';
 import { errors } from '@elastic/elasticsearch';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { translateError } from '../../../connectors/elasticsearch/errors.js';
+import { loadElasticsearchLibrary } from '../../../connectors/elasticsearch/library.js';
 import { SourceError } from '../../../connectors/contract/errors.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/elasticsearch/${name}`, import.meta.url), 'utf8'));
@@ -15,6 +17,10 @@ function responseError(statusCode: number, body: unknown): errors.ResponseError 
 const live = new AbortController().signal;
 
 describe('translateError', () => {
+  beforeAll(async () => {
+    await loadElasticsearchLibrary();
+  });
+
   it.each([
     [404, 'error-index-not-found.json', 'SOURCE_ERROR', 'index "docs" does not exist on the cluster'],
     [429, 'error-rejected-execution.json', 'SOURCE_UNAVAILABLE', 'the cluster is overloaded and rejected the request (es_rejected_execution_exception)'],
