@@ -2,7 +2,6 @@
 // share a PGlite directory share one instance (two instances on one directory would corrupt it).
 import type { ConnectorContext } from '../contract/types.js';
 import type { PostgresSourceConfig, PostgresTarget } from './config.js';
-import { createPgClient } from './pg-client.js';
 import type { SqlClient } from './sql-client.js';
 
 const sharedPglite = new Map<string, { client: Promise<SqlClient>; users: number }>();
@@ -35,6 +34,8 @@ export async function openSqlClient(
   signal: AbortSignal,
 ): Promise<SqlClient> {
   if (target.backend === 'pg') {
+    // Loaded only when used, like PGlite below: the embedded demo never needs the pg driver.
+    const { createPgClient } = await import('./pg-client.js');
     return createPgClient({
       connectionString: target.connectionString,
       poolSize: config.pool_size,

@@ -1,7 +1,7 @@
 // Validates OAuth access tokens (JWTs) for this resource with jose: signature against the
 // issuer's JWKS (re-fetched, rate-limited, when an unknown `kid` appears), `iss`, `aud` (RFC 8707
 // audience binding), `exp`/`nbf` with a small clock skew, and the required scopes.
-import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { createRemoteJWKSet, JWTPayload } from 'jose';
 import { principalsFromClaims } from '../principals.js';
 import { discoverAuthorizationServer, type FetchLike } from './authorization-server.js';
 import type { BearerError } from './protected-resource.js';
@@ -44,6 +44,14 @@ export interface AccessTokenVerifierOptions {
   now?: () => number;
 }
 
+type Jose = typeof import('jose');
+let jose: Promise<Jose> | null = null;
+/** jose is loaded with the first token to verify: a server without OAuth never needs it (~8 MB). */
+function loadJose(): Promise<Jose> {
+  jose ??= import('jose');
+  return jose;
+}
+
 function scopesOf(payload: JWTPayload): string[] {
   const raw = payload.scope ?? payload.scp;
   if (typeof raw === 'string') return raw.split(/\s+/).filter((scope) => scope.length > 0);
@@ -51,7 +59,7 @@ function scopesOf(payload: JWTPayload): string[] {
   return [];
 }
 
-function refusal(error: unknown): TokenVerdict {
+function refusal(error: unknown, { errors }: Jose): TokenVerdict {
   const describe = (description: string): TokenVerdict => ({ ok: false, error: 'invalid_token', description });
   if (error instanceof errors.JWTExpired) return describe('the token has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -77,8 +85,8 @@ export function createAccessTokenVerifier(settings: OAuthSettings, options: Acce
     if (keys) return keys;
     if (!discovering) {
       if (Date.now() - lastFailureAt < DISCOVERY_RETRY_MS) throw new AuthorizationServerUnavailable(null);
-      discovering = discoverAuthorizationServer(settings.issuer, fetchImpl, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS)).then(
-        (metadata) => {
+      discovering = Promise.all([discoverAuthorizationServer(settings.issuer, fetchImpl, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS)), loadJose()]).then(
+        ([metadata, { createRemoteJWKSet, customFetch }]) => {
           keys = createRemoteJWKSet(new URL(metadata.jwks_uri), {
             cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
             cacheMaxAge: JWKS_MAX_AGE_MS,
@@ -100,6 +108,8 @@ export function createAccessTokenVerifier(settings: OAuthSettings, options: Acce
 
   return {
     async verify(token) {
+      const library = await loadJose();
+      const { decodeProtectedHeader, errors, jwtVerify } = library;
       let algorithm: unknown;
       try {
         algorithm = decodeProtectedHeader(token).alg;
@@ -125,7 +135,7 @@ export function createAccessTokenVerifier(settings: OAuthSettings, options: Acce
           throw new AuthorizationServerUnavailable(error);
         }
         if (!(error instanceof errors.JOSEError)) throw new AuthorizationServerUnavailable(error);
-        return refusal(error);
+        return refusal(error, library);
       }
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
         return { ok: false, error: 'invalid_token', description: 'the token names no subject' };

@@ -1,7 +1,7 @@
-// The Elasticsearch client (with undici) and the Redis client cost ~50 MB of memory and part of
-// the start-up between them; a server that has no Elasticsearch source and no REDIS_URL (the
-// demo, a single instance) must never load them. A module-resolution hook in the built server's
-// process records every import of the two packages.
+// The Elasticsearch client (with undici), the Redis client, the pg driver and jose cost ~70 MB of
+// memory and part of the start-up between them; a server that has no Elasticsearch source, no
+// REDIS_URL, no server Postgres source and no OAuth (the demo, a single instance) must never load
+// them. A module-resolution hook in the built server's process records every import of them.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasBuild, spawnServer, type SpawnedServer } from '../../helpers/spawn-server.js';
 
-const WATCHED = ['@elastic/elasticsearch', 'ioredis'];
+const WATCHED = ['@elastic/elasticsearch', 'ioredis', 'jose', 'pg'];
 const RUNBOOKS = path.resolve('demo/runbooks');
 
 /** A `--import` module that registers a resolve hook appending each watched specifier to `log`. */
@@ -53,27 +53,29 @@ describe.skipIf(!hasBuild)('libraries loaded only for the sources and services c
     server = null;
   });
 
-  it('loads neither the Elasticsearch nor the Redis client without such a source or REDIS_URL', async () => {
+  it('loads none of them without such sources, REDIS_URL or OAuth', async () => {
     const log = path.join(mkdtempSync(path.join(tmpdir(), 'kmcp-imports-log-')), 'imports.log');
     server = await spawnServer({ config: { sources: [{ name: 'runbooks', kind: 'markdown', dir: RUNBOOKS }] }, nodeOptions: importRecorder(log) });
     expect(await search(server)).toBe(200);
     expect(loaded(log)).toEqual([]);
   });
 
-  it('loads both once an Elasticsearch source and REDIS_URL are configured', async () => {
+  it('loads each once something configured needs it', async () => {
     const log = path.join(mkdtempSync(path.join(tmpdir(), 'kmcp-imports-log-')), 'imports.log');
     server = await spawnServer({
-      // Nothing listens there: the source fails to connect, after its client was loaded.
+      // Nothing listens there: the sources fail to connect, after their clients were loaded.
       config: {
         sources: [
           { name: 'runbooks', kind: 'markdown', dir: RUNBOOKS },
           { name: 'es', kind: 'elasticsearch', node: 'http://127.0.0.1:1', index: 'docs', request_timeout_ms: 500 },
+          { name: 'pgsql', kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none', connect_timeout_ms: 500 },
         ],
       },
       env: { REDIS_URL: 'redis://127.0.0.1:6379' },
       nodeOptions: importRecorder(log),
     });
     expect(await search(server)).toBe(200);
-    expect(loaded(log)).toEqual(WATCHED);
+    // jose waits for the first bearer token (OAuth's own tests cover verification).
+    expect(loaded(log)).toEqual(['@elastic/elasticsearch', 'ioredis', 'pg']);
   });
 });
