@@ -91,31 +91,36 @@ async function refreshImpacts(target: IngestTarget, signal: AbortSignal): Promis
   });
 }
 
-const VACUUM_ATTEMPTS = 3;
 /** A batch also ends at this much text, so a folder of huge files never builds one giant statement. */
 const MAX_BATCH_CHARS = 8_000_000;
-const VACUUM_RETRY_MS = 2000;
+/**
+ * Pauses before each further VACUUM when pages are not yet all-visible. The first is none: on
+ * PGlite the first VACUUM after a write marks nothing and a second one at once marks everything
+ * (it cost the demo's first start 2 s); a server with long transactions elsewhere needs the wait.
+ */
+const VACUUM_RETRY_DELAYS_MS = [0, 2000];
 
 /**
  * VACUUM (ANALYZE) after writing, outside any transaction. On a busy server another session's
  * open snapshot can keep VACUUM from marking the new pages all-visible; then scoring falls back to
  * heap visits (several times slower) until autovacuum catches up, so try again a little later.
  */
-async function refreshVisibility(target: IngestTarget, signal: AbortSignal): Promise<void> {
+export async function refreshVisibility(target: IngestTarget, signal: AbortSignal): Promise<void> {
   const sql = buildIngestSql(target.schema);
   try {
-    for (let attempt = 1; attempt <= VACUUM_ATTEMPTS; attempt += 1) {
+    for (let attempt = 0; ; attempt += 1) {
       await target.client.exec(sql.maintenance, signal);
       const [row] = await target.client.query<{ visible: number }>(sql.visibility, [], signal);
       if (Number(row?.visible ?? 1) >= 0.9) return;
-      if (attempt === VACUUM_ATTEMPTS) {
+      const delay = VACUUM_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) {
         target.logger.warn(
           { visible: row?.visible },
           'postings not yet all-visible after VACUUM (long transactions elsewhere?); searches are slower until autovacuum runs',
         );
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, VACUUM_RETRY_MS));
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     }
   } catch (error) {
     if (signal.aborted) throw error;
