@@ -16,6 +16,7 @@ import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import type { Connector } from '../connectors/contract/types.js';
 import { buildExhaustiveSearchSql, buildSearchSql, searchParams } from '../connectors/postgres/bm25-sql.js';
+import { SESSION_OPTIONS } from '../connectors/postgres/pg-client.js';
 import { cleanQueryText } from '../connectors/postgres/snippet.js';
 import { asAsync, scaledCorpus } from './postgres/scaled-corpus.js';
 import { ndcgAt, percentile } from './relevance/metrics.js';
@@ -215,7 +216,8 @@ const xapianMissing = await xapianAvailable();
 if (xapianMissing) log(`Xapian anchor skipped: ${xapianMissing}`);
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
-const sqlClient = new pg.Client({ connectionString: url, options: '-c plan_cache_mode=force_generic_plan' });
+// The statements alone run with the connector's own session settings (generic plans, no JIT).
+const sqlClient = new pg.Client({ connectionString: url, options: SESSION_OPTIONS });
 await sqlClient.connect();
 const work = await mkdtemp(path.join(tmpdir(), 'kmcp-bench-pg-'));
 const rows: SizeRow[] = [];

@@ -13,20 +13,28 @@ export interface PgClientOptions {
   logger: ConnectorContext['logger'];
 }
 
+/**
+ * Settings of every pooled session. Our statements are prepared once per connection and their
+ * generic plans are the good ones, so the first executions needn't be planned again and again.
+ * JIT is off: it compiles a plan's expressions on every execution, never pays for itself on
+ * statements that read a few thousand index entries, and once a large corpus pushes the search
+ * statement's estimated cost past `jit_above_cost` it added ~75 ms to each search (at 600k
+ * documents; docs/benchmarks.md, Postgres at scale).
+ */
+export const SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan -c jit=off';
+
 export function createPgClient(options: PgClientOptions): SqlClient {
   const base = {
     connectionString: options.connectionString,
     connectionTimeoutMillis: options.connectTimeoutMs,
     application_name: 'knowledge-mcp',
   };
-  // Our statements are prepared once per connection; their generic plans are the good ones, so
-  // the first executions needn't be planned again and again.
   const pool = new pg.Pool({
     ...base,
     max: options.poolSize,
     statement_timeout: options.statementTimeoutMs,
     idleTimeoutMillis: 30_000,
-    options: '-c plan_cache_mode=force_generic_plan',
+    options: SESSION_OPTIONS,
   });
   const cancelPool = new pg.Pool({ ...base, max: 2, idleTimeoutMillis: 10_000 });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.

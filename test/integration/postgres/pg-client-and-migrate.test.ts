@@ -83,4 +83,19 @@ describe.skipIf(skipReason !== null)(`pg client and migrations${skipReason ? ` (
     // The advisory lock was released: another run goes through.
     await expect(migrate(client, { schema, signal: signal(), migrations: [] })).resolves.toEqual([]);
   });
+
+  it('never JIT-compiles, even a statement whose estimated cost would make this server do it', async () => {
+    const costly = 'EXPLAIN (ANALYZE, FORMAT JSON) SELECT sum(x) FROM generate_series(1, 200000) x';
+    const jitOf = (rows: Array<Record<string, unknown>>) => (rows[0]?.['QUERY PLAN'] as Array<Record<string, unknown>>)[0]?.JIT;
+    // A plain session on the same server, with every statement above the JIT threshold.
+    const plain = await sql(`SET jit_above_cost = 0; ${costly}`).catch(() => null);
+    const serverJits = plain !== null && jitOf((Array.isArray(plain) ? plain.at(-1) : plain).rows) !== undefined;
+    const ours = await client.withSession(async (session) => {
+      await session.exec('SET jit_above_cost = 0', signal());
+      return session.query<Record<string, unknown>>(costly, [], signal());
+    }, signal());
+    expect(jitOf(ours)).toBeUndefined();
+    // Only meaningful where the server can JIT at all (Debian's Postgres ships LLVM JIT).
+    if (!serverJits) console.warn('this Postgres does not JIT-compile: the check above passes trivially');
+  });
 });
