@@ -86,7 +86,7 @@ describe.skipIf(skipReason !== null)(`pg client and migrations${skipReason ? ` (
 
   it('never JIT-compiles, even a statement whose estimated cost would make this server do it', async () => {
     const costly = 'EXPLAIN (ANALYZE, FORMAT JSON) SELECT sum(x) FROM generate_series(1, 200000) x';
-    const jitOf = (rows: Array<Record<string, unknown>>) => (rows[0]?.['QUERY PLAN'] as Array<Record<string, unknown>>)[0]?.JIT;
+    const jitOf = (rows: Array<Record<string, unknown>>) => (rows[0]?.['QUERY PLAN'] as Array<Record<string, unknown>> | undefined)?.[0]?.JIT;
     // A plain session on the same server, with every statement above the JIT threshold.
     const plain = await sql(`SET jit_above_cost = 0; ${costly}`).catch(() => null);
     const serverJits = plain !== null && jitOf((Array.isArray(plain) ? plain.at(-1) : plain).rows) !== undefined;
