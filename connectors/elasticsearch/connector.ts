@@ -18,7 +18,7 @@ import type {
 import { buildClientOptions, clientForCluster, createClient, probeCluster, type ClientSettings, type ClusterInfo } from './client.js';
 import { isSingleName, type ElasticsearchSourceConfig } from './config.js';
 import { errorBodyType, translateError } from './errors.js';
-import { loadedErrorClasses } from './library.js';
+import { isResponseError } from './library.js';
 import { flattenMapping, resolveFields, type FieldMap } from './fields.js';
 import { assertWritableIndex, ensureIndex, ingestDocuments } from './ingest.js';
 import { buildIdQuery, buildSearchBody, buildStatisticsQueries, parseDocument, parseSearchHits } from './query.js';
@@ -124,8 +124,7 @@ export class ElasticsearchConnector implements Connector {
       const response = await ready.client.get<Source>({ index: this.#config.index, id: nativeId }, { signal });
       return response.found ? parseDocument(nativeId, response._index, response._source, ready.fields) : null;
     } catch (error) {
-      const errors = loadedErrorClasses();
-      if (errors === null || !(error instanceof errors.ResponseError)) throw error;
+      if (!isResponseError(error)) throw error;
       const { type } = errorBodyType(error.body);
       // 404 without an error type is "document not found"; an alias over several indexes is a 400.
       if ((error.meta.statusCode === 404 && type === null) || type === 'illegal_argument_exception') return null;
@@ -235,8 +234,7 @@ export class ElasticsearchConnector implements Connector {
       try {
         mapping = flattenMapping(await client.indices.getMapping({ index: this.#config.index }, { signal }));
       } catch (error) {
-        const errors = loadedErrorClasses();
-        const missing = errors !== null && error instanceof errors.ResponseError && errorBodyType(error.body).type === 'index_not_found_exception';
+        const missing = isResponseError(error) && errorBodyType(error.body).type === 'index_not_found_exception';
         if (!missing) throw translateError(error, signal, this.#config.index);
         this.#logger.info({ index: this.#config.index }, 'index does not exist yet; using default field names');
       }

@@ -21,3 +21,9 @@ export function loadElasticsearchLibrary(): Promise<Library> {
 export function loadedErrorClasses(): Library['errors'] | null {
   return loaded?.errors ?? null;
 }
+
+/** Whether `error` is the client's ResponseError (the cluster answered with an error status). */
+export function isResponseError(error: unknown): error is InstanceType<Library['errors']['ResponseError']> {
+  const errors = loadedErrorClasses();
+  return errors !== null && error instanceof errors.ResponseError;
+}
