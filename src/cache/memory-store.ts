@@ -40,6 +40,10 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   async get(key: string): Promise<CacheEntry | null> {
+    return this.heldLocally(key);
+  }
+
+  heldLocally(key: string): CacheEntry | null {
     const held = this.#lru.get(key);
     if (held === undefined) return null;
     if (this.#clock() >= held.dropAt) {

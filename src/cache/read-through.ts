@@ -1,11 +1,11 @@
 // The read-through cache behind the federation's SearchCache port: fresh hits, stale-while-
 // revalidate with one background refresh, single-flight within the process and (through a short
 // store lock) across instances, generations folded into keys, and fail-open when the store fails.
-import type { CacheComputeOptions, CacheLookup, SearchCache } from '../federation/cache-port.js';
+import type { CacheComputeOptions, CacheLease, CacheLookup, SearchCache } from '../federation/cache-port.js';
 import { sha256Base64url } from '../digest.js';
 import type { StateLogger } from '../shared-state/logger.js';
 import type { RedisLinkStatus } from '../shared-state/redis-link.js';
-import { endCacheLookup, startCacheLookup } from '../telemetry/tracing.js';
+import { endCacheLookup, isTracing, startCacheLookup } from '../telemetry/tracing.js';
 import { classifyEntry, makeEntry, type CacheEntry } from './entry.js';
 import type { GenerationStore } from './generation-store.js';
 import { noopObserver, type CacheEvent, type CacheObserver, type CacheOutcome } from './observer.js';
@@ -110,6 +110,8 @@ export class ReadThroughCache implements SearchCache {
     const label = labelOf(key);
     // Null unless tracing is on; ended before any computation, so a miss's source calls are not its children.
     const lookup = startCacheLookup(label);
+    // Read before the generations: a bump while this lookup runs leaves its lease invalid.
+    const version = this.#generations.version;
     const storeKey = options.ttlMs > 0 && !this.isDegraded() ? await this.#storeKey(key, options.sources, signal) : null;
     if (storeKey === null) {
       endCacheLookup(lookup, 'bypass');
@@ -123,7 +125,9 @@ export class ReadThroughCache implements SearchCache {
       if (value !== INVALID_VALUE && freshness === 'fresh') {
         endCacheLookup(lookup, 'hit');
         this.#observer.event(label, 'hit');
-        return { value, cached: true, outcome: 'hit' };
+        // Traced lookups each get their span, so they are never skipped.
+        const lease = lookup === null ? this.#lease(storeKey, entry, label, version, options.sources) : undefined;
+        return lease === undefined ? { value, cached: true, outcome: 'hit' } : { value, cached: true, outcome: 'hit', lease };
       }
       if (value !== INVALID_VALUE && freshness === 'stale') {
         endCacheLookup(lookup, 'stale');
@@ -225,6 +229,28 @@ export class ReadThroughCache implements SearchCache {
     // Another instance refreshing (or computing) this key already: one refresh is enough.
     if (this.#store.shared) return (await this.#lock.runExclusive({ storeKey, label, signal }, work)) ?? 'refresh_skipped';
     return work();
+  }
+
+  /**
+   * A lease on a fresh hit, when the store can tell without I/O that the entry is still held
+   * (memory, or Redis's first tier). It ends with the entry's freshness, when the entry leaves the
+   * store or is replaced (the same object must still be there), when the generations it was keyed
+   * on are due to be read again or may have changed, and while the cache is degraded.
+   */
+  #lease(storeKey: string, entry: CacheEntry, label: string, version: number, sources: readonly string[]): CacheLease | undefined {
+    const store = this.#store;
+    if (store.heldLocally?.(storeKey) !== entry) return undefined;
+    const until = Math.min(entry.freshUntil, this.#generations.trustedUntil(sources));
+    return {
+      isValid: () =>
+        this.#clock() < until &&
+        this.#generations.version === version &&
+        !this.isDegraded() &&
+        !this.#closing.signal.aborted &&
+        !isTracing() &&
+        store.heldLocally?.(storeKey) === entry,
+      recordHit: () => this.#observer.event(label, 'hit'),
+    };
   }
 
   #parse<T>(raw: unknown, options: ReadThroughOptions<T>): T | typeof INVALID_VALUE {

@@ -31,6 +31,7 @@ export class RedisGenerationStore implements GenerationStore {
   readonly #clock: () => number;
   readonly #known = new Map<string, Known>();
   readonly #pending = new Map<string, Promise<void>>();
+  #version = 0;
 
   constructor(options: RedisGenerationStoreOptions) {
     this.#link = options.link;
@@ -40,8 +41,22 @@ export class RedisGenerationStore implements GenerationStore {
     this.#clock = options.clock ?? Date.now;
     // Bumps made elsewhere during an outage were not seen here: forget everything on recovery.
     options.link.onChange((degraded) => {
-      if (!degraded) this.#known.clear();
+      if (!degraded) this.#forget();
     });
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  trustedUntil(sources: readonly string[]): number {
+    let until = Number.POSITIVE_INFINITY;
+    for (const source of sources) {
+      const known = this.#known.get(source);
+      if (known === undefined) return Number.NEGATIVE_INFINITY;
+      until = Math.min(until, known.readAt + this.#refreshMs);
+    }
+    return until;
   }
 
   async read(sources: readonly string[], signal: AbortSignal): Promise<ReadonlyMap<string, number> | null> {
@@ -71,7 +86,7 @@ export class RedisGenerationStore implements GenerationStore {
   async bump(source: string, signal: AbortSignal): Promise<number | null> {
     try {
       const generation = await this.#link.run((client) => client.incr(this.#key(source)), signal);
-      this.#known.set(source, { generation, readAt: this.#clock() });
+      this.#learn(source, generation, this.#clock());
       return generation;
     } catch (error) {
       if (signal.aborted) throw error;
@@ -90,14 +105,23 @@ export class RedisGenerationStore implements GenerationStore {
         .then((reply) => {
           const values = mgetReply.parse(reply);
           const readAt = this.#clock();
-          sources.forEach((source, index) => {
-            this.#known.set(source, { generation: Number(values[index] ?? 0), readAt });
-          });
+          for (const [index, source] of sources.entries()) this.#learn(source, Number(values[index] ?? 0), readAt);
         })
         .finally(() => this.#pending.delete(id));
       this.#pending.set(id, pending);
     }
     return raceWithSignal(pending, signal);
+  }
+
+  #learn(source: string, generation: number, readAt: number): void {
+    const known = this.#known.get(source);
+    if (known !== undefined && known.generation !== generation) this.#version += 1;
+    this.#known.set(source, { generation, readAt });
+  }
+
+  #forget(): void {
+    this.#known.clear();
+    this.#version += 1;
   }
 
   #key(source: string): string {

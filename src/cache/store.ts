@@ -14,5 +14,11 @@ export interface CacheStore {
   acquireLock(key: string, ttlMs: number, signal: AbortSignal): Promise<string | null>;
   /** Releases the lock only if `token` still owns it. */
   releaseLock(key: string, token: string, signal: AbortSignal): Promise<void>;
+  /**
+   * The entry `get` would return right now, when this process holds it (no I/O), counted as a use;
+   * undefined when it cannot tell without asking a remote store. Lets a lease check, per repeat,
+   * that its entry is still the one a lookup would find.
+   */
+  heldLocally?(key: string): CacheEntry | null | undefined;
   close(): Promise<void>;
 }

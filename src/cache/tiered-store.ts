@@ -25,6 +25,13 @@ export class TieredCacheStore implements CacheStore {
     return far;
   }
 
+  /** The near copy while it is fresh: what `get` answers without a round trip. */
+  heldLocally(key: string): CacheEntry | null | undefined {
+    const near = this.#near.heldLocally?.(key);
+    if (near === undefined) return undefined;
+    return near !== null && classifyEntry(near, this.#clock()) === 'fresh' ? near : null;
+  }
+
   async set(key: string, entry: CacheEntry, signal: AbortSignal): Promise<void> {
     await this.#far.set(key, entry, signal);
     await this.#near.set(key, entry, signal);

@@ -19,6 +19,21 @@ export interface CacheLookup<T> {
   value: T;
   /** True when the value came from the cache, not from this call's `compute`. */
   cached: boolean;
+  /**
+   * On a fresh hit the cache can answer again without a lookup: the same key would find this
+   * same value while `lease.isValid()` holds.
+   */
+  lease?: CacheLease;
+}
+
+/**
+ * A fresh hit that stands until its entry stops being fresh, is dropped or replaced, or a
+ * generation it was keyed on may have changed. Checking costs no I/O.
+ */
+export interface CacheLease {
+  isValid(): boolean;
+  /** Counts one answer given under the lease as the hit it stands for (metrics, status page). */
+  recordHit(): void;
 }
 
 /**

@@ -18,14 +18,14 @@ describe.skipIf(!reachable)('Redis cache across two instances', () => {
   let a: CacheLayer;
   let b: CacheLayer;
 
-  function instance(): CacheLayer {
+  function instance(generationRefreshMs = 50): CacheLayer {
     const link = new RedisLink({ url: SHARED_REDIS_URL, logger: silentLogger, commandTimeoutMs: 500 });
     links.push(link);
     const name = links.length === 1 ? 'a' : 'b';
     return createCacheLayer({
       link,
       logger: silentLogger,
-      settings: { keyPrefix: prefix, generationRefreshMs: 50, lockPollMs: 5 },
+      settings: { keyPrefix: prefix, generationRefreshMs, lockPollMs: 5 },
       observer: { event: (label, event) => events.push(`${name}:${label}:${event}`), degraded: (d) => events.push(`${name}:degraded:${d}`) },
     });
   }
@@ -86,7 +86,11 @@ describe.skipIf(!reachable)('Redis cache across two instances', () => {
     } finally {
       raw.disconnect();
     }
-    await expect(b.cache.getOrCompute('search:big', async () => ({ results: [] }), opts())).resolves.toEqual({ value: big, cached: true, outcome: 'hit' });
+    await expect(b.cache.getOrCompute('search:big', async () => ({ results: [] }), opts())).resolves.toMatchObject({
+      value: big,
+      cached: true,
+      outcome: 'hit',
+    });
   });
 
   it('lets an ingest on one instance invalidate the answer on the other', async () => {
@@ -99,6 +103,25 @@ describe.skipIf(!reachable)('Redis cache across two instances', () => {
     await expect(a.cache.getOrCompute('search:gen', compute, opts())).resolves.toMatchObject({ value: { version: 2 }, cached: false });
     await new Promise((resolve) => setTimeout(resolve, 60)); // b trusts generations it read for 50 ms
     await expect(b.cache.getOrCompute('search:gen', compute, opts())).resolves.toMatchObject({ value: { version: 2 }, cached: true });
+  });
+
+  it('ends leases on an ingest: at once on the instance that bumped, within the generation refresh time on the others', async () => {
+    const c = instance(400);
+    try {
+      expect(await links.at(-1)?.waitUntilReady(2000)).toBe(true);
+      const compute = async () => ({ version: 1 });
+      await a.cache.getOrCompute('search:lease', compute, opts());
+      const onA = await a.cache.getOrCompute('search:lease', compute, opts());
+      const onC = await c.cache.getOrCompute('search:lease', compute, opts());
+      expect(onA.lease?.isValid()).toBe(true);
+      expect(onC.lease?.isValid()).toBe(true);
+      await a.generations.bump('handbook', new AbortController().signal);
+      expect(onA.lease?.isValid()).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 450)); // c trusts generations it read for 400 ms
+      expect(onC.lease?.isValid()).toBe(false);
+    } finally {
+      await c.close();
+    }
   });
 
   it('lets an ingest CLI process invalidate what running instances cached', async () => {

@@ -64,9 +64,88 @@ describe('ReadThroughCache', () => {
     const first = await cache.getOrCompute('search:a', work.compute, opts());
     const second = await cache.getOrCompute('search:a', work.compute, opts());
     expect(first).toEqual({ value: { answer: 1 }, cached: false, outcome: 'miss' });
-    expect(second).toEqual({ value: { answer: 1 }, cached: true, outcome: 'hit' });
+    expect(second).toMatchObject({ value: { answer: 1 }, cached: true, outcome: 'hit' });
     expect(work.calls()).toBe(1);
     expect(events).toEqual(['search:miss', 'search:hit']);
+  });
+
+  describe('leases on fresh hits', () => {
+    async function leased(h: Harness, key = 'search:lease') {
+      const work = counter((n) => ({ answer: n }));
+      const miss = await h.cache.getOrCompute(key, work.compute, opts());
+      const hit = await h.cache.getOrCompute(key, work.compute, opts());
+      return { miss, hit, work };
+    }
+
+    it('gives none on a miss, one on a fresh hit that holds while nothing changes and counts its reuses as hits', async () => {
+      const h = harness();
+      const { miss, hit } = await leased(h);
+      expect(miss.lease).toBeUndefined();
+      expect(hit.lease?.isValid()).toBe(true);
+      h.clock.now += 59_000;
+      expect(hit.lease?.isValid()).toBe(true);
+      h.events.length = 0;
+      hit.lease?.recordHit();
+      expect(h.events).toEqual(['search:hit']);
+    });
+
+    it('ends when the entry stops being fresh, and a stale hit gives none', async () => {
+      const h = harness();
+      const { hit, work } = await leased(h);
+      h.clock.now += 60_000;
+      expect(hit.lease?.isValid()).toBe(false);
+      const stale = await h.cache.getOrCompute('search:lease', work.compute, opts());
+      expect(stale.outcome).toBe('stale');
+      expect(stale.lease).toBeUndefined();
+    });
+
+    it('ends at once when a source it was keyed on gets a new generation', async () => {
+      const h = harness();
+      const { hit } = await leased(h);
+      await h.generations.bump('handbook');
+      expect(hit.lease?.isValid()).toBe(false);
+    });
+
+    it('ends when the entry is replaced or dropped from the store', async () => {
+      const store = new MemoryCacheStore({ maxBytes: 1e7, clock: () => clock.now });
+      const clock = { now: 1_000_000 };
+      const h = harness({ store, clock });
+      const { hit } = await leased(h);
+      const storeKey = `t:c:search:lease:${foldGenerations(new Map([['handbook', 0]]))}`;
+      const held = store.heldLocally(storeKey);
+      expect(held).not.toBeNull();
+      await store.set(storeKey, { ...(held as CacheEntry) });
+      expect(hit.lease?.isValid()).toBe(false);
+      const again = await leased(h, 'search:other');
+      await store.delete(`t:c:search:other:${foldGenerations(new Map([['handbook', 0]]))}`);
+      expect(again.hit.lease?.isValid()).toBe(false);
+    });
+
+    it('ends while the cache is degraded', async () => {
+      let degraded = false;
+      const h = harness({ health: { isDegraded: () => degraded, status: () => ({ state: 'ok', since: 0, lastError: null }) } });
+      const { hit } = await leased(h);
+      degraded = true;
+      expect(hit.lease?.isValid()).toBe(false);
+    });
+
+    it('is not given when the store cannot tell without I/O that it still holds the entry', async () => {
+      const clock = { now: 1_000_000 };
+      const inner = new MemoryCacheStore({ maxBytes: 1e7, clock: () => clock.now });
+      const remoteOnly: CacheStore = {
+        shared: false,
+        get: (key) => inner.get(key),
+        set: (key, entry) => inner.set(key, entry),
+        delete: (key) => inner.delete(key),
+        acquireLock: (key, ttl) => inner.acquireLock(key, ttl),
+        releaseLock: (key, token) => inner.releaseLock(key, token),
+        close: () => inner.close(),
+      };
+      const h = harness({ store: remoteOnly, clock });
+      const { hit } = await leased(h);
+      expect(hit.cached).toBe(true);
+      expect(hit.lease).toBeUndefined();
+    });
   });
 
   it('collapses a burst of identical misses into one computation', async () => {
