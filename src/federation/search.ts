@@ -1,16 +1,18 @@
-// The search pipeline: plan → cache key → statistics → fan out → qualify → fuse → de-duplicate →
+// The search pipeline: repeat? → plan → cache key → statistics → fan out → qualify → fuse → de-duplicate →
 // page → report.
 // Each step is its own module; this file only strings them together and logs the outcome.
 import { KnowledgeError } from '../../connectors/contract/errors.js';
 import type { GlobalStatistics } from '../../connectors/contract/types.js';
 import { AbortScope } from './abort-scope.js';
-import { noCache, type SearchCache } from './cache-port.js';
+import { type CacheLookup, noCache, type SearchCache } from './cache-port.js';
 import { searchCacheKey } from './cache-key.js';
 import { createCursorEncoder, decodeCursor, searchFingerprint } from './cursor.js';
 import { dedupeHits, type UniqueHit } from './dedupe.js';
 import { fanOut, type FanOutTarget } from './fan-out.js';
 import { type FusionSettings, fuseRankings, fusionFetchLimit } from './fuse.js';
+import { type PageSummary, RepeatedSearches, type RepeatedSearch } from './repeated-searches.js';
 import { rescoreFromText } from './rescore.js';
+import { logSearch, replayLogger, searchEventFields } from './search-log.js';
 import { combineStatistics, gatherStatistics, queryWords } from './statistics.js';
 import { StatisticsMemo } from './statistics-memo.js';
 import { slicePage, sourceFetchLimit } from './page.js';
@@ -43,6 +45,15 @@ interface PageValue {
   hasMore: boolean;
 }
 
+function summarize(value: PageValue, offset: number): PageSummary {
+  return {
+    offset,
+    partial: value.partial,
+    results: value.results.length,
+    sources: value.sources.map(({ name, status, took_ms, count }) => ({ name, status, took_ms, count })),
+  };
+}
+
 function toResultItem(item: UniqueHit): SearchResultItem {
   const result: SearchResultItem = {
     id: item.id,
@@ -66,6 +77,14 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
   const generations = deps.generations ?? { read: async (sources: readonly string[]) => new Map(sources.map((source) => [source, 0])) };
   // Without statistics from any source, `global` has no common scale: it fuses as `score` does.
   const fallbackFusion: FusionSettings = { ...settings.fusion, mode: 'score' };
+  const repeats = cache === noCache ? null : new RepeatedSearches();
+
+  function replay(repeat: RepeatedSearch, caller: Caller, startedAt: number): SearchOutput {
+    repeat.lease.recordHit();
+    const tookMs = Math.round(now() - startedAt);
+    repeat.logReplay(caller.requestId, tookMs);
+    return tookMs === 0 ? repeat.output : { ...repeat.output, took_ms: tookMs };
+  }
 
   async function computePage(plan: SearchPlan, offset: number, startedAt: number, signal: AbortSignal): Promise<PageValue> {
     const targets = plan.selected.map((name) => byName.get(name)!);
@@ -126,9 +145,16 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
 
   return async function search(input, caller, signal) {
     const startedAt = now();
+    const repeatKey = repeats === null ? null : repeats.key(input, caller);
+    const repeat = repeatKey === null ? undefined : repeats?.find(repeatKey);
+    if (repeat !== undefined) {
+      signal.throwIfAborted();
+      return replay(repeat, caller, startedAt);
+    }
     let plan: SearchPlan | null = null;
     let offset = 0;
-    let page: { value: PageValue; cached: boolean } | null = null;
+    let page: CacheLookup<PageValue> | null = null;
+    let summary: PageSummary | null = null;
     let failure: string | null = null;
     try {
       signal.throwIfAborted();
@@ -144,8 +170,9 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
         sources: planned.selected,
         signal,
       });
-      const { value, cached } = page;
-      return {
+      const { value, cached, lease } = page;
+      summary = summarize(value, offset);
+      const output: SearchOutput = {
         query: planned.query,
         results: value.results,
         sources: value.sources,
@@ -154,27 +181,17 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
         took_ms: Math.round(now() - startedAt),
         cached,
       };
+      if (lease !== undefined && repeatKey !== null) {
+        const fields = searchEventFields(caller, input.limit, { failure: null, cached: true, summary, offset });
+        repeats?.remember(repeatKey, { output, summary, lease, logReplay: replayLogger(logger, planned.query, fields) });
+      }
+      return output;
     } catch (error) {
       failure = error instanceof KnowledgeError ? error.code : signal.aborted ? 'ABORTED' : 'INTERNAL';
       throw error;
     } finally {
-      if (plan) logger.debug({ reqId: caller.requestId, query: plan.query }, 'search query');
-      logger.info(
-        {
-          event: 'search',
-          reqId: caller.requestId,
-          key: caller.keyName,
-          took_ms: Math.round(now() - startedAt),
-          outcome: failure ?? 'ok',
-          cached: page?.cached ?? false,
-          partial: page?.value.partial ?? false,
-          offset,
-          limit: input.limit,
-          results: page?.value.results.length ?? 0,
-          sources: page?.value.sources.map(({ name, status, took_ms, count }) => ({ name, status, took_ms, count })) ?? [],
-        },
-        'search',
-      );
+      const fields = searchEventFields(caller, input.limit, { failure, cached: page?.cached ?? false, summary, offset });
+      logSearch(logger, caller.requestId, plan?.query ?? null, Math.round(now() - startedAt), fields);
     }
   };
 }

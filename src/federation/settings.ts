@@ -74,6 +74,8 @@ export interface FederationLogger {
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
+  /** A logger whose lines all carry `bindings` (serialised once, as pino does). */
+  child?(bindings: object): FederationLogger;
 }
 
 export type SourceOperation = 'search' | 'get' | 'health' | 'statistics';

@@ -15,6 +15,8 @@ interface Encoded {
 }
 
 const encodedByIdentity = new WeakMap<object, Encoded>();
+/** Whole results of frozen structured content, per era prefix (see serializeToolResult). */
+const resultsByIdentity = new WeakMap<object, Map<string, readonly Buffer[]>>();
 
 /** Contents of the JSON string holding `text`, without the quotes. */
 function escapeForString(text: string): string {
@@ -101,7 +103,23 @@ function encodeStructured(value: Record<string, unknown>): { json: ChunkList; es
  * envelope goes around them in one copy). `extraFields` (`"name":value,` pairs) go first: the
  * 2026-era fields.
  */
-export function serializeToolResult(result: ToolResult, extraFields = ''): Buffer[] {
+export function serializeToolResult(result: ToolResult, extraFields = ''): readonly Buffer[] {
+  // Frozen content cannot change, so its whole result is encoded once (a repeated search's answer).
+  if (!result.isError && Object.isFrozen(result.structuredContent)) {
+    let byPrefix = resultsByIdentity.get(result.structuredContent);
+    let chunks = byPrefix?.get(extraFields);
+    if (chunks === undefined) {
+      chunks = [Buffer.concat(encodeResult(result, extraFields))];
+      byPrefix ??= new Map();
+      byPrefix.set(extraFields, chunks);
+      resultsByIdentity.set(result.structuredContent, byPrefix);
+    }
+    return chunks;
+  }
+  return encodeResult(result, extraFields);
+}
+
+function encodeResult(result: ToolResult, extraFields: string): Buffer[] {
   const out = new ChunkList();
   out.text(`{${extraFields}"content":[{"type":"text","text":`);
   if (result.isError) {

@@ -10,12 +10,19 @@ export interface LogEntry {
   msg: string | undefined;
 }
 
-export function recordingLogger(): FederationDeps['logger'] & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
+/** Records every line; a child's lines carry its bindings first, as pino writes them. */
+export function recordingLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): FederationDeps['logger'] & { entries: LogEntry[] } {
   const at = (level: LogEntry['level']) => (obj: object | string, msg?: string) => {
-    entries.push({ level, obj, msg });
+    entries.push({ level, obj: typeof obj === 'string' ? obj : { ...bindings, ...obj }, msg });
   };
-  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    entries,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => recordingLogger(entries, { ...bindings, ...more }),
+  };
 }
 
 export function caller(allowed: string[] | null = null, keyName: string | null = null): Caller {

@@ -48,6 +48,18 @@ describe('serializeToolResult', () => {
     expect(JSON.parse(second.content[0]!.text)).toEqual({ results, took_ms: 7, cached: true });
   });
 
+  it('encodes frozen content once per era prefix, with the same bytes as unfrozen content', () => {
+    const content = Object.freeze({ query: 'deploy', results: [{ id: 'a:1', title: 'Deploy “runbook”' }], took_ms: 0, cached: true });
+    const legacy = toChunks({ isError: false, structuredContent: content });
+    const modern = toChunks({ isError: false, structuredContent: content }, '"resultType":"complete",');
+    expect(toChunks({ isError: false, structuredContent: content })).toBe(legacy);
+    expect(toChunks({ isError: false, structuredContent: content }, '"resultType":"complete",')).toBe(modern);
+    expect(Buffer.concat(legacy)).toEqual(serializeToolResult({ isError: false, structuredContent: { ...content } }));
+    expect(Buffer.concat(modern)).toEqual(serializeToolResult({ isError: false, structuredContent: { ...content } }, '"resultType":"complete",'));
+    const unfrozen = { ...content };
+    expect(toChunks({ isError: false, structuredContent: unfrozen })).not.toBe(toChunks({ isError: false, structuredContent: unfrozen }));
+  });
+
   it('puts the era fields first and writes errors as text with isError', () => {
     const ok = JSON.parse(serializeToolResult({ isError: false, structuredContent: {} }, '"resultType":"complete",').toString());
     expect(Object.keys(ok)).toEqual(['resultType', 'content', 'structuredContent', 'isError']);

@@ -1,0 +1,56 @@
+// The one info event per search (timings, per-source outcomes, never the query text, which goes
+// to debug), for computed and replayed answers alike.
+import type { PageSummary } from './repeated-searches.js';
+import type { FederationLogger } from './settings.js';
+import type { Caller } from './types.js';
+
+/** The event's fields that do not change from one replay of a page to the next. */
+export interface SearchEventFields {
+  event: 'search';
+  key: string | null;
+  outcome: string;
+  cached: boolean;
+  partial: boolean;
+  offset: number;
+  limit: number;
+  results: number;
+  sources: PageSummary['sources'];
+}
+
+export function searchEventFields(
+  caller: Caller,
+  limit: number,
+  outcome: { failure: string | null; cached: boolean; summary: PageSummary | null; offset: number },
+): SearchEventFields {
+  const { summary } = outcome;
+  return {
+    event: 'search',
+    key: caller.keyName,
+    outcome: outcome.failure ?? 'ok',
+    cached: outcome.cached,
+    partial: summary?.partial ?? false,
+    offset: outcome.offset,
+    limit,
+    results: summary?.results ?? 0,
+    sources: summary?.sources ?? [],
+  };
+}
+
+export function logSearch(logger: FederationLogger, requestId: string, query: string | null, tookMs: number, fields: SearchEventFields): void {
+  if (query !== null) logger.debug({ reqId: requestId, query }, 'search query');
+  logger.info({ ...fields, reqId: requestId, took_ms: tookMs }, 'search');
+}
+
+/**
+ * How replays of one page log the same event: its constant fields are bound once into a child
+ * logger when the logger has children (pino serialises bindings once), so a replay's line costs
+ * two fields.
+ */
+export function replayLogger(logger: FederationLogger, query: string, fields: SearchEventFields): (requestId: string, tookMs: number) => void {
+  const bound = logger.child?.(fields);
+  if (bound === undefined) return (requestId, tookMs) => logSearch(logger, requestId, query, tookMs, fields);
+  return (requestId, tookMs) => {
+    bound.debug({ reqId: requestId, query }, 'search query');
+    bound.info({ reqId: requestId, took_ms: tookMs }, 'search');
+  };
+}
