@@ -15,6 +15,8 @@ export interface Metrics {
   sourceRequests: Counter<'source' | 'operation' | 'status'>;
   sourceLatency: Histogram<'source' | 'operation'>;
   cacheEvents: Counter<'cache' | 'event'>;
+  /** Counts cacheEvents on the hot path (cache, event): every cache hit. */
+  cacheEventTally: CounterTally;
   cacheDegraded: Gauge;
   breakerOpen: Gauge<'source'>;
   rateLimited: Counter<'key'>;
@@ -26,6 +28,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const registers = [registry];
   const httpRequestTally = new CounterTally(['route', 'status']);
   const mcpRequestTally = new CounterTally(['method', 'tool', 'outcome']);
+  const cacheEventTally = new CounterTally(['cache', 'event']);
   return {
     registry,
     httpRequests: new Counter({
@@ -73,7 +76,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       help: 'Cache hits, misses, stale serves and errors',
       labelNames: ['cache', 'event'],
       registers,
+      collect() {
+        cacheEventTally.flushInto(this);
+      },
     }),
+    cacheEventTally,
     cacheDegraded: new Gauge({
       name: 'knowledge_mcp_cache_degraded',
       help: '1 while the shared cache (Redis) is unreachable and answers bypass it',

@@ -100,7 +100,7 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
           settings: { staleMs: config.cache.staleMs, lockWaitMs: config.search.deadlineMs + 500 },
           observer: combineCacheObservers(
             {
-              event: (label, event) => metrics.cacheEvents.inc({ cache: label, event }),
+              event: (label, event) => metrics.cacheEventTally.of(label, event).inc(),
               degraded: (isDegraded) => metrics.cacheDegraded.set(isDegraded ? 1 : 0),
             },
             cacheStats,
