@@ -55,6 +55,56 @@ function bestWindow(hits: Hit[], span: number): number {
   return best;
 }
 
+/** A text with its whitespace collapsed, and the index term and offsets of each of its words. */
+interface AnalyzedText {
+  clean: string;
+  terms: Array<string | null>;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+/**
+ * Texts analysed for snippets, per analyser, each bounded by its total number of words (the oldest
+ * go first). A hit's text comes back search after search (the same pages match the same words),
+ * and tokenising and analysing every word of every hit was most of an uncached search's time in
+ * the markdown connector; now a repeated text costs one lookup and a pass over its terms.
+ */
+const MAX_ANALYZED_WORDS = 250_000;
+const analyzedTexts = new WeakMap<(word: string) => string | null, { texts: Map<string, AnalyzedText>; words: number }>();
+
+function analyzeText(text: string, analyze: (word: string) => string | null): AnalyzedText {
+  let cache = analyzedTexts.get(analyze);
+  const known = cache?.texts.get(text);
+  if (known !== undefined) return known;
+  const clean = text.replace(/\s+/g, ' ').trim();
+  const terms: Array<string | null> = [];
+  const offsets: number[] = [];
+  for (const { word, start, end } of iterateWords(clean)) {
+    terms.push(analyze(word));
+    offsets.push(start, end);
+  }
+  const starts = new Int32Array(terms.length);
+  const ends = new Int32Array(terms.length);
+  for (let i = 0; i < terms.length; i += 1) {
+    starts[i] = offsets[2 * i]!;
+    ends[i] = offsets[2 * i + 1]!;
+  }
+  const analyzed: AnalyzedText = { clean, terms, starts, ends };
+  if (terms.length > MAX_ANALYZED_WORDS) return analyzed;
+  if (cache === undefined) {
+    cache = { texts: new Map(), words: 0 };
+    analyzedTexts.set(analyze, cache);
+  }
+  for (const [oldText, old] of cache.texts) {
+    if (cache.words + terms.length <= MAX_ANALYZED_WORDS) break;
+    cache.texts.delete(oldText);
+    cache.words -= old.terms.length;
+  }
+  cache.texts.set(text, analyzed);
+  cache.words += terms.length;
+  return analyzed;
+}
+
 /**
  * A snippet of plain `text` around the densest cluster of query terms, matched words bolded,
  * cut at word boundaries with `…` where text was left out. Without matches: the opening.
@@ -62,14 +112,15 @@ function bestWindow(hits: Hit[], span: number): number {
 export function buildTermSnippet(text: string, terms: ReadonlySet<string>, options: SnippetOptions = {}): string {
   const maxChars = options.maxChars ?? 240;
   const analyze = options.analyze ?? analyzeTerm;
-  const clean = text.replace(/\s+/g, ' ').trim();
+  const analyzed = analyzeText(text, analyze);
+  const clean = analyzed.clean;
   if (clean.length === 0) return '';
 
   const hits: Hit[] = [];
   if (terms.size > 0) {
-    for (const { word, start, end } of iterateWords(clean)) {
-      const term = analyze(word);
-      if (term !== null && terms.has(term)) hits.push({ term, start, end });
+    for (let i = 0; i < analyzed.terms.length; i += 1) {
+      const term = analyzed.terms[i]!;
+      if (term !== null && terms.has(term)) hits.push({ term, start: analyzed.starts[i]!, end: analyzed.ends[i]! });
     }
   }
 

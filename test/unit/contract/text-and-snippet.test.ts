@@ -43,6 +43,26 @@ describe('snippets', () => {
     expect(snippet).toBe('alpha beta gamma…');
     expect(buildTermSnippet('   ', terms)).toBe('');
   });
+
+  it('gives a text analysed for one query the same snippets for every other query as a fresh analysis does', () => {
+    const text = 'Rotating the certificate: the rotation runbook restores backups, then rotates keys. '.repeat(3);
+    const fresh = () => (word: string) => analyzeTerm(word);
+    const remembered = fresh();
+    for (const query of ['rotate', 'backup restore', 'certificate keys', 'nothing here', 'rotation backups keys']) {
+      const queryTerms = new Set(analyzeQuery(query));
+      expect(buildTermSnippet(text, queryTerms, { analyze: remembered, maxChars: 80 })).toBe(
+        buildTermSnippet(text, queryTerms, { analyze: fresh(), maxChars: 80 }),
+      );
+    }
+  });
+
+  it('keeps each analyser’s view of a text apart (stemmed and exact words)', () => {
+    const text = 'Rotating keys: see the rotation runbook.';
+    const stemmed = (word: string) => analyzeTerm(word);
+    const exact = (word: string) => analyzeTerm(word, { stem: false });
+    expect(buildTermSnippet(text, new Set(analyzeQuery('rotation')), { analyze: stemmed })).toBe('**Rotating** keys: see the **rotation** runbook.');
+    expect(buildTermSnippet(text, new Set(analyzeQuery('rotation', { stem: false })), { analyze: exact })).toBe('Rotating keys: see the **rotation** runbook.');
+  });
 });
 
 describe('highlight markers', () => {
