@@ -42,7 +42,8 @@ if (cacheKind !== 'redis' && cacheKind !== 'memory') throw new Error('--cache: e
 
 /**
  * How far memory may move between the middle and the last third of the run and still count as
- * flat. With the in-memory cache a short run may still be filling its LRU (64 MiB of JSON).
+ * flat. With the in-memory cache a short run may still be filling its LRU (up to 64 MiB, each entry
+ * counted as four times its JSON).
  */
 const CACHE_ALLOWANCE_MIB = cacheKind === 'memory' ? 128 : 0;
 const FLAT = { rssMiB: 16 + CACHE_ALLOWANCE_MIB, rssShare: 0.05, liveMiB: 6 + CACHE_ALLOWANCE_MIB, liveShare: 0.1, slopeMiBPerMin: 0.5 };
