@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { raceWithSignal } from '../contract/abort.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { PGLITE_WORKER_CODE } from './pglite-worker-code.js';
 import { pgliteTemplateDir } from './pglite-template.js';
 import { abortReason, throwIfAborted, type QueryOptions, type SqlClient, type SqlSession } from './sql-client.js';
@@ -40,6 +41,14 @@ function toError(failure: NonNullable<Reply['error']>): Error {
 export async function openPgliteClient(options: PgliteClientOptions, signal: AbortSignal): Promise<SqlClient> {
   throwIfAborted(signal);
   await mkdir(options.dataDir, { recursive: true });
+  // Before anything reads the files: another process's PGlite on them would lose writes.
+  const lock = lockDataDir(options.dataDir);
+  const releaseLock = () => lock.release();
+  process.once('exit', releaseLock);
+  const unlock = () => {
+    process.off('exit', releaseLock);
+    lock.release();
+  };
   const worker = new Worker(PGLITE_WORKER_CODE, {
     eval: true,
     workerData: { pgliteUrl: pgliteUrl(), dataDir: options.dataDir, sharedBuffersMb: options.sharedBuffersMb, templateDir: pgliteTemplateDir() },
@@ -82,6 +91,7 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
     await request('query', '', [], false, 0);
   } catch (error) {
     await worker.terminate();
+    unlock();
     throw error;
   }
 
@@ -136,9 +146,11 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
       }),
     async close() {
       await exclusive(async () => {
-        if (exited) return;
-        await request('close', '').catch(() => undefined);
-        await worker.terminate();
+        if (!exited) {
+          await request('close', '').catch(() => undefined);
+          await worker.terminate();
+        }
+        unlock();
       });
     },
   };

@@ -1,6 +1,10 @@
 // The embedded default: PGlite under the data dir, migrated and seeded with the demo handbook on
 // first start only, data kept across restarts, one instance shared by sources on one directory.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
 import { seedIfEmpty } from '../../../src/composition/seed-source.js';
@@ -10,6 +14,24 @@ const HANDBOOK = path.resolve(import.meta.dirname, '../../../demo/handbook/handb
 // initdb in WebAssembly takes seconds, much longer on a busy machine.
 vi.setConfig({ hookTimeout: 180_000, testTimeout: 120_000 });
 const slow = () => AbortSignal.timeout(170_000);
+
+const CLIENT_MODULE = pathToFileURL(path.resolve(import.meta.dirname, '../../../connectors/postgres/pglite-client.ts')).href;
+/** Another process opening PGlite on `dataDir` (as `knowledge-mcp ingest` would): "opened" or "refused: <why>". */
+async function openInAnotherProcess(dataDir: string): Promise<string> {
+  // CommonJS on purpose: the PGlite worker inherits the process's flags, and its code is CommonJS.
+  const code = `(async () => {
+    const { openPgliteClient } = await import(${JSON.stringify(CLIENT_MODULE)});
+    try {
+      const client = await openPgliteClient({ dataDir: process.argv[1], sharedBuffersMb: 16 }, AbortSignal.timeout(120000));
+      await client.close();
+      console.log('opened');
+    } catch (error) {
+      console.log('refused: ' + error.message);
+    }
+  })()`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '-e', code, dataDir], { timeout: 150_000 });
+  return stdout.trim();
+}
 
 describe('postgres connector on embedded PGlite', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -63,6 +85,20 @@ describe('postgres connector on embedded PGlite', () => {
       await a.close();
       await b.close();
     }
+  });
+
+  it('lets one process at a time open a data directory: another is refused, not silently overwritten, until the first closes', async () => {
+    const c = createPostgresConnector({ name: 'handbook' }, temp.dir) as PostgresConnector;
+    await c.start(slow());
+    const dataDir = path.join(temp.dir, 'pglite');
+    try {
+      expect(existsSync(`${dataDir}.lock`)).toBe(true);
+      expect(await openInAnotherProcess(dataDir)).toMatch(/^refused: the embedded database in .* is open in another process \(pid \d+\)/);
+    } finally {
+      await c.close();
+    }
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    expect(await openInAnotherProcess(dataDir)).toBe('opened');
   });
 
   it('refuses work once the signal has fired', async () => {
