@@ -9,7 +9,7 @@ import { SourceError } from '../contract/errors.js';
 export interface DataDirLock {
   /** The lock file, `<data_dir>.lock`. */
   readonly path: string;
-  /** Removes the lock file if it is still ours. */
+  /** Removes the lock file if it is still ours (also done at process exit). */
   release(): void;
 }
 
@@ -71,15 +71,22 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const lockPath = lockFileOf(dataDir);
   for (let attempt = 0; attempt < 3; attempt += 1) {
     if (tryCreate(lockPath)) {
+      const removeIfOurs = () => {
+        if (ownerOf(lockPath) !== process.pid) return;
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      };
+      // A process that ends without closing the database leaves no lock behind (a crash still
+      // can; the next process takes that one over).
+      process.once('exit', removeIfOurs);
       return {
         path: lockPath,
         release() {
-          if (ownerOf(lockPath) !== process.pid) return;
-          try {
-            unlinkSync(lockPath);
-          } catch {
-            // already gone
-          }
+          process.off('exit', removeIfOurs);
+          removeIfOurs();
         },
       };
     }

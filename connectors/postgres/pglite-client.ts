@@ -43,12 +43,6 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
   await mkdir(options.dataDir, { recursive: true });
   // Before anything reads the files: another process's PGlite on them would lose writes.
   const lock = lockDataDir(options.dataDir);
-  const releaseLock = () => lock.release();
-  process.once('exit', releaseLock);
-  const unlock = () => {
-    process.off('exit', releaseLock);
-    lock.release();
-  };
   const worker = new Worker(PGLITE_WORKER_CODE, {
     eval: true,
     workerData: { pgliteUrl: pgliteUrl(), dataDir: options.dataDir, sharedBuffersMb: options.sharedBuffersMb, templateDir: pgliteTemplateDir() },
@@ -91,7 +85,7 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
     await request('query', '', [], false, 0);
   } catch (error) {
     await worker.terminate();
-    unlock();
+    lock.release();
     throw error;
   }
 
@@ -150,7 +144,7 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
           await request('close', '').catch(() => undefined);
           await worker.terminate();
         }
-        unlock();
+        lock.release();
       });
     },
   };
