@@ -97,15 +97,11 @@ describe.skipIf(!available)('Redis killed and restarted mid-traffic', () => {
     expect(before.some((s) => reportOf(s.value as ToolAnswer, 'broken')?.status === 'suspended')).toBe(true);
     expect(after.length).toBeGreaterThan(5);
     expect(after.some((s) => reportOf(s.value as ToolAnswer, 'broken')?.status === 'suspended')).toBe(true);
-    // Once per outage, and every "down" answered by a "reachable again". On a loaded machine a
-    // command right after the restart can miss its 100 ms deadline and flap once more; that is
-    // the designed behaviour, so the count may be higher, never unbalanced.
+    // Counted once Redis is back for good, so a recovery still in flight is not missed.
     await waitUntil('cache on Redis', async () => !(await readiness(service.url)).degraded, 10_000);
     const messages = service.logs.records().map((r) => r.msg ?? '');
-    const downs = messages.filter((m) => m.startsWith('redis down')).length;
-    expect(downs).toBeGreaterThanOrEqual(1);
-    expect(downs).toBeLessThanOrEqual(2);
-    expect(messages.filter((m) => m.startsWith('redis reachable again'))).toHaveLength(downs);
+    expect(messages.filter((m) => m.startsWith('redis down'))).toHaveLength(1);
+    expect(messages.filter((m) => m.startsWith('redis reachable again'))).toHaveLength(1);
   });
 
   it('serves cached answers from Redis again after the restart', async () => {
