@@ -1,5 +1,6 @@
 // Prometheus metrics (DESIGN §8): one registry per app instance so tests don't share state.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { CounterTally, HistogramTally } from './metric-tallies.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -11,9 +12,11 @@ export interface Metrics {
   mcpRequests: Counter<'method' | 'tool' | 'outcome'>;
   /** Counts mcpRequests on the hot path (method, tool, outcome). */
   mcpRequestTally: CounterTally;
-  mcpLatency: Histogram<'method' | 'tool'>;
+  /** MCP request latency by (method, tool), observed on the hot path. */
+  mcpLatency: HistogramTally;
   sourceRequests: Counter<'source' | 'operation' | 'status'>;
-  sourceLatency: Histogram<'source' | 'operation'>;
+  /** Source call latency by (source, operation). */
+  sourceLatency: HistogramTally;
   cacheEvents: Counter<'cache' | 'event'>;
   /** Counts cacheEvents on the hot path (cache, event): every cache hit. */
   cacheEventTally: CounterTally;
@@ -51,7 +54,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       },
     }),
     mcpRequestTally,
-    mcpLatency: new Histogram({
+    mcpLatency: new HistogramTally({
       name: 'knowledge_mcp_mcp_request_duration_seconds',
       help: 'MCP request latency by method and tool',
       labelNames: ['method', 'tool'],
@@ -64,7 +67,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       labelNames: ['source', 'operation', 'status'],
       registers,
     }),
-    sourceLatency: new Histogram({
+    sourceLatency: new HistogramTally({
       name: 'knowledge_mcp_source_duration_seconds',
       help: 'Latency of each source by operation',
       labelNames: ['source', 'operation'],
@@ -94,49 +97,4 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     rateLimited: new Counter({ name: 'knowledge_mcp_rate_limited_total', help: 'Requests refused by the per-key rate limit', labelNames: ['key'], registers }),
   };
-}
-
-class Tally {
-  count = 0;
-  reported = 0;
-  constructor(readonly labels: Record<string, string>) {}
-
-  inc(): void {
-    this.count += 1;
-  }
-}
-
-/**
- * Counts kept as plain numbers per label combination and added to their prom-client counter when
- * it is scraped (its `collect`): prom-client hashes the label set on every `inc()`, even through
- * `labels()`, which shows on a path that runs for every request.
- */
-export class CounterTally {
-  readonly #labelNames: readonly string[];
-  readonly #tallies = new Map<string, Tally>();
-
-  constructor(labelNames: readonly string[]) {
-    this.#labelNames = labelNames;
-  }
-
-  /** The tally of one label combination (values in `labelNames` order), to `inc()`. */
-  of(...values: Array<string | number>): { inc(): void } {
-    const key = values.join('\u0000');
-    let tally = this.#tallies.get(key);
-    if (tally === undefined) {
-      tally = new Tally(Object.fromEntries(this.#labelNames.map((name, index) => [name, String(values[index] ?? '')])));
-      this.#tallies.set(key, tally);
-    }
-    return tally;
-  }
-
-  /** Adds what was counted since the last scrape. */
-  flushInto(counter: Counter<string>): void {
-    for (const tally of this.#tallies.values()) {
-      if (tally.count > tally.reported) {
-        counter.inc(tally.labels, tally.count - tally.reported);
-        tally.reported = tally.count;
-      }
-    }
-  }
 }

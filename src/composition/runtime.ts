@@ -127,7 +127,7 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
         {
           onSourceOutcome(source, status, ms, operation) {
             metrics.sourceRequests.inc({ source, operation, status });
-            metrics.sourceLatency.observe({ source, operation }, ms / 1000);
+            metrics.sourceLatency.of(source, operation).observe(ms / 1000);
           },
           onBreakerStateChange(source, state) {
             metrics.breakerOpen.set({ source }, state === 'closed' ? 0 : 1);

@@ -106,7 +106,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     const seconds = (performance.now() - started) / 1000;
     const outcome = result.isError ? 'tool_error' : 'ok';
     countMcp('tools/call', name, outcome).inc();
-    metrics.mcpLatency.observe({ method: 'tools/call', tool: name }, seconds);
+    metrics.mcpLatency.of('tools/call', name).observe(seconds);
     // The federation logs the info event of each call (timings, per-source outcomes); this line
     // adds the protocol view for debugging (built only when someone reads it).
     if (logger.isLevelEnabled('debug')) {
