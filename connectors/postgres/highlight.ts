@@ -9,6 +9,8 @@ export async function highlightHits(texts: readonly string[], queryLexemes: read
   const candidates = new Set<string>();
   if (query.size > 0) for (const list of spans) for (const word of candidateWords(list, queryLexemes)) candidates.add(word);
   const stems = candidates.size > 0 ? await lexemes.lexize([...candidates], signal) : new Map<string, readonly string[]>();
-  const isMatch = (word: string) => stems.get(word)?.some((lexeme) => query.has(lexeme)) ?? false;
-  return texts.map((text, index) => buildSpanSnippet(text, spans[index]!, isMatch));
+  // decided once per distinct candidate, not per occurrence
+  const matching = new Set<string>();
+  for (const [word, wordLexemes] of stems) if (wordLexemes.some((lexeme) => query.has(lexeme))) matching.add(word);
+  return texts.map((text, index) => buildSpanSnippet(text, spans[index]!, (word) => matching.has(word)));
 }
