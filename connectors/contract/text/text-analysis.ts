@@ -12,15 +12,71 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-/** Splits on anything that is not a letter, a digit or an inner apostrophe-free word joiner. */
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A word is a run of letters and digits (Unicode \p{L} and \p{N}). */
+const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
+/** ASCII by table; other code points tested once each and remembered (a text repeats few of them). */
+const ASCII_WORD = Uint8Array.from({ length: 128 }, (_, code) => (WORD_CHARACTER.test(String.fromCharCode(code)) ? 1 : 0));
+const wordCodePoints = new Map<number, boolean>();
+
+function isWordCodePoint(codePoint: number): boolean {
+  let known = wordCodePoints.get(codePoint);
+  if (known === undefined) {
+    known = WORD_CHARACTER.test(String.fromCodePoint(codePoint));
+    if (wordCodePoints.size < 65_536) wordCodePoints.set(codePoint, known);
+  }
+  return known;
+}
+
+export interface WordAt {
+  word: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The words of `text` with their offsets, as written or lower-cased: the same words as matching
+ * /[\p{L}\p{N}]+/gu (a unit test compares them), scanned code point by code point: the regex
+ * made an array per match. Snippets and re-rankers read every word of every hit through here;
+ * Postgres snippets of ten 20,000-character hits took ~14 ms with the regex, ~6.7 ms with this.
+ */
+export function findWords(text: string, lowerCase = false): WordAt[] {
+  const words: WordAt[] = [];
+  const length = text.length;
+  let start = -1;
+  let index = 0;
+  while (index < length) {
+    const code = text.charCodeAt(index);
+    let width = 1;
+    let inWord: boolean;
+    if (code < 128) inWord = ASCII_WORD[code] === 1;
+    else {
+      const codePoint = text.codePointAt(index)!;
+      if (codePoint > 0xffff) width = 2;
+      inWord = isWordCodePoint(codePoint);
+    }
+    if (inWord) {
+      if (start === -1) start = index;
+    } else if (start !== -1) {
+      const word = text.slice(start, index);
+      words.push({ word: lowerCase ? word.toLowerCase() : word, start, end: index });
+      start = -1;
+    }
+    index += width;
+  }
+  if (start !== -1) {
+    const word = text.slice(start, length);
+    words.push({ word: lowerCase ? word.toLowerCase() : word, start, end: length });
+  }
+  return words;
+}
 
 /** The words of `text`, as written, with their offsets (used to highlight the original text). */
-export function* iterateWords(text: string): Generator<{ word: string; start: number; end: number }> {
-  for (const match of text.matchAll(WORD)) {
-    yield { word: match[0], start: match.index, end: match.index + match[0].length };
-  }
+export function iterateWords(text: string): WordAt[] {
+  return findWords(text);
 }
+
+/** The same words as findWords, without offsets (one regex call: no match objects to make). */
+const WORD = /[\p{L}\p{N}]+/gu;
 
 /** The raw words of `text` (for tokenizer hooks that expect a list). */
 export function tokenizeText(text: string): string[] {

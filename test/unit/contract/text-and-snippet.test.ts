@@ -1,12 +1,55 @@
 // Term analysis, snippets and highlight conversion shared by the wiki connectors.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeQuery, analyzeTerm, foldTerm } from '../../../connectors/contract/text/text-analysis.js';
+import { analyzeQuery, analyzeTerm, findWords, foldTerm, iterateWords, tokenizeText } from '../../../connectors/contract/text/text-analysis.js';
 import { buildTermSnippet, highlightTerms } from '../../../connectors/contract/text/snippet.js';
 import { convertHighlightMarkers, decodeHtmlEntities, stripHtmlTags } from '../../../connectors/contract/text/highlight-markers.js';
 import { markdownToPlainText } from '../../../connectors/contract/text/markdown-text.js';
 import { hashContent } from '../../../connectors/contract/text/content-hash.js';
 
 describe('text analysis', () => {
+  it('finds exactly the words /[\\p{L}\\p{N}]+/u finds, in any mix of scripts, marks, astral letters and lone surrogates', () => {
+    const reference = (text: string) =>
+      [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((match) => ({ word: match[0], start: match.index, end: match.index + match[0].length }));
+    // letters, digits, combining marks, spaces, punctuation, other scripts, astral letters and digit (𝐀, 𠀀, 𝟘), lone surrogates, emoji
+    const pieces = [
+      'a',
+      'Z',
+      '7',
+      'é',
+      'e\u0301',
+      'İ',
+      'ß',
+      '²',
+      'Ⅻ',
+      '٣',
+      'ж',
+      '中',
+      '𝐀',
+      '𠀀',
+      '𝟘',
+      '\ud800',
+      '\udc00',
+      ' ',
+      '\u00a0',
+      '-',
+      '*',
+      '_',
+      '\n',
+      '🙂',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        const expected = reference(text);
+        expect(iterateWords(text)).toEqual(expected);
+        expect(findWords(text, true)).toEqual(expected.map((found) => ({ ...found, word: found.word.toLowerCase() })));
+        expect(tokenizeText(text)).toEqual(expected.map((found) => found.word));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('folds case and accents, drops stop words, stems', () => {
     expect(foldTerm('Café')).toBe('cafe');
     expect(analyzeTerm('The')).toBeNull();
