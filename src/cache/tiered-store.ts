@@ -3,6 +3,7 @@
 // which bounds how long another instance's newer answer can go unseen here. Only fresh copies
 // are answered locally: a stale one is checked against Redis, where a refresh may already be.
 import { classifyEntry, type CacheEntry } from './entry.js';
+import { SingleFlight } from './single-flight.js';
 import type { CacheStore } from './store.js';
 
 export class TieredCacheStore implements CacheStore {
@@ -10,6 +11,7 @@ export class TieredCacheStore implements CacheStore {
   readonly #near: CacheStore;
   readonly #far: CacheStore;
   readonly #clock: () => number;
+  readonly #farReads = new SingleFlight();
 
   constructor(near: CacheStore, far: CacheStore, clock: () => number = Date.now) {
     this.#near = near;
@@ -20,6 +22,14 @@ export class TieredCacheStore implements CacheStore {
   async get(key: string, signal: AbortSignal): Promise<CacheEntry | null> {
     const near = await this.#near.get(key, signal);
     if (near !== null && classifyEntry(near, this.#clock()) === 'fresh') return near;
+    // Readers of one key whose near copy has lapsed share one far read: a hot key under 64
+    // concurrent requests cost 64 Redis reads of the whole answer each time its copy lapsed
+    // (about once a second, on every instance).
+    const { result } = await this.#farReads.run(key, (flightSignal) => this.#fetchFar(key, flightSignal), signal);
+    return result;
+  }
+
+  async #fetchFar(key: string, signal: AbortSignal): Promise<CacheEntry | null> {
     const far = await this.#far.get(key, signal);
     if (far !== null) await this.#near.set(key, far, signal);
     return far;

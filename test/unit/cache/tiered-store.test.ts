@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../../../src/cache/entry.js';
 import { MemoryCacheStore } from '../../../src/cache/memory-store.js';
+import type { CacheEntry } from '../../../src/cache/entry.js';
+import type { CacheStore } from '../../../src/cache/store.js';
 import { TieredCacheStore } from '../../../src/cache/tiered-store.js';
 
 const signal = new AbortController().signal;
@@ -38,5 +40,46 @@ describe('TieredCacheStore', () => {
     await expect(near.get('k')).resolves.toMatchObject({ value: 'from redis' });
     clock.now = 1_000;
     await expect(tiered.get('k', signal)).resolves.toBeNull();
+  });
+
+  it('lets concurrent readers of a key whose near copy lapsed share one far read', async () => {
+    const clock = { now: 0 };
+    const { near, far } = tiers(clock);
+    await far.set('k', makeEntry('from redis', 0, 60_000, 0));
+    let reads = 0;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A far store whose reads wait at a gate, as a Redis round trip does, and are counted.
+    const slowFar: CacheStore = {
+      shared: true,
+      async get(key: string): Promise<CacheEntry | null> {
+        reads += 1;
+        await gate;
+        return far.get(key);
+      },
+      set: (key, entry) => far.set(key, entry),
+      delete: (key) => far.delete(key),
+      acquireLock: (key, ttlMs) => far.acquireLock(key, ttlMs),
+      releaseLock: (key, token) => far.releaseLock(key, token),
+      close: () => far.close(),
+    };
+    const tiered = new TieredCacheStore(near, slowFar, () => clock.now);
+    const impatient = new AbortController();
+    const gets = Array.from({ length: 10 }, () => tiered.get('k', signal));
+    const abandoned = tiered.get('k', impatient.signal);
+    impatient.abort();
+    await expect(abandoned).rejects.toThrow();
+    release();
+    for (const entry of await Promise.all(gets)) expect(entry).toMatchObject({ value: 'from redis' });
+    expect(reads).toBe(1);
+    // the shared read filled the near tier: the next reader does not go far at all
+    await tiered.get('k', signal);
+    expect(reads).toBe(1);
+    // once the near copy lapses again, the next reader reads far again
+    clock.now = 1_000;
+    await tiered.get('k', signal);
+    expect(reads).toBe(2);
   });
 });
