@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { median, medianRound, printComparison, type Comparison } from '../lib/comparison.js';
+import { compareServers, printComparison, type Comparison } from '../lib/comparison.js';
 import { loadGenerator, printTable, runLoad, toLoadFigures, type LoadFigures } from '../lib/load.js';
 import type { ChildServer } from '../lib/processes.js';
 import { LOAD_CORE, pinLoadGenerator, SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
@@ -97,29 +97,12 @@ interface WarmFigures extends Comparison {
   answerBytes: number;
 }
 
-/** Alternating rounds, so background load on the shared machine hits both servers alike. */
+/** Alternating rounds against the bare server answering the same bytes. */
 async function measureWarm(ours: ChildServer, body: string, answer: string): Promise<WarmFigures> {
   const bare = await startBareServer(answer);
   try {
-    const load = (server: ChildServer, duration: number) =>
-      runLoad({ url: `${server.url}/mcp`, connections, durationSeconds: duration, headers: HEADERS, body });
-    await load(bare, 1);
-    await load(ours, 1);
-    const results: WarmFigures['rounds'] = [];
-    for (let round = 0; round < rounds; round += 1) {
-      const bareRound = await load(bare, seconds);
-      const oursRound = await load(ours, seconds);
-      results.push({ bare: bareRound, ours: oursRound, ratio: oursRound.requestsPerSecond / bareRound.requestsPerSecond });
-    }
-    const bareC1 = await measureSequential(`${bare.url}/mcp`, { body, requests: 3000 });
-    const oursC1 = await measureSequential(`${ours.url}/mcp`, { body, requests: 3000 });
-    return {
-      rounds: results,
-      medianRatio: median(results.map((r) => r.ratio)),
-      bare: { c64: medianRound(results.map((r) => r.bare)), c1: bareC1 },
-      ours: { c64: medianRound(results.map((r) => r.ours)), c1: oursC1 },
-      answerBytes: Buffer.byteLength(answer),
-    };
+    const comparison = await compareServers(bare, ours, { body, headers: HEADERS }, { rounds, seconds, connections });
+    return { ...comparison, answerBytes: Buffer.byteLength(answer) };
   } finally {
     await bare.stop();
   }

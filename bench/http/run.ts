@@ -6,10 +6,9 @@
 import { parseArgs } from 'node:util';
 import type { ChildServer } from '../lib/processes.js';
 import { LOAD_CORE, pinLoadGenerator, SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
-import { median, medianRound, printComparison, type Comparison } from '../lib/comparison.js';
-import { loadGenerator, runLoad } from '../lib/load.js';
+import { compareServers, printComparison } from '../lib/comparison.js';
+import { loadGenerator } from '../lib/load.js';
 import { writeResults } from '../lib/results.js';
-import { measureSequential } from '../lib/sequential.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,31 +24,6 @@ const connections = Number(values.connections);
 const HEADERS = { 'content-type': 'application/json' };
 const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
 
-/** Alternating rounds against two running servers with the same request. */
-export async function compareServers(
-  bare: ChildServer,
-  ours: ChildServer,
-  request: { body: string; headers?: Record<string, string>; path?: string },
-): Promise<Comparison> {
-  const headers = { ...HEADERS, ...request.headers };
-  const target = (server: ChildServer) => `${server.url}${request.path ?? '/mcp'}`;
-  for (const server of [bare, ours]) await runLoad({ url: target(server), connections, durationSeconds: 1, headers, body: request.body });
-  const results: Comparison['rounds'] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const bareRound = await runLoad({ url: target(bare), connections, durationSeconds: seconds, headers, body: request.body });
-    const oursRound = await runLoad({ url: target(ours), connections, durationSeconds: seconds, headers, body: request.body });
-    results.push({ bare: bareRound, ours: oursRound, ratio: oursRound.requestsPerSecond / bareRound.requestsPerSecond });
-  }
-  const bareC1 = await measureSequential(target(bare), { body: request.body, headers: request.headers, requests: 3000 });
-  const oursC1 = await measureSequential(target(ours), { body: request.body, headers: request.headers, requests: 3000 });
-  return {
-    rounds: results,
-    medianRatio: median(results.map((r) => r.ratio)),
-    bare: { c64: medianRound(results.map((r) => r.bare)), c1: bareC1 },
-    ours: { c64: medianRound(results.map((r) => r.ours)), c1: oursC1 },
-  };
-}
-
 async function main(): Promise<void> {
   pinLoadGenerator();
   const ours = await startOurServer({ LOG_LEVEL: values['log-level'] });
@@ -57,7 +31,7 @@ async function main(): Promise<void> {
   try {
     const sample = await (await fetch(`${ours.url}/mcp`, { method: 'POST', headers: HEADERS, body: TOOLS_LIST })).text();
     bare = await startBareServer(sample);
-    const comparison = await compareServers(bare, ours, { body: TOOLS_LIST });
+    const comparison = await compareServers(bare, ours, { body: TOOLS_LIST }, { rounds, seconds, connections });
     printComparison(
       `tools/list (${Buffer.byteLength(sample)} B answer), ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, load from ${loadGenerator()} on core ${LOAD_CORE}, LOG_LEVEL=${values['log-level']}`,
       comparison,
