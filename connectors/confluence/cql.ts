@@ -26,7 +26,16 @@ export function quoteCqlString(value: string): string {
  * word. Lower case matters: `AND`, `OR`, `NOT`, `TO` are operators to Confluence's Lucene parser.
  */
 export function escapeCqlText(text: string): string | null {
-  const words = (text.normalize('NFC').match(WORD) ?? []).map((w) => w.toLowerCase()).slice(0, MAX_WORDS);
+  // Lower-casing can add a combining mark ("İ" becomes "i" + U+0307): composed again, any mark
+  // left is dropped, so every word stays letters and digits ("İstanbul" → "istanbul").
+  const words = (text.normalize('NFC').match(WORD) ?? [])
+    .map((w) =>
+      w
+        .toLowerCase()
+        .normalize('NFC')
+        .replace(/\p{M}+/gu, ''),
+    )
+    .slice(0, MAX_WORDS);
   return words.length === 0 ? null : quoteCqlString(words.join(' '));
 }
 

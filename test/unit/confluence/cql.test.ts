@@ -10,6 +10,8 @@ describe('escapeCqlText', () => {
     expect(escapeCqlText('Café über naïve')).toBe('"café über naïve"');
     expect(escapeCqlText('\\" OR 1=1 --')).toBe('"or 1 1"');
     expect(escapeCqlText('*** () ""')).toBeNull();
+    // lower-cased, "İ" is "i" plus a combining dot: not a letter, so it is dropped
+    expect(escapeCqlText('İstanbul')).toBe('"istanbul"');
   });
 
   it('yields a single quoted literal of letters, digits and spaces for any input', () => {
