@@ -61,6 +61,8 @@ interface AnalyzedText {
   terms: Array<string | null>;
   starts: Int32Array;
   ends: Int32Array;
+  /** term → the indices of its words, ascending: a search finds its matches without a pass over every word. */
+  positions: Map<string, number[]>;
 }
 
 /**
@@ -85,11 +87,17 @@ function analyzeText(text: string, analyze: (word: string) => string | null): An
   }
   const starts = new Int32Array(terms.length);
   const ends = new Int32Array(terms.length);
+  const positions = new Map<string, number[]>();
   for (let i = 0; i < terms.length; i += 1) {
     starts[i] = offsets[2 * i]!;
     ends[i] = offsets[2 * i + 1]!;
+    const term = terms[i];
+    if (term === null || term === undefined) continue;
+    const list = positions.get(term);
+    if (list === undefined) positions.set(term, [i]);
+    else list.push(i);
   }
-  const analyzed: AnalyzedText = { clean, terms, starts, ends };
+  const analyzed: AnalyzedText = { clean, terms, starts, ends, positions };
   if (terms.length > MAX_ANALYZED_WORDS) return analyzed;
   if (cache === undefined) {
     cache = { texts: new Map(), words: 0 };
@@ -116,13 +124,17 @@ export function buildTermSnippet(text: string, terms: ReadonlySet<string>, optio
   const clean = analyzed.clean;
   if (clean.length === 0) return '';
 
-  const hits: Hit[] = [];
-  if (terms.size > 0) {
-    for (let i = 0; i < analyzed.terms.length; i += 1) {
-      const term = analyzed.terms[i]!;
-      if (term !== null && terms.has(term)) hits.push({ term, start: analyzed.starts[i]!, end: analyzed.ends[i]! });
-    }
+  // the matched words in text order: each query term's positions, merged
+  const matched: number[] = [];
+  let termsFound = 0;
+  for (const term of terms) {
+    const list = analyzed.positions.get(term);
+    if (list === undefined) continue;
+    termsFound += 1;
+    for (const index of list) matched.push(index);
   }
+  if (termsFound > 1) matched.sort((a, b) => a - b);
+  const hits: Hit[] = matched.map((index) => ({ term: analyzed.terms[index]!, start: analyzed.starts[index]!, end: analyzed.ends[index]! }));
 
   let start = 0;
   if (hits.length > 0) {
