@@ -1,6 +1,6 @@
 // Turns the user's text into wiki search strings that carry no search syntax at all, and ranks
 // its words by how informative they probably are (core's search ANDs everything it is given).
-import { analyzeTerm, foldTerm, isStopWord, iterateWords } from '../contract/text/text-analysis.js';
+import { analyzeTerm, foldTerm, isStopWord, findWords } from '../contract/text/text-analysis.js';
 
 export interface QueryTerm {
   /** The folded word as written by the user (what an exact search matches). */
@@ -27,7 +27,7 @@ const MIN_PREFIX = 4;
  */
 export function escapeSearchText(text: string): string {
   let out = '';
-  for (const { word } of iterateWords(text)) {
+  for (const { word } of findWords(text)) {
     const folded = word.toLowerCase();
     if (out.length + folded.length + 1 > MAX_SEARCH_CHARS) break;
     out = out === '' ? folded : `${out} ${folded}`;
@@ -64,7 +64,7 @@ function informativeness(written: string, folded: string): number {
 
 /** The distinct terms of a query (by stem), stop words dropped unless nothing else is left. */
 export function analyzeSearchQuery(query: string, options: { prefixes: boolean }): QueryTerm[] {
-  const words = [...iterateWords(query)].map(({ word }) => word);
+  const words = [...findWords(query)].map(({ word }) => word);
   const keep = words.some((word) => !isStopWord(foldTerm(word))) ? words.filter((word) => !isStopWord(foldTerm(word))) : words;
   const terms: QueryTerm[] = [];
   for (const written of keep) {

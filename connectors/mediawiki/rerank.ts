@@ -1,7 +1,7 @@
 // Local BM25 over the candidate pages a search fetched: core's database search returns matches in
 // no relevance order, so ranking happens here, with the wiki's own hit counts as document frequency.
 import { bm25TermScore, countTerms, globalTermWeights } from '../contract/text/bm25.js';
-import { analyzeQuery, analyzeTerm, iterateWords } from '../contract/text/text-analysis.js';
+import { analyzeQuery, analyzeTerm, findWords } from '../contract/text/text-analysis.js';
 import type { GlobalStatistics } from '../contract/types.js';
 
 export interface RerankDocument {
@@ -30,7 +30,7 @@ function termFrequencies(doc: RerankDocument, titleWeight: number): { tf: Map<st
   const tf = new Map<string, number>();
   let length = 0;
   const add = (text: string, weight: number): void => {
-    for (const { word } of iterateWords(text)) {
+    for (const { word } of findWords(text)) {
       length += weight;
       const term = analyzeTerm(word);
       if (term !== null) tf.set(term, (tf.get(term) ?? 0) + weight);

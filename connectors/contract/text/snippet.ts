@@ -1,6 +1,6 @@
 // Picks the passage of a document that best covers the query and bolds the matched words,
 // so the markdown, MediaWiki and Confluence connectors return snippets in the contract's `**term**` form.
-import { analyzeTerm, iterateWords } from './text-analysis.js';
+import { analyzeTerm, findWords } from './text-analysis.js';
 
 export interface SnippetOptions {
   /** Longest snippet, in characters, before ellipses are added. Default 240. */
@@ -19,7 +19,7 @@ interface Hit {
 export function highlightTerms(text: string, terms: ReadonlySet<string>, analyze: (word: string) => string | null = analyzeTerm): string {
   let out = '';
   let last = 0;
-  for (const { word, start, end } of iterateWords(text)) {
+  for (const { word, start, end } of findWords(text)) {
     const term = analyze(word);
     if (term === null || !terms.has(term)) continue;
     out += `${text.slice(last, start)}**${word}**`;
@@ -81,7 +81,7 @@ function analyzeText(text: string, analyze: (word: string) => string | null): An
   const clean = text.replace(/\s+/g, ' ').trim();
   const terms: Array<string | null> = [];
   const offsets: number[] = [];
-  for (const { word, start, end } of iterateWords(clean)) {
+  for (const { word, start, end } of findWords(clean)) {
     terms.push(analyze(word));
     offsets.push(start, end);
   }

@@ -70,11 +70,6 @@ export function findWords(text: string, lowerCase = false): WordAt[] {
   return words;
 }
 
-/** The words of `text`, as written, with their offsets (used to highlight the original text). */
-export function iterateWords(text: string): WordAt[] {
-  return findWords(text);
-}
-
 /** The same words as findWords, without offsets (one regex call: no match objects to make). */
 const WORD = /[\p{L}\p{N}]+/gu;
 

@@ -1,7 +1,7 @@
 // Term analysis, snippets and highlight conversion shared by the wiki connectors.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeQuery, analyzeTerm, findWords, foldTerm, iterateWords, tokenizeText } from '../../../connectors/contract/text/text-analysis.js';
+import { analyzeQuery, analyzeTerm, findWords, foldTerm, tokenizeText } from '../../../connectors/contract/text/text-analysis.js';
 import { buildTermSnippet, highlightTerms } from '../../../connectors/contract/text/snippet.js';
 import { convertHighlightMarkers, decodeHtmlEntities, stripHtmlTags } from '../../../connectors/contract/text/highlight-markers.js';
 import { markdownToPlainText } from '../../../connectors/contract/text/markdown-text.js';
@@ -42,7 +42,7 @@ describe('text analysis', () => {
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 60 }), (parts) => {
         const text = parts.join('');
         const expected = reference(text);
-        expect(iterateWords(text)).toEqual(expected);
+        expect(findWords(text)).toEqual(expected);
         expect(findWords(text, true)).toEqual(expected.map((found) => ({ ...found, word: found.word.toLowerCase() })));
         expect(tokenizeText(text)).toEqual(expected.map((found) => found.word));
       }),
