@@ -6,6 +6,7 @@ import type { CacheEvent } from '../../../src/cache/observer.js';
 import { foldGenerations, ReadThroughCache, type CacheHealth, type ReadThroughOptions } from '../../../src/cache/read-through.js';
 import type { CacheStore } from '../../../src/cache/store.js';
 import { silentLogger } from '../../../src/shared-state/logger.js';
+import { delegatingStore } from './delegating-store.js';
 
 interface Harness {
   cache: ReadThroughCache;
@@ -132,15 +133,7 @@ describe('ReadThroughCache', () => {
     it('is not given when the store cannot tell without I/O that it still holds the entry', async () => {
       const clock = { now: 1_000_000 };
       const inner = new MemoryCacheStore({ maxBytes: 1e7, clock: () => clock.now });
-      const remoteOnly: CacheStore = {
-        shared: false,
-        get: (key) => inner.get(key),
-        set: (key, entry) => inner.set(key, entry),
-        delete: (key) => inner.delete(key),
-        acquireLock: (key, ttl) => inner.acquireLock(key, ttl),
-        releaseLock: (key, token) => inner.releaseLock(key, token),
-        close: () => inner.close(),
-      };
+      const remoteOnly = delegatingStore(inner);
       const h = harness({ store: remoteOnly, clock });
       const { hit } = await leased(h);
       expect(hit.cached).toBe(true);
@@ -354,21 +347,15 @@ describe('ReadThroughCache', () => {
       await a.cache.getOrCompute('search:race', work.compute, opts());
       // b's first read of the entry happens "just before" a's write lands: it sees nothing.
       let firstRead = true;
-      const racing: CacheStore = {
-        shared: true,
-        get: async (key, _signal) => {
+      const racing = delegatingStore(shared, {
+        get: async (key) => {
           if (firstRead && !key.endsWith(':handoff')) {
             firstRead = false;
             return null;
           }
           return shared.get(key);
         },
-        set: (key, entry) => shared.set(key, entry),
-        delete: (key) => shared.delete(key),
-        acquireLock: (key, ttl) => shared.acquireLock(key, ttl),
-        releaseLock: (key, token) => shared.releaseLock(key, token),
-        close: async () => undefined,
-      };
+      });
       const b = harness({ store: racing, clock, generations });
       await expect(b.cache.getOrCompute('search:race', work.compute, opts())).resolves.toMatchObject({ value: { n: 1 }, cached: true });
       expect(work.calls()).toBe(1);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeEntry } from '../../../src/cache/entry.js';
 import { MemoryCacheStore } from '../../../src/cache/memory-store.js';
-import type { CacheEntry } from '../../../src/cache/entry.js';
-import type { CacheStore } from '../../../src/cache/store.js';
 import { TieredCacheStore } from '../../../src/cache/tiered-store.js';
+import { delegatingStore } from './delegating-store.js';
 
 const signal = new AbortController().signal;
 
@@ -52,19 +51,13 @@ describe('TieredCacheStore', () => {
       release = resolve;
     });
     // A far store whose reads wait at a gate, as a Redis round trip does, and are counted.
-    const slowFar: CacheStore = {
-      shared: true,
-      async get(key: string): Promise<CacheEntry | null> {
+    const slowFar = delegatingStore(far, {
+      async get(key) {
         reads += 1;
         await gate;
         return far.get(key);
       },
-      set: (key, entry) => far.set(key, entry),
-      delete: (key) => far.delete(key),
-      acquireLock: (key, ttlMs) => far.acquireLock(key, ttlMs),
-      releaseLock: (key, token) => far.releaseLock(key, token),
-      close: () => far.close(),
-    };
+    });
     const tiered = new TieredCacheStore(near, slowFar, () => clock.now);
     const impatient = new AbortController();
     const gets = Array.from({ length: 10 }, () => tiered.get('k', signal));
