@@ -1,5 +1,6 @@
 // Builds CQL for a search without ever letting user text become query syntax: the text is cut
 // into plain words (no Lucene operators, wildcards or quotes survive) inside a quoted CQL string.
+import { tokenizeText } from '../contract/text/text-analysis.js';
 
 export type ConfluenceContentType = 'page' | 'blogpost' | 'attachment' | 'comment';
 
@@ -12,7 +13,6 @@ export interface SearchCqlOptions {
   modifiedSince: Date | null;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
 const MAX_WORDS = 32;
 
 /** Quotes a value as a CQL string literal: backslash and double quote escaped, controls removed. */
@@ -28,7 +28,7 @@ export function quoteCqlString(value: string): string {
 export function escapeCqlText(text: string): string | null {
   // Lower-casing can add a combining mark ("İ" becomes "i" + U+0307): composed again, any mark
   // left is dropped, so every word stays letters and digits ("İstanbul" → "istanbul").
-  const words = (text.normalize('NFC').match(WORD) ?? [])
+  const words = tokenizeText(text.normalize('NFC'))
     .map((w) =>
       w
         .toLowerCase()
