@@ -291,3 +291,43 @@ SELECT coalesce(st.doc_count, 0)::float8 AS doc_count,
        coalesce((SELECT array_agg(df ORDER BY word) FROM per_word), '{}') AS dfs
 FROM (SELECT 1) one LEFT JOIN ${s}.source_stats st ON st.source = $1::text`;
 }
+
+/**
+ * The block statement (same parameters as buildSearchSql; the filters, $4–$6 and $11–$12 are
+ * for the hits statement and unused here): one row per query term, with its weight, the length
+ * norm and its posting blocks concatenated (migrations/004_posting_blocks.sql), for the connector
+ * to add up (block-scores.ts). Postgres reads a common term as ~1 row per 1,024 documents instead
+ * of one per posting, and sends one value per term.
+ */
+export function buildBlockSearchSql(schema: string): string {
+  const s = quoteIdent(schema);
+  return `
+WITH ${statsAndTerms(s)}
+SELECT q.weight, stats.c0, stats.c1,
+       (SELECT string_agg(pb.postings, '') FROM ${s}.posting_blocks pb WHERE pb.term_id = q.term_id) AS blocks
+FROM query_terms q CROSS JOIN stats
+WHERE ($4::int IS NULL OR true) AND ($5::timestamptz IS NULL OR true) AND ($6::text[] IS NULL OR true)
+  AND ($11::int IS NULL OR true) AND ($12::int IS NULL OR true)`;
+}
+
+/**
+ * $1 doc_keys (int[], best first), $2 limit, $3 updated_after, $4 principals, $5 regconfig,
+ * $6 query → the hit rows of the first $2 keys the caller may read, in the order given, with
+ * `doc_key` instead of a score (the connector has it). Permissions are checked on the covering
+ * filter index first, so the bodies of only the hits are read.
+ */
+export function buildBlockHitsSql(schema: string): string {
+  const s = quoteIdent(schema);
+  return `
+WITH allowed AS MATERIALIZED (
+  SELECT c.doc_key, c.ord
+  FROM unnest($1::int[]) WITH ORDINALITY c(doc_key, ord) JOIN ${s}.documents f ON f.doc_key = c.doc_key
+  WHERE ($3::timestamptz IS NULL OR f.updated_at >= $3::timestamptz)
+    AND ($4::text[] IS NULL OR f.acl IS NULL OR f.acl && $4::text[])
+  ORDER BY c.ord LIMIT $2::int
+)
+SELECT d.doc_key, d.id, d.title, d.url, d.updated_at, d.content_hash, left(d.body, ${SNIPPET_SOURCE_CHARS}) AS body_head,
+       (SELECT coalesce(array_agg(DISTINCT lexeme), '{}') FROM unnest(to_tsvector($5::regconfig, $6::text))) AS query_lexemes
+FROM allowed a JOIN ${s}.documents d ON d.doc_key = a.doc_key
+ORDER BY a.ord`;
+}

@@ -125,7 +125,7 @@ maxima AS (
 UPDATE ${s}.source_stats SET impact_avgdl = $2::float8 WHERE source = $1::text AND (SELECT count(*) FROM maxima) >= 0`,
 
     /** Fresh planner statistics and visibility map, so scoring stays an index-only scan. */
-    maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.terms, ${s}.documents, ${s}.source_stats`,
+    maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.posting_blocks, ${s}.terms, ${s}.documents, ${s}.source_stats`,
 
     /** Share of postings pages VACUUM could mark all-visible (index-only scans need them to be). */
     visibility: `SELECT coalesce(relallvisible::float8 / nullif(relpages, 0), 1) AS visible FROM pg_class WHERE oid = '${s}.postings'::regclass`,

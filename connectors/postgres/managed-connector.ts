@@ -2,7 +2,8 @@
 // over postings kept at ingest (bm25-sql.ts), on a pg server or embedded PGlite.
 import { SourceError } from '../contract/errors.js';
 import type { Connector, ConnectorContext, IngestDocument, IngestOptions, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
-import { buildExhaustiveSearchSql, buildSearchSql, buildWordStatisticsSql, searchParams } from './bm25-sql.js';
+import { type SearchParams, buildBlockHitsSql, buildBlockSearchSql, buildExhaustiveSearchSql, buildWordStatisticsSql, searchParams } from './bm25-sql.js';
+import { allDocuments, decodeBlocks, rankedBatches, topDocuments, type Candidate, type ScoredTerm } from './block-scores.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
 import { healthDetail, toSourceError } from './errors.js';
 import { quoteIdent } from './identifiers.js';
@@ -27,6 +28,18 @@ interface HitRow {
   score: number;
   body_head: string;
   query_lexemes: string[];
+}
+
+interface TermBlocksRow {
+  weight: number;
+  c0: number;
+  c1: number;
+  /** The term's blocks in base64, as stored (migrations/004_posting_blocks.sql); null: none. */
+  blocks: string | null;
+}
+
+interface BlockHitRow extends Omit<HitRow, 'score'> {
+  doc_key: number;
 }
 
 interface DocumentRow {
@@ -57,11 +70,10 @@ interface WordStatisticsRow {
 }
 
 /**
- * Below this many documents PGlite runs the short statement: scoring a small source outright is
- * faster than the pruned statement's steps, even with both prepared in the worker (demo handbook
- * 1.15 vs 1.32 ms, SciFact's 5k 4.3 vs 4.7 ms p50; unprepared it was ~3.5 vs ~9 ms).
+ * Below this many documents PGlite runs the short statement: scoring a small source outright in
+ * one statement is faster than two statements through the worker.
  */
-export const PGLITE_PRUNE_FROM_DOCUMENTS = 20_000;
+export const PGLITE_BLOCKS_FROM_DOCUMENTS = 20_000;
 
 export function toIsoString(value: Date | string | null): string | null {
   if (value === null) return null;
@@ -137,12 +149,6 @@ export class PostgresConnector implements Connector {
     if (this.backend === 'pglite') await this.health(signal);
   }
 
-  /** The pruned statement, unless this is PGlite with a source small enough to score outright. */
-  #searchSql(client: SqlClient, filtered: boolean): string {
-    if (client.backend === 'pglite' && this.#documentCount < PGLITE_PRUNE_FROM_DOCUMENTS) return buildExhaustiveSearchSql(this.#config.schema, filtered);
-    return buildSearchSql(this.#config.schema, filtered);
-  }
-
   /**
    * Ranked hits. `request.statistics`, when given, replaces the source's N, average length and
    * document frequencies (the federation's global statistics); `request.principals` filters
@@ -155,24 +161,26 @@ export class PostgresConnector implements Connector {
     const filtered = request.updatedAfter !== null || principals !== null;
     const statistics = request.statistics ?? null;
     const words = statistics ? Object.keys(statistics.documentFrequencies) : null;
+    const params: SearchParams = {
+      source: this.name,
+      textSearchConfig: this.#config.text_search_config,
+      query: cleanQueryText(request.query),
+      limit: request.limit,
+      updatedAfter: request.updatedAfter?.toISOString() ?? null,
+      principals: principals === null ? null : [...principals],
+      docCount: statistics?.documentCount ?? null,
+      avgdl: statistics?.averageLength ?? null,
+      words,
+      dfs: words && statistics ? words.map((word) => Number(statistics.documentFrequencies[word])) : null,
+    };
     try {
-      const rows = await client.query<HitRow>(
-        this.#searchSql(client, filtered),
-        searchParams({
-          source: this.name,
-          textSearchConfig: this.#config.text_search_config,
-          query: cleanQueryText(request.query),
-          limit: request.limit,
-          updatedAfter: request.updatedAfter?.toISOString() ?? null,
-          principals: principals === null ? null : [...principals],
-          docCount: statistics?.documentCount ?? null,
-          avgdl: statistics?.averageLength ?? null,
-          words,
-          dfs: words && statistics ? words.map((word) => Number(statistics.documentFrequencies[word])) : null,
-        }),
-        request.signal,
-        { name: `kmcp_search${filtered ? '_filtered' : ''}` },
-      );
+      // A small embedded source is scored outright in one statement: faster there than two.
+      const rows =
+        client.backend === 'pglite' && this.#documentCount < PGLITE_BLOCKS_FROM_DOCUMENTS
+          ? await client.query<HitRow>(buildExhaustiveSearchSql(this.#config.schema, filtered), searchParams(params), request.signal, {
+              name: `kmcp_search${filtered ? '_filtered' : ''}`,
+            })
+          : await this.#searchBlocks(client, params, filtered, request.signal);
       const snippets = await highlightHits(
         rows.map((row) => row.body_head ?? ''),
         rows[0]?.query_lexemes ?? [],
@@ -191,6 +199,35 @@ export class PostgresConnector implements Connector {
     } catch (error) {
       throw toSourceError(error, 'search', this.#context.logger);
     }
+  }
+
+  /**
+   * Exact BM25 from the posting blocks: one statement reads the query terms' blocks, the
+   * connector sums them (block-scores.ts), a second statement returns the best hits the caller
+   * may read. Filtered, candidates go to that statement best first in growing batches until
+   * `limit` pass, so a caller who may read most documents costs one batch.
+   */
+  async #searchBlocks(client: SqlClient, params: SearchParams, filtered: boolean, signal: AbortSignal): Promise<HitRow[]> {
+    const terms = await client.query<TermBlocksRow>(buildBlockSearchSql(this.#config.schema), searchParams(params), signal, { name: 'kmcp_search_blocks' });
+    const scored = terms.flatMap((row): ScoredTerm[] =>
+      row.blocks === null ? [] : [{ weight: Number(row.weight), c0: Number(row.c0), c1: Number(row.c1), blocks: decodeBlocks(row.blocks) }],
+    );
+    // Unfiltered, the best `limit` are the hits; filtered, candidates go best first until enough pass.
+    const batches: Iterable<Candidate[]> = filtered ? rankedBatches(allDocuments(scored), params.limit * 4) : [topDocuments(scored, params.limit)];
+    const hits: HitRow[] = [];
+    for (const batch of batches) {
+      if (batch.length === 0) break;
+      const scores = new Map(batch.map((candidate) => [candidate.key, candidate.score]));
+      const rows = await client.query<BlockHitRow>(
+        buildBlockHitsSql(this.#config.schema),
+        [batch.map((candidate) => candidate.key), params.limit - hits.length, params.updatedAfter, params.principals, params.textSearchConfig, params.query],
+        signal,
+        { name: 'kmcp_block_hits' },
+      );
+      for (const row of rows) hits.push({ ...row, score: scores.get(Number(row.doc_key)) ?? 0 });
+      if (hits.length >= params.limit || !filtered) break;
+    }
+    return hits;
   }
 
   /**

@@ -73,7 +73,9 @@ export async function migrate(client: SqlClient, options: MigrateOptions): Promi
           await inTransaction(
             session,
             async () => {
-              await session.exec(`SET LOCAL search_path TO ${schema}`, signal);
+              // Bulk work, once: the pooled sessions' statement timeout (sized for searches) would
+              // roll back a migration that rebuilds a large source's data (004: ~40 s at 100k).
+              await session.exec(`SET LOCAL search_path TO ${schema}; SET LOCAL statement_timeout = 0`, signal);
               await session.exec(migration.sql, signal);
               await session.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name], signal);
             },

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestDocument } from '../../../connectors/contract/types.js';
 import { buildExhaustiveSearchSql, buildSearchSql, searchParams, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
+import { allDocuments, decodeBlocks } from '../../../connectors/postgres/block-scores.js';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
 import { createPostgresConnector, dropSchema, fromArray, postgresSkipReason, signal, sql, TEST_DATABASE_URL, uniqueSchema } from './helpers.js';
 
@@ -63,13 +64,81 @@ describe.skipIf(skipReason !== null)(`document ACLs${skipReason ? ` (skipped: ${
   });
 
   it('treats a changed ACL as an update, and the same ACL in another order as no change', async () => {
+    await expectBlocksMirrorPostings(schema);
     const again = await connector.ingest(fromArray([{ ...docs[0]!, acl: ['group:hr'] }]), { signal: signal() });
     expect(again.written).toBe(0);
     const opened = await connector.ingest(fromArray([{ ...docs[0]!, acl: ['group:eng', 'group:hr'] }]), { signal: signal() });
     expect(opened).toMatchObject({ written: 1, updated: 1 });
     expect((await search(connector, 'walrus', 50, ['group:eng'])).map((hit) => hit.nativeId)).toContain('hr-0');
+    await expectBlocksMirrorPostings(schema);
+  });
+
+  it('keeps the posting blocks equal to the postings when a document changes its words', async () => {
+    await connector.ingest(fromArray([{ id: 'public-1', title: 'Walrus facts', text: 'a walrus swims under the narwhal' }]), { signal: signal() });
+    await expectBlocksMirrorPostings(schema);
+    expect((await search(connector, 'narwhal', 10)).map((hit) => hit.nativeId)).toEqual(['public-1']);
+    await connector.ingest(fromArray([{ id: 'public-1', title: 'Walrus facts', text: 'a walrus lives on ice' }]), { signal: signal() });
+    await expectBlocksMirrorPostings(schema);
+    expect(await search(connector, 'narwhal', 10)).toEqual([]);
+  });
+
+  it('packs a term counted more than 65,535 times in a document longer than that, and scores it as the exhaustive statement does', async () => {
+    // a tsvector keeps 256 positions per word, so per 10,000-character slice: 266 slices of one word
+    await connector.ingest(fromArray([{ id: 'huge', title: 'Long log', text: `${'walrus '.repeat(380_000)}narwhal narwhal` }]), { signal: signal() });
+    await expectBlocksMirrorPostings(schema);
+    const { rows } = await sql(`SELECT max(tf)::int AS tf, max(length)::int AS length FROM "${schema}".postings`);
+    expect(rows[0].tf).toBeGreaterThan(65_535);
+    expect(rows[0].length).toBeGreaterThan(65_535);
+    const { rows: exhaustive } = await sql(
+      buildExhaustiveSearchSql(schema, false),
+      searchParams({
+        source: 'acl',
+        textSearchConfig: 'english',
+        query: 'walrus narwhal',
+        limit: 50,
+        updatedAfter: null,
+        principals: null,
+        docCount: null,
+        avgdl: null,
+        words: null,
+        dfs: null,
+      }),
+    );
+    const viaBlocks = await search(connector, 'walrus narwhal', 50);
+    expect(viaBlocks.map((hit) => `${hit.nativeId} ${hit.score.toFixed(8)}`)).toEqual(exhaustive.map((row) => `${row.id} ${Number(row.score).toFixed(8)}`));
+    expect(viaBlocks[0]?.nativeId).toBe('huge');
   });
 });
+
+/**
+ * posting_blocks, read as the connector reads them, hold exactly the rows of postings: each block
+ * the postings of its term and 1,024 doc_keys, none missing, none left over. Checked through
+ * allDocuments with weight 1 and c1 = 0 per term and block, which gives tf / (tf + 1) per document:
+ * compared with the same from the rows.
+ */
+async function expectBlocksMirrorPostings(schema: string): Promise<void> {
+  const { rows: blocks } = await sql(`SELECT term_id, block, postings FROM "${schema}".posting_blocks`);
+  const { rows: postings } = await sql(`SELECT term_id, doc_key >> 10 AS block, doc_key, tf, length FROM "${schema}".postings`);
+  const fromBlocks = blocks.flatMap((row: { term_id: number; block: number; postings: string }) => {
+    const { keys, scores } = allDocuments([{ weight: 1, c0: 1, c1: 0, blocks: decodeBlocks(row.postings) }]);
+    return [...keys].map((key, index) => `${row.term_id}:${row.block}:${key}:${scores[index]!.toFixed(12)}`);
+  });
+  const fromRows = postings.map(
+    (row: { term_id: number; block: number; doc_key: number; tf: number }) =>
+      `${row.term_id}:${row.block}:${row.doc_key}:${(row.tf / (row.tf + 1)).toFixed(12)}`,
+  );
+  expect(blocks.length).toBeGreaterThan(0);
+  expect(fromBlocks.sort()).toEqual(fromRows.sort());
+  // lengths: the same check with c0 = 0, c1 = 1, which gives tf / (tf + length)
+  const withLengths = blocks.flatMap((row: { term_id: number; postings: string }) => {
+    const { keys, scores } = allDocuments([{ weight: 1, c0: 0, c1: 1, blocks: decodeBlocks(row.postings) }]);
+    return [...keys].map((key, index) => `${row.term_id}:${key}:${scores[index]!.toFixed(12)}`);
+  });
+  const rowsWithLengths = postings.map(
+    (row: { term_id: number; doc_key: number; tf: number; length: number }) => `${row.term_id}:${row.doc_key}:${(row.tf / (row.tf + row.length)).toFixed(12)}`,
+  );
+  expect(withLengths.sort()).toEqual(rowsWithLengths.sort());
+}
 
 /** A small Zipf-like corpus: enough postings per common word that the pruned search skips some. */
 function syntheticCorpus(count: number, seed: number, words = 12): IngestDocument[] {
@@ -131,8 +200,23 @@ describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${sk
         const { rows: exhaustive } = await sql(buildExhaustiveSearchSql(schema, filtered), params);
         const show = (rows: Array<{ id: string; score: number }>) => rows.map((row) => `${row.id} ${Number(row.score).toFixed(8)}`);
         expect(show(pruned), `${query} (limit ${limit})`).toEqual(show(exhaustive));
+        const statistics =
+          overrides.docCount === undefined
+            ? undefined
+            : {
+                documentCount: overrides.docCount!,
+                averageLength: overrides.avgdl ?? null,
+                documentFrequencies: Object.fromEntries((overrides.words ?? []).map((word, index) => [word, overrides.dfs![index]!])),
+              };
+        // the connector: the posting blocks summed in JavaScript
+        const viaBlocks = await connector.search({ query, limit, updatedAfter: null, signal: signal(), principals: overrides.principals, statistics });
+        expect(
+          viaBlocks.map((hit) => `${hit.nativeId} ${hit.score.toFixed(8)}`),
+          `${query} (limit ${limit}, blocks)`,
+        ).toEqual(show(exhaustive));
       }
     }
+    await expectBlocksMirrorPostings(schema);
   }
 
   it('ranks exactly as the exhaustive statement, with the source statistics and with global ones', async () => {

@@ -84,6 +84,16 @@ describe.skipIf(skipReason !== null)(`pg client and migrations${skipReason ? ` (
     await expect(migrate(client, { schema, signal: signal(), migrations: [] })).resolves.toEqual([]);
   });
 
+  it('lets a migration run past the pooled statement timeout (a rebuild of a large source takes longer than a search may)', async () => {
+    // this client's sessions time out after 1.5 s
+    const slow = [{ version: 910, name: '910_slow', sql: 'SELECT pg_sleep(2); CREATE TABLE after_sleep (x int)' }];
+    await expect(migrate(client, { schema, signal: signal(), migrations: slow })).resolves.toEqual(['910_slow']);
+    const { rows } = await sql('SELECT to_regclass($1) AS made', [`"${schema}".after_sleep`]);
+    expect(rows[0].made).not.toBeNull();
+    // and the session handed back to the pool has its timeout again
+    await expect(client.query('SELECT pg_sleep(3)', [], signal())).rejects.toThrow();
+  });
+
   it('never JIT-compiles, even a statement whose estimated cost would make this server do it', async () => {
     const costly = 'EXPLAIN (ANALYZE, FORMAT JSON) SELECT sum(x) FROM generate_series(1, 200000) x';
     const jitOf = (rows: Array<Record<string, unknown>>) => (rows[0]?.['QUERY PLAN'] as Array<Record<string, unknown>> | undefined)?.[0]?.JIT;
