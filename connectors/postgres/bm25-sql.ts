@@ -304,7 +304,7 @@ export function buildBlockSearchSql(schema: string): string {
   return `
 WITH ${statsAndTerms(s)}
 SELECT q.weight, stats.c0, stats.c1,
-       (SELECT string_agg(pb.postings, '') FROM ${s}.posting_blocks pb WHERE pb.term_id = q.term_id) AS blocks
+       (SELECT string_agg(pb.postings, '' ORDER BY pb.block) FROM ${s}.posting_blocks pb WHERE pb.term_id = q.term_id) AS blocks
 FROM query_terms q CROSS JOIN stats
 WHERE ($4::int IS NULL OR true) AND ($5::timestamptz IS NULL OR true) AND ($6::text[] IS NULL OR true)
   AND ($11::int IS NULL OR true) AND ($12::int IS NULL OR true)`;

@@ -102,6 +102,9 @@ ON CONFLICT (source) DO UPDATE SET doc_count = st.doc_count + excluded.doc_count
   total_length = st.total_length + excluded.total_length, generation = st.generation + 1, updated_at = now(),
   impact_avgdl = coalesce(st.impact_avgdl, excluded.impact_avgdl)`,
 
+    /** $1 source → its document count. */
+    documentCount: `SELECT coalesce((SELECT doc_count FROM ${s}.source_stats WHERE source = $1::text), 0)::float8 AS n`,
+
     /** $1 source → the average length now and the one the stored impacts were computed with. */
     drift: `SELECT greatest(total_length::float8 / greatest(doc_count, 1), 1) AS avgdl, impact_avgdl FROM ${s}.source_stats WHERE source = $1::text`,
 
@@ -123,6 +126,22 @@ maxima AS (
   RETURNING 1
 )
 UPDATE ${s}.source_stats SET impact_avgdl = $2::float8 WHERE source = $1::text AND (SELECT count(*) FROM maxima) >= 0`,
+
+    /**
+     * Lays posting_blocks out again in (term_id, block) order, so that a search reads each term's
+     * blocks from neighbouring pages: ingest writes them batch by batch, spread over the table
+     * (migrations/004_posting_blocks.sql). A copy in order, swapped in for the table: the SHARE
+     * lock keeps every writer (any source's ingest in this schema) out while searches go on
+     * reading; only the swap itself waits for the readers of the moment.
+     */
+    regroupBlocks: `
+SET LOCAL statement_timeout = 0;
+LOCK TABLE ${s}.posting_blocks IN SHARE MODE;
+CREATE TABLE ${s}.posting_blocks_regrouped (LIKE ${s}.posting_blocks INCLUDING ALL);
+INSERT INTO ${s}.posting_blocks_regrouped SELECT * FROM ${s}.posting_blocks ORDER BY term_id, block;
+DROP TABLE ${s}.posting_blocks;
+ALTER TABLE ${s}.posting_blocks_regrouped RENAME TO posting_blocks;
+ALTER INDEX ${s}.posting_blocks_regrouped_pkey RENAME TO posting_blocks_pkey;`,
 
     /** Fresh planner statistics and visibility map, so scoring stays an index-only scan. */
     maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.posting_blocks, ${s}.terms, ${s}.documents, ${s}.source_stats`,
