@@ -50,21 +50,56 @@ SELECT term_id, doc_key >> 10,
                           string_agg(posting_block_high(tf, length), ''::bytea ORDER BY doc_key))
 FROM postings GROUP BY term_id, doc_key >> 10;
 
+-- Rebuilds the blocks of the postings a statement inserted or deleted. A batch of new documents
+-- appends: its postings come after every doc_key their block holds, so when neither side needs
+-- high halves the block is its records followed by the new ones, with no need to read the rows
+-- it already holds. Anything else (deletes, re-ingested documents, high halves) packs the block
+-- again from `postings`.
 -- SET search_path FROM CURRENT: the function runs with this migration's schema, whatever the
 -- session's search_path is when an ingest fires it.
 CREATE FUNCTION rebuild_posting_blocks() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-  WITH touched AS (
-    SELECT DISTINCT term_id, doc_key >> 10 AS block FROM changed_postings
+  WITH added AS (
+    SELECT term_id, doc_key >> 10 AS block, count(*)::int AS n, min(doc_key) AS first_key,
+           bool_or(tf > 65535 OR length > 65535) AS wide,
+           string_agg(posting_block_low(doc_key, tf, length), ''::bytea ORDER BY doc_key) AS low
+    FROM changed_postings WHERE TG_OP = 'INSERT'
+    GROUP BY 1, 2
   ),
-  packed AS (
+  stored AS (
+    -- the block as it is (its count in bytes 4–5, its flags in 6–7, records from byte 8)
+    SELECT a.*, s.prior, coalesce(get_byte(s.prior, 4) * 256 + get_byte(s.prior, 5), 0) AS prior_n
+    FROM added a
+    LEFT JOIN LATERAL (
+      SELECT decode(b.postings, 'base64') AS prior FROM posting_blocks b WHERE b.term_id = a.term_id AND b.block = a.block
+    ) s ON true
+  ),
+  appended AS (
+    SELECT term_id, block,
+           pack_posting_block(block, prior_n + n, false, coalesce(substring(prior FROM 9 FOR 6 * prior_n), ''::bytea) || low, ''::bytea) AS postings
+    FROM stored
+    WHERE NOT wide
+      AND (prior IS NULL
+           OR (get_byte(prior, 6) = 0 AND get_byte(prior, 7) = 0
+               -- the last record's doc_key, before the first new one
+               AND (block << 10) + get_byte(prior, 8 + 6 * (prior_n - 1)) * 256 + get_byte(prior, 9 + 6 * (prior_n - 1)) < first_key))
+  ),
+  repacked AS (
     SELECT t.term_id, t.block,
            pack_posting_block(t.block, count(p.doc_key)::int, max(p.tf) > 65535 OR max(p.length) > 65535,
                               string_agg(posting_block_low(p.doc_key, p.tf, p.length), ''::bytea ORDER BY p.doc_key),
                               string_agg(posting_block_high(p.tf, p.length), ''::bytea ORDER BY p.doc_key)) AS postings
-    FROM touched t
+    FROM (
+      SELECT DISTINCT c.term_id, c.doc_key >> 10 AS block FROM changed_postings c
+      WHERE NOT EXISTS (SELECT 1 FROM appended a WHERE a.term_id = c.term_id AND a.block = c.doc_key >> 10)
+    ) t
     LEFT JOIN postings p ON p.term_id = t.term_id AND p.doc_key >= t.block << 10 AND p.doc_key < (t.block + 1) << 10
     GROUP BY t.term_id, t.block
+  ),
+  packed AS (
+    SELECT term_id, block, postings FROM appended
+    UNION ALL
+    SELECT term_id, block, postings FROM repacked
   ),
   emptied AS (
     DELETE FROM posting_blocks b USING packed k

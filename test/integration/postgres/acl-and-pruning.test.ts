@@ -4,9 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestDocument } from '../../../connectors/contract/types.js';
 import { buildExhaustiveSearchSql, buildSearchSql, searchParams, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
-import { allDocuments, decodeBlocks } from '../../../connectors/postgres/block-scores.js';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
-import { createPostgresConnector, dropSchema, fromArray, postgresSkipReason, signal, sql, TEST_DATABASE_URL, uniqueSchema } from './helpers.js';
+import {
+  createPostgresConnector,
+  dropSchema,
+  expectBlocksMirrorPostings,
+  fromArray,
+  postgresSkipReason,
+  signal,
+  sql,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from './helpers.js';
 
 const skipReason = await postgresSkipReason();
 
@@ -109,36 +118,6 @@ describe.skipIf(skipReason !== null)(`document ACLs${skipReason ? ` (skipped: ${
     expect(viaBlocks[0]?.nativeId).toBe('huge');
   });
 });
-
-/**
- * posting_blocks, read as the connector reads them, hold exactly the rows of postings: each block
- * the postings of its term and 1,024 doc_keys, none missing, none left over. Checked through
- * allDocuments with weight 1 and c1 = 0 per term and block, which gives tf / (tf + 1) per document:
- * compared with the same from the rows.
- */
-async function expectBlocksMirrorPostings(schema: string): Promise<void> {
-  const { rows: blocks } = await sql(`SELECT term_id, block, postings FROM "${schema}".posting_blocks`);
-  const { rows: postings } = await sql(`SELECT term_id, doc_key >> 10 AS block, doc_key, tf, length FROM "${schema}".postings`);
-  const fromBlocks = blocks.flatMap((row: { term_id: number; block: number; postings: string }) => {
-    const { keys, scores } = allDocuments([{ weight: 1, c0: 1, c1: 0, blocks: decodeBlocks(row.postings) }]);
-    return [...keys].map((key, index) => `${row.term_id}:${row.block}:${key}:${scores[index]!.toFixed(12)}`);
-  });
-  const fromRows = postings.map(
-    (row: { term_id: number; block: number; doc_key: number; tf: number }) =>
-      `${row.term_id}:${row.block}:${row.doc_key}:${(row.tf / (row.tf + 1)).toFixed(12)}`,
-  );
-  expect(blocks.length).toBeGreaterThan(0);
-  expect(fromBlocks.sort()).toEqual(fromRows.sort());
-  // lengths: the same check with c0 = 0, c1 = 1, which gives tf / (tf + length)
-  const withLengths = blocks.flatMap((row: { term_id: number; postings: string }) => {
-    const { keys, scores } = allDocuments([{ weight: 1, c0: 0, c1: 1, blocks: decodeBlocks(row.postings) }]);
-    return [...keys].map((key, index) => `${row.term_id}:${key}:${scores[index]!.toFixed(12)}`);
-  });
-  const rowsWithLengths = postings.map(
-    (row: { term_id: number; doc_key: number; tf: number; length: number }) => `${row.term_id}:${row.doc_key}:${(row.tf / (row.tf + row.length)).toFixed(12)}`,
-  );
-  expect(withLengths.sort()).toEqual(rowsWithLengths.sort());
-}
 
 /** A small Zipf-like corpus: enough postings per common word that the pruned search skips some. */
 function syntheticCorpus(count: number, seed: number, words = 12): IngestDocument[] {

@@ -1,9 +1,12 @@
 // Shared setup for the Postgres integration tests: the local server (skipped with a reason when
-// it isn't there), a schema per test file, and a PGlite directory per test file.
+// it isn't there), a schema per test file, a PGlite directory per test file, and the check that
+// the posting blocks hold exactly the postings rows.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { expect } from 'vitest';
+import { allDocuments, decodeBlocks } from '../../../connectors/postgres/block-scores.js';
 import type { ConnectorContext, IngestDocument } from '../../../connectors/contract/types.js';
 import { postgresFactory, type PostgresSourceConfig } from '../../../connectors/postgres/index.js';
 
@@ -61,3 +64,33 @@ export async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
 export const signal = () => AbortSignal.timeout(30_000);
 
 export type { IngestDocument };
+
+/**
+ * posting_blocks, read as the connector reads them, hold exactly the rows of postings: each block
+ * the postings of its term and 1,024 doc_keys, none missing, none left over. Checked through
+ * allDocuments with weight 1 and c1 = 0 per term and block, which gives tf / (tf + 1) per document:
+ * compared with the same from the rows.
+ */
+export async function expectBlocksMirrorPostings(schema: string): Promise<void> {
+  const { rows: blocks } = await sql(`SELECT term_id, block, postings FROM "${schema}".posting_blocks`);
+  const { rows: postings } = await sql(`SELECT term_id, doc_key >> 10 AS block, doc_key, tf, length FROM "${schema}".postings`);
+  const fromBlocks = blocks.flatMap((row: { term_id: number; block: number; postings: string }) => {
+    const { keys, scores } = allDocuments([{ weight: 1, c0: 1, c1: 0, blocks: decodeBlocks(row.postings) }]);
+    return [...keys].map((key, index) => `${row.term_id}:${row.block}:${key}:${scores[index]!.toFixed(12)}`);
+  });
+  const fromRows = postings.map(
+    (row: { term_id: number; block: number; doc_key: number; tf: number }) =>
+      `${row.term_id}:${row.block}:${row.doc_key}:${(row.tf / (row.tf + 1)).toFixed(12)}`,
+  );
+  expect(blocks.length).toBeGreaterThan(0);
+  expect(fromBlocks.sort()).toEqual(fromRows.sort());
+  // lengths: the same check with c0 = 0, c1 = 1, which gives tf / (tf + length)
+  const withLengths = blocks.flatMap((row: { term_id: number; postings: string }) => {
+    const { keys, scores } = allDocuments([{ weight: 1, c0: 0, c1: 1, blocks: decodeBlocks(row.postings) }]);
+    return [...keys].map((key, index) => `${row.term_id}:${key}:${scores[index]!.toFixed(12)}`);
+  });
+  const rowsWithLengths = postings.map(
+    (row: { term_id: number; doc_key: number; tf: number; length: number }) => `${row.term_id}:${row.doc_key}:${(row.tf / (row.tf + row.length)).toFixed(12)}`,
+  );
+  expect(withLengths.sort()).toEqual(rowsWithLengths.sort());
+}

@@ -13,6 +13,7 @@ import type { SqlClient } from '../../../connectors/postgres/sql-client.js';
 import {
   createPostgresConnector,
   dropSchema,
+  expectBlocksMirrorPostings,
   fromArray,
   makeTempDir,
   postgresSkipReason,
@@ -81,6 +82,10 @@ describe.skipIf(skipReason !== null)(`posting blocks layout${skipReason ? ` (ski
       ),
     );
 
+  it('keeps the blocks equal to the postings through ingests in many small batches', async () => {
+    await expectBlocksMirrorPostings(schema);
+  });
+
   it('lays every term’s blocks out together again, and every answer stays the same', async () => {
     expect(await outOfOrder()).toBeGreaterThan(0);
     const before = await answers();
@@ -103,6 +108,7 @@ describe.skipIf(skipReason !== null)(`posting blocks layout${skipReason ? ` (ski
     await connector.ingest(fromArray([{ id: 'd0', title: 'kingfisher', text: 'a kingfisher by the river' }]), { signal: signal() });
     expect((await connector.search({ query: 'kingfisher', limit: 10, updatedAfter: null, signal: signal() })).map((hit) => hit.nativeId)).toEqual(['d0']);
     expect((await connector.search({ query: 'otter', limit: 5000, updatedAfter: null, signal: signal() })).map((hit) => hit.nativeId)).not.toContain('d0');
+    await expectBlocksMirrorPostings(schema);
   });
 });
 
