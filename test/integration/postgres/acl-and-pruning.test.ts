@@ -3,7 +3,7 @@
 // the exhaustive one (also with global statistics, and after the average length drifts). Own schema.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestDocument } from '../../../connectors/contract/types.js';
-import { buildExhaustiveSearchSql, buildSearchSql, searchParams, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
+import { buildExhaustiveSearchSql, buildSearchSql, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
 import {
   createPostgresConnector,
@@ -13,6 +13,7 @@ import {
   postgresSkipReason,
   signal,
   sql,
+  plainSearchParams,
   TEST_DATABASE_URL,
   uniqueSchema,
 } from './helpers.js';
@@ -98,21 +99,7 @@ describe.skipIf(skipReason !== null)(`document ACLs${skipReason ? ` (skipped: ${
     const { rows } = await sql(`SELECT max(tf)::int AS tf, max(length)::int AS length FROM "${schema}".postings`);
     expect(rows[0].tf).toBeGreaterThan(65_535);
     expect(rows[0].length).toBeGreaterThan(65_535);
-    const { rows: exhaustive } = await sql(
-      buildExhaustiveSearchSql(schema, false),
-      searchParams({
-        source: 'acl',
-        textSearchConfig: 'english',
-        query: 'walrus narwhal',
-        limit: 50,
-        updatedAfter: null,
-        principals: null,
-        docCount: null,
-        avgdl: null,
-        words: null,
-        dfs: null,
-      }),
-    );
+    const { rows: exhaustive } = await sql(buildExhaustiveSearchSql(schema, false), plainSearchParams('acl', 'walrus narwhal', 50));
     const viaBlocks = await search(connector, 'walrus narwhal', 50);
     expect(viaBlocks.map((hit) => `${hit.nativeId} ${hit.score.toFixed(8)}`)).toEqual(exhaustive.map((row) => `${row.id} ${Number(row.score).toFixed(8)}`));
     expect(viaBlocks[0]?.nativeId).toBe('huge');
@@ -152,20 +139,7 @@ describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${sk
   const queries = ['w0x w1x', 'w2x w5x wax w10x', 'w0x w3x w4x w7x w9x wbx', 'w1x wfx', 'w0x', 'w6x w8x w2x', 'w11x w0x w1x w2x w3x'];
 
   /** The statements' parameters for the synthetic source: its own statistics, no filter, unless overridden. */
-  const pruneParams = (query: string, limit: number, overrides: Partial<SearchParams> = {}) =>
-    searchParams({
-      source: 'prune',
-      textSearchConfig: 'english',
-      query,
-      limit,
-      updatedAfter: null,
-      principals: null,
-      docCount: null,
-      avgdl: null,
-      words: null,
-      dfs: null,
-      ...overrides,
-    });
+  const pruneParams = (query: string, limit: number, overrides: Partial<SearchParams> = {}) => plainSearchParams('prune', query, limit, overrides);
 
   async function expectSameAsExhaustive(overrides: Partial<SearchParams> = {}, limits = [1, 10, 25]): Promise<void> {
     for (const query of queries) {

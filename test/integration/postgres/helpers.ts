@@ -7,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { allDocuments, decodeBlocks } from '../../../connectors/postgres/block-scores.js';
+import { searchParams, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
 import type { ConnectorContext, IngestDocument } from '../../../connectors/contract/types.js';
 import { postgresFactory, type PostgresSourceConfig } from '../../../connectors/postgres/index.js';
 
@@ -93,4 +94,21 @@ export async function expectBlocksMirrorPostings(schema: string): Promise<void> 
     (row: { term_id: number; doc_key: number; tf: number; length: number }) => `${row.term_id}:${row.doc_key}:${(row.tf / (row.tf + row.length)).toFixed(12)}`,
   );
   expect(withLengths.sort()).toEqual(rowsWithLengths.sort());
+}
+
+/** The search statements' parameters for `source`: English, its own statistics, no filter, unless overridden. */
+export function plainSearchParams(source: string, query: string, limit: number, overrides: Partial<SearchParams> = {}): unknown[] {
+  return searchParams({
+    source,
+    textSearchConfig: 'english',
+    query,
+    limit,
+    updatedAfter: null,
+    principals: null,
+    docCount: null,
+    avgdl: null,
+    words: null,
+    dfs: null,
+    ...overrides,
+  });
 }

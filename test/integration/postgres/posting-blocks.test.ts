@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestDocument } from '../../../connectors/contract/types.js';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
-import { buildBlockSearchSql, searchParams } from '../../../connectors/postgres/bm25-sql.js';
+import { buildBlockSearchSql } from '../../../connectors/postgres/bm25-sql.js';
 import { ingestDocuments, regroupPostingBlocks, REGROUP_FROM, shouldRegroupBlocks } from '../../../connectors/postgres/ingest.js';
 import { migrate } from '../../../connectors/postgres/migrate.js';
 import { createPgClient } from '../../../connectors/postgres/pg-client.js';
@@ -16,6 +16,7 @@ import {
   expectBlocksMirrorPostings,
   fromArray,
   makeTempDir,
+  plainSearchParams,
   postgresSkipReason,
   quietLogger,
   signal,
@@ -131,18 +132,7 @@ describe('posting blocks regrouped on embedded PGlite', () => {
   });
 
   it('swaps in the regrouped table, and a prepared block statement reads the new one', async () => {
-    const params = searchParams({
-      source: 'river',
-      textSearchConfig: 'english',
-      query: 'otter heron willow',
-      limit: 10,
-      updatedAfter: null,
-      principals: null,
-      docCount: null,
-      avgdl: null,
-      words: null,
-      dfs: null,
-    });
+    const params = plainSearchParams('river', 'otter heron willow', 10);
     const blocksOf = () => client.query(buildBlockSearchSql('knowledge'), params, long(), { name: 'kmcp_search_blocks' });
     const before = await blocksOf();
     expect(before.length).toBe(3);
