@@ -1,5 +1,6 @@
 // The managed mode: documents written by ingest into `<schema>.documents`, ranked by BM25
-// over postings kept at ingest (bm25-sql.ts), on a pg server or embedded PGlite.
+// over postings kept at ingest and packed in blocks that the search adds up here (bm25-sql.ts,
+// block-scores.ts), on a pg server or embedded PGlite.
 import { SourceError } from '../contract/errors.js';
 import type { Connector, ConnectorContext, IngestDocument, IngestOptions, SearchRequest, SourceDocument, SourceHealth, SourceHit } from '../contract/types.js';
 import { type SearchParams, buildBlockHitsSql, buildBlockSearchSql, buildExhaustiveSearchSql, buildWordStatisticsSql, searchParams } from './bm25-sql.js';
