@@ -224,10 +224,8 @@ function pickBest(keys: Int32Array, rounded: Float32Array, taken: Uint8Array, n:
       siftUp(heap.length - 1);
       continue;
     }
-    // most candidates rank below the worst kept one: one comparison, inline
-    const worst = heap[0]!;
-    const score = rounded[index]!;
-    if (score < rounded[worst]! || (score === rounded[worst]! && keys[index]! > keys[worst]!)) continue;
+    // most candidates rank below the worst kept one
+    if (!worse(heap[0]!, index)) continue;
     heap[0] = index;
     siftDown(0);
   }

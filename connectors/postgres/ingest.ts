@@ -99,8 +99,9 @@ async function refreshImpacts(target: IngestTarget, signal: AbortSignal): Promis
  */
 export const REGROUP_FROM = { documents: 10_000, share: 0.1 } as const;
 
-export function shouldRegroupBlocks(written: number, documentCount: number): boolean {
-  return written >= REGROUP_FROM.documents && written >= REGROUP_FROM.share * documentCount;
+/** `documentCount` is asked only when enough was written: most ingests (a demo's seed) never pay the query. */
+export async function shouldRegroupBlocks(written: number, documentCount: () => Promise<number>): Promise<boolean> {
+  return written >= REGROUP_FROM.documents && written >= REGROUP_FROM.share * (await documentCount());
 }
 
 async function documentCount(target: IngestTarget, signal: AbortSignal): Promise<number> {
@@ -203,7 +204,7 @@ export async function ingestDocuments(
 
   if (summary.written > 0) {
     await refreshImpacts(target, signal);
-    if (shouldRegroupBlocks(summary.written, await documentCount(target, signal))) await regroupPostingBlocks(target, signal);
+    if (await shouldRegroupBlocks(summary.written, () => documentCount(target, signal))) await regroupPostingBlocks(target, signal);
     await refreshVisibility(target, signal);
   }
   return summary;
