@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import type { Connector } from '../connectors/contract/types.js';
-import { buildExhaustiveSearchSql, buildSearchSql, searchParams } from '../connectors/postgres/bm25-sql.js';
+import { buildExhaustiveSearchSql, buildSearchSql, searchParams, UNFILTERED_OWN_STATISTICS } from '../connectors/postgres/bm25-sql.js';
 import { SESSION_OPTIONS } from '../connectors/postgres/pg-client.js';
 import { cleanQueryText } from '../connectors/postgres/snippet.js';
 import { asAsync, scaledCorpus } from './postgres/scaled-corpus.js';
@@ -166,12 +166,7 @@ function sqlRunner(client: pg.Client, name: string, text: string): Runner {
         textSearchConfig: 'english',
         query: cleanQueryText(query.text),
         limit: 10,
-        updatedAfter: null,
-        principals: null,
-        docCount: null,
-        avgdl: null,
-        words: null,
-        dfs: null,
+        ...UNFILTERED_OWN_STATISTICS,
       });
       const result = await client.query({ name, text, values });
       return result.rows.map((row: { id: string; score: number }) => ({ id: row.id, score: Number(row.score) }));

@@ -50,6 +50,9 @@ export interface SearchParams {
   dfs: readonly number[] | null;
 }
 
+/** A search without filters, ranked with the source's own statistics (benchmarks and tests). */
+export const UNFILTERED_OWN_STATISTICS = { updatedAfter: null, principals: null, docCount: null, avgdl: null, words: null, dfs: null } as const;
+
 /**
  * From this many postings over all query terms the statement prunes; below, it scores every
  * posting, which is as fast when there are few (docs/benchmarks.md, "Postgres at scale").

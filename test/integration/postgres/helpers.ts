@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { allDocuments, decodeBlocks } from '../../../connectors/postgres/block-scores.js';
-import { searchParams, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
+import { searchParams, UNFILTERED_OWN_STATISTICS, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
 import type { ConnectorContext, IngestDocument } from '../../../connectors/contract/types.js';
 import { postgresFactory, type PostgresSourceConfig } from '../../../connectors/postgres/index.js';
 
@@ -69,46 +69,33 @@ export type { IngestDocument };
 /**
  * posting_blocks, read as the connector reads them, hold exactly the rows of postings: each block
  * the postings of its term and 1,024 doc_keys, none missing, none left over. Checked through
- * allDocuments with weight 1 and c1 = 0 per term and block, which gives tf / (tf + 1) per document:
- * compared with the same from the rows.
+ * allDocuments per block with weight 1, compared with the same arithmetic on the rows.
  */
 export async function expectBlocksMirrorPostings(schema: string): Promise<void> {
   const { rows: blocks } = await sql(`SELECT term_id, block, postings FROM "${schema}".posting_blocks`);
-  const { rows: postings } = await sql(`SELECT term_id, doc_key >> 10 AS block, doc_key, tf, length FROM "${schema}".postings`);
-  const fromBlocks = blocks.flatMap((row: { term_id: number; block: number; postings: string }) => {
-    const { keys, scores } = allDocuments([{ weight: 1, c0: 1, c1: 0, blocks: decodeBlocks(row.postings) }]);
-    return [...keys].map((key, index) => `${row.term_id}:${row.block}:${key}:${scores[index]!.toFixed(12)}`);
-  });
-  const fromRows = postings.map(
-    (row: { term_id: number; block: number; doc_key: number; tf: number }) =>
-      `${row.term_id}:${row.block}:${row.doc_key}:${(row.tf / (row.tf + 1)).toFixed(12)}`,
-  );
+  const { rows: postings } = await sql(`SELECT term_id, doc_key, tf, length FROM "${schema}".postings`);
+  type BlockRow = { term_id: number; postings: string };
+  type PostingRow = { term_id: number; doc_key: number; tf: number; length: number };
+  // each block scored alone with weight 1: w·tf / (tf + c0 + c1·length), keyed by term and document
+  const fromBlocks = (c0: number, c1: number) =>
+    blocks.flatMap((row: BlockRow) => {
+      const { keys, scores } = allDocuments([{ weight: 1, c0, c1, blocks: decodeBlocks(row.postings) }]);
+      return [...keys].map((key, index) => `${row.term_id}:${key}:${scores[index]!.toFixed(12)}`);
+    });
+  const fromRows = (c0: number, c1: number) =>
+    postings.map((row: PostingRow) => `${row.term_id}:${row.doc_key}:${(row.tf / (row.tf + c0 + c1 * row.length)).toFixed(12)}`);
   expect(blocks.length).toBeGreaterThan(0);
-  expect(fromBlocks.sort()).toEqual(fromRows.sort());
-  // lengths: the same check with c0 = 0, c1 = 1, which gives tf / (tf + length)
-  const withLengths = blocks.flatMap((row: { term_id: number; postings: string }) => {
-    const { keys, scores } = allDocuments([{ weight: 1, c0: 0, c1: 1, blocks: decodeBlocks(row.postings) }]);
-    return [...keys].map((key, index) => `${row.term_id}:${key}:${scores[index]!.toFixed(12)}`);
-  });
-  const rowsWithLengths = postings.map(
-    (row: { term_id: number; doc_key: number; tf: number; length: number }) => `${row.term_id}:${row.doc_key}:${(row.tf / (row.tf + row.length)).toFixed(12)}`,
+  // tf / (tf + 1) tells tf; then tf / (tf + length) tells length
+  expect(fromBlocks(1, 0).sort()).toEqual(fromRows(1, 0).sort());
+  expect(fromBlocks(0, 1).sort()).toEqual(fromRows(0, 1).sort());
+  // and each posting sits in the block of its doc_key
+  const misplaced = blocks.filter((row: BlockRow & { block: number }) =>
+    [...allDocuments([{ weight: 1, c0: 1, c1: 0, blocks: decodeBlocks(row.postings) }]).keys].some((key) => key >> 10 !== row.block),
   );
-  expect(withLengths.sort()).toEqual(rowsWithLengths.sort());
+  expect(misplaced).toEqual([]);
 }
 
 /** The search statements' parameters for `source`: English, its own statistics, no filter, unless overridden. */
 export function plainSearchParams(source: string, query: string, limit: number, overrides: Partial<SearchParams> = {}): unknown[] {
-  return searchParams({
-    source,
-    textSearchConfig: 'english',
-    query,
-    limit,
-    updatedAfter: null,
-    principals: null,
-    docCount: null,
-    avgdl: null,
-    words: null,
-    dfs: null,
-    ...overrides,
-  });
+  return searchParams({ source, textSearchConfig: 'english', query, limit, ...UNFILTERED_OWN_STATISTICS, ...overrides });
 }
