@@ -112,8 +112,12 @@ describe.each(BACKENDS)('ingest under failure on $label', ({ label, skip, entry 
     files.v2 = writeJsonl(dir, 'v2.jsonl', corpus(2));
     await source.start(AbortSignal.timeout(60_000));
     await reference.start(AbortSignal.timeout(60_000));
-    // The same database the connectors use (PGlite: the one shared instance of that directory).
-    const config = postgresFactory.configSchema.parse(entryFor('admin')) as PostgresSourceConfig;
+    // The same database the connectors use (PGlite: the one shared instance of that directory),
+    // under an application name of its own: the kill below is aimed at the service's connections,
+    // and one of ours caught by it would fail the checks that follow whenever its termination
+    // notice is read after the ingest's.
+    const inspection = { name: 'inspection', kind: 'postgres', ...entry(schema, `${applicationName}_inspection`, dir) };
+    const config = postgresFactory.configSchema.parse(inspection) as PostgresSourceConfig;
     sql = await openSqlClient(resolveTarget(config, {}, dir), config, quietLogger, AbortSignal.timeout(30_000));
     db = { query: async (text, params) => ({ rows: await sql.query(text, params ?? [], AbortSignal.timeout(10_000)) }) } as SqlRunner;
   }, 120_000);
