@@ -1,8 +1,8 @@
 // npm run bench:postgres — Postgres BM25 at 5k, 100k and (with --1m) 1M documents: SciFact, then
 // variations of it (bench/postgres/scaled-corpus.ts). In the same run, on the same corpus and the
 // training queries: the connector (what search_documents runs: posting blocks summed in
-// JavaScript), the pruned statement (the connector's before) and the exhaustive statement alone,
-// and Xapian's BM25 as the anchor.
+// JavaScript), the exhaustive statement alone (every posting scored in SQL: the baseline and the
+// exact reference), and Xapian's BM25 as the anchor.
 // Prints p50/p99, ratios, top-10 agreement, nDCG@10 and ingest throughput; writes JSON.
 // Usage: tsx bench/postgres-latency.ts [--1m] [--queries N] [--reuse] [--database-url URL] [--scifact DIR]
 //   --reuse keeps the bench schemas between runs (a 100k ingest takes minutes) and reports the
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import type { Connector } from '../connectors/contract/types.js';
-import { buildExhaustiveSearchSql, buildSearchSql, searchParams, UNFILTERED_OWN_STATISTICS } from '../connectors/postgres/bm25-sql.js';
+import { buildExhaustiveSearchSql, searchParams, UNFILTERED_OWN_STATISTICS } from '../connectors/postgres/bm25-sql.js';
 import { SESSION_OPTIONS } from '../connectors/postgres/pg-client.js';
 import { cleanQueryText } from '../connectors/postgres/snippet.js';
 import { asAsync, scaledCorpus } from './postgres/scaled-corpus.js';
@@ -55,11 +55,10 @@ interface SizeRow {
   ingestSeconds: number | null;
   ingestDocsPerSecond: number | null;
   connector: Timing;
-  prunedSql: Timing;
   exhaustiveSql: Timing;
   /** Share of queries whose top 10 (ids, order, scores to 1e-9) equals the exhaustive statement's. */
-  identicalTop10: { connector: number; pruned: number };
-  ndcg10: { connector: number; pruned: number; exhaustive: number; xapian: number | null };
+  identicalTop10: number;
+  ndcg10: { connector: number; exhaustive: number; xapian: number | null };
   xapian: (Timing & { indexSeconds: number }) | null;
 }
 
@@ -222,13 +221,10 @@ try {
   for (const size of sizes) {
     const { source, schema, ingestSeconds } = await prepareSchema(admin, size);
     try {
-      // the pruned statement (the connector's before the posting blocks), told to prune whatever the size
-      const [connector, pruned, exhaustive] = (await timeInterleaved([
+      const [connector, exhaustive] = (await timeInterleaved([
         connectorRunner(source),
-        sqlRunner(sqlClient, `bench_pruned_${size}`, buildSearchSql(schema, false, 0)),
         sqlRunner(sqlClient, `bench_exhaustive_${size}`, buildExhaustiveSearchSql(schema, false)),
-      ])) as [Measured, Measured, Measured];
-      const identical = (measured: Measured) => measured.rows.filter((top, i) => sameTop(top, exhaustive.rows[i]!)).length / queries.length;
+      ])) as [Measured, Measured];
       const ndcg = (measured: Measured) =>
         meanNdcg(
           measured.rows.map((top) => top.map((hit) => hit.id)),
@@ -241,12 +237,10 @@ try {
         ingestSeconds,
         ingestDocsPerSecond: ingestSeconds === null ? null : size / ingestSeconds,
         connector: connector.timing,
-        prunedSql: pruned.timing,
         exhaustiveSql: exhaustive.timing,
-        identicalTop10: { connector: identical(connector), pruned: identical(pruned) },
+        identicalTop10: connector.rows.filter((top, i) => sameTop(top, exhaustive.rows[i]!)).length / queries.length,
         ndcg10: {
           connector: ndcg(connector),
-          pruned: ndcg(pruned),
           exhaustive: ndcg(exhaustive),
           xapian: xapian ? meanNdcg(xapian.results, queries, data.qrels) : null,
         },
@@ -267,17 +261,19 @@ try {
 const f = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '–' : value.toFixed(digits));
 process.stdout.write(`SciFact training queries (${queries.length}), top 10, p50 / p99 in ms\n\n`);
 process.stdout.write(
-  '| documents | search_documents path (connector: posting blocks) | pruned SQL (before) | exhaustive SQL | Xapian BM25 | ours ÷ Xapian p50 | ours ÷ Xapian p99 | pruned ÷ ours p50 | identical top 10 (ours / pruned) | nDCG@10 ours / pruned / exhaustive / Xapian | ingest docs/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n',
+  '| documents | search_documents path (connector: posting blocks) | exhaustive SQL | Xapian BM25 | ours ÷ Xapian p50 | ours ÷ Xapian p99 | exhaustive ÷ ours p50 | identical top 10 | nDCG@10 ours / exhaustive / Xapian | ingest docs/s |\n|---|---|---|---|---|---|---|---|---|---|\n',
 );
 for (const r of rows) {
+  const xapian = r.xapian ? `${f(r.xapian.p50)} / ${f(r.xapian.p99)}` : 'skipped';
+  const vsXapian = (ours: number, anchor: number | undefined) => (anchor === undefined ? '–' : `${f(ours / anchor, 1)}×`);
   process.stdout.write(
-    `| ${r.documents} | ${f(r.connector.p50)} / ${f(r.connector.p99)} | ${f(r.prunedSql.p50)} / ${f(r.prunedSql.p99)} | ${f(r.exhaustiveSql.p50)} / ${f(r.exhaustiveSql.p99)} | ${
-      r.xapian ? `${f(r.xapian.p50)} / ${f(r.xapian.p99)}` : 'skipped'
-    } | ${r.xapian ? f(r.connector.p50 / r.xapian.p50, 1) : '–'}× | ${r.xapian ? f(r.connector.p99 / r.xapian.p99, 1) : '–'}× | ${f(r.prunedSql.p50 / r.connector.p50, 1)}× | ${(r.identicalTop10.connector * 100).toFixed(1)} % / ${(
-      r.identicalTop10.pruned * 100
-    ).toFixed(
-      1,
-    )} % | ${f(r.ndcg10.connector, 4)} / ${f(r.ndcg10.pruned, 4)} / ${f(r.ndcg10.exhaustive, 4)} / ${f(r.ndcg10.xapian, 4)} | ${f(r.ingestDocsPerSecond, 0)} |\n`,
+    `| ${r.documents} | ${f(r.connector.p50)} / ${f(r.connector.p99)} | ${f(r.exhaustiveSql.p50)} / ${f(r.exhaustiveSql.p99)} | ${xapian} | ${vsXapian(
+      r.connector.p50,
+      r.xapian?.p50,
+    )} | ${vsXapian(r.connector.p99, r.xapian?.p99)} | ${f(r.exhaustiveSql.p50 / r.connector.p50, 1)}× | ${(r.identicalTop10 * 100).toFixed(1)} % | ${f(
+      r.ndcg10.connector,
+      4,
+    )} / ${f(r.ndcg10.exhaustive, 4)} / ${f(r.ndcg10.xapian, 4)} | ${f(r.ingestDocsPerSecond, 0)} |\n`,
   );
 }
 log(`written ${await writeResults('postgres-latency', { measured_at: new Date().toISOString(), queries: queries.length, rows })}`);

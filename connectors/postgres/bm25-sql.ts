@@ -12,18 +12,10 @@ export const INDEX_SLICE_CHARS = 10_000;
 export const SNIPPET_SOURCE_CHARS = 20_000;
 
 /**
- * Postings per query term read first, best impact first: their documents' partial scores give a
- * first lower bound θ on the k-th score. Deeper costs more up front, shallower a weaker bound.
+ * A posting's stored impact: BM25's tf saturation (k1 + 1)·tf / (tf + k1·(1 − b + b·len/avgdl)),
+ * without the IDF. No search reads it since the posting blocks (migration 005); ingest still
+ * stores it so that a server rolled back to the pruning statement finds its bounds consistent.
  */
-export const SEED_DEPTH = 64;
-
-/**
- * Candidates scored exactly, beyond the k asked for, at each of the two points where the search
- * raises θ (after the seed, after reading the essential terms). 10 was the best on SciFact at 100k.
- */
-export const GUESS_EXTRA = 10;
-
-/** A posting's stored impact: BM25's tf saturation (k1 + 1)·tf / (tf + k1·(1 − b + b·len/avgdl)), without the IDF. */
 export function impactSql(tf: string, length: string, avgdl: string): string {
   const { k1, b } = BM25;
   return `(${k1 + 1}::float8 * ${tf} / (${tf} + ${k1 * (1 - b)}::float8 + ${k1 * b}::float8 * ${length} / ${avgdl}))::real`;
@@ -53,14 +45,8 @@ export interface SearchParams {
 /** A search without filters, ranked with the source's own statistics (benchmarks and tests). */
 export const UNFILTERED_OWN_STATISTICS = { updatedAfter: null, principals: null, docCount: null, avgdl: null, words: null, dfs: null } as const;
 
-/**
- * From this many postings over all query terms the statement prunes; below, it scores every
- * posting, which is as fast when there are few (docs/benchmarks.md, "Postgres at scale").
- */
-export const PRUNE_FROM_POSTINGS = 20_000;
-
-export function searchParams(p: SearchParams, seedDepth = SEED_DEPTH, guessExtra = GUESS_EXTRA): unknown[] {
-  return [p.source, p.textSearchConfig, p.query, p.limit, p.updatedAfter, p.principals, p.docCount, p.avgdl, p.words, p.dfs, seedDepth, guessExtra];
+export function searchParams(p: SearchParams): unknown[] {
+  return [p.source, p.textSearchConfig, p.query, p.limit, p.updatedAfter, p.principals, p.docCount, p.avgdl, p.words, p.dfs];
 }
 
 /** The statistics and query terms both statements share ($1, $2, $3, $7–$10). */
@@ -68,11 +54,9 @@ function statsAndTerms(s: string): string {
   const { k1, b } = BM25;
   return `
 stats AS MATERIALIZED (
-  -- BM25's length norm k1·(1 − b + b·len/avgdl) as c0 + c1·len, folded once per query. rho widens
-  -- the stored impacts' bounds when the average length has grown since they were computed.
-  SELECT n, local_n, ${k1 * (1 - b)}::float8 AS c0, ${k1 * b}::float8 / avgdl AS c1,
-         greatest(1, avgdl / coalesce(impact_avgdl, 1e-9)) * 1.000001 AS rho
-  FROM (SELECT coalesce($7::float8, doc_count::float8) AS n, greatest(doc_count, 1)::float8 AS local_n, impact_avgdl,
+  -- BM25's length norm k1·(1 − b + b·len/avgdl) as c0 + c1·len, folded once per query.
+  SELECT n, local_n, ${k1 * (1 - b)}::float8 AS c0, ${k1 * b}::float8 / avgdl AS c1
+  FROM (SELECT coalesce($7::float8, doc_count::float8) AS n, greatest(doc_count, 1)::float8 AS local_n,
                greatest(coalesce($8::float8, total_length::float8 / greatest(doc_count, 1)), 1) AS avgdl
         FROM ${s}.source_stats WHERE source = $1::text) st
 ),
@@ -83,9 +67,7 @@ global_dfs AS MATERIALIZED (
   GROUP BY lx.lexeme
 ),
 query_terms AS MATERIALIZED (
-  SELECT t.term_id, t.df AS postings, w.weight,
-         -- the largest contribution any posting of this term can make
-         w.weight / ${k1 + 1}::float8 * t.max_impact * stats.rho AS m
+  SELECT t.term_id, t.df AS postings, w.weight
   FROM (SELECT lexeme, coalesce(array_length(positions, 1), 1)::float8 AS qtf
         FROM unnest(to_tsvector($2::regconfig, $3::text))) x
   JOIN ${s}.terms t ON t.source = $1::text AND t.term = x.lexeme AND t.df > 0
@@ -109,23 +91,19 @@ function rankOrder(row: string): string {
   return `${row}.score::real DESC, ${row}.doc_key`;
 }
 
-/** θ is lowered by this share so that a document tied with the k-th to float4 precision is never pruned. */
-const TIE_SLACK = 1e-6;
-
 /** Posting `p`'s contribution to its document's score: BM25 with the query's statistics (CTE `stats`). */
 function contributionSql(p: string, weight = 'q.weight'): string {
   return `${weight} * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
 }
 
-/** Every document holding a query term with its exact score, from every posting (the short path). */
-function everyPostingSql(s: string, where: string): string {
+/** Every document holding a query term with its exact score, from every posting. */
+function everyPostingSql(s: string): string {
   return `SELECT p.doc_key, sum(${contributionSql('p')}) AS score
     FROM query_terms q JOIN ${s}.postings p ON p.term_id = q.term_id CROSS JOIN stats
-    WHERE ${where}
     GROUP BY p.doc_key`;
 }
 
-/** The hit rows both statements end with, from a CTE `top (doc_key, score)`. */
+/** The hit rows the exhaustive statement ends with, from a CTE `top (doc_key, score)`. */
 function hitRows(s: string): string {
   return `
 SELECT d.id, d.title, d.url, d.updated_at, d.content_hash, top.score,
@@ -148,126 +126,28 @@ function allowedSql(s: string, docKey: string, filtered: boolean): string {
 }
 
 /**
- * The best `limit` rows (doc_key, column) of `rows`, by `column` descending, that the caller may
- * read. Filtered, the rows are sorted first (OFFSET 0 keeps the filter out of the subquery) and
+ * The best $4 rows (doc_key, score) of `rows`, by score descending, that the caller may read. Filtered, the rows are sorted first (OFFSET 0 keeps the filter out of the subquery) and
  * checked best first until enough pass: a caller who may read most documents costs ~k checks
  * instead of one per candidate (1.5× → ~1.1× the unfiltered search on SciFact, bench:acl).
  */
-function allowedTop(s: string, rows: string, column: string, filtered: boolean, limitAndOffset: string): string {
-  const order = column === 'score' ? rankOrder('r') : `r.${column} DESC`;
-  if (!filtered) return `SELECT r.doc_key, r.${column} FROM (${rows}) r WHERE ${allowedSql(s, 'r.doc_key', false)} ORDER BY ${order} ${limitAndOffset}`;
-  return `SELECT r.doc_key, r.${column} FROM (SELECT * FROM (${rows}) r ORDER BY ${order} OFFSET 0) r
-  WHERE ${allowedSql(s, 'r.doc_key', true)} ${limitAndOffset}`;
+function allowedTop(s: string, rows: string, filtered: boolean): string {
+  const order = rankOrder('r');
+  if (!filtered) return `SELECT r.doc_key, r.score FROM (${rows}) r WHERE ${allowedSql(s, 'r.doc_key', false)} ORDER BY ${order} LIMIT $4::int`;
+  return `SELECT r.doc_key, r.score FROM (SELECT * FROM (${rows}) r ORDER BY ${order} OFFSET 0) r
+  WHERE ${allowedSql(s, 'r.doc_key', true)} LIMIT $4::int`;
 }
 
 /**
- * Exact BM25 top-k that reads only the postings that can matter (parameters: `searchParams`),
- * MaxScore (Turtle and Flood, 1995) in set-at-a-time SQL.
- * Rows: id, title, url, updated_at, content_hash, score, body_head (for the snippet), query_lexemes.
- *
- * 1. θ, a score at least k allowed documents reach: the seed (the SEED_DEPTH best-impact
- *    postings of every term) gives partial scores, and its best documents are scored exactly.
- *    (Also reading the rarest essential terms first to raise θ was measured: slower at p50 and
- *    p99 on SciFact at 100k, 9.1 vs 7.0 ms p50.)
- * 2. Terms sorted by m, the most one posting can add: the longest prefix whose m add up to less
- *    than θ is non-essential. A document holding only those terms scores below θ, so every hit
- *    holds an essential term: their postings (the rarer terms: few) are read in full.
- * 3. θ is raised again by scoring the best essential candidates exactly.
- * 4. The candidates then walk through the non-essential terms, largest m first, one primary-key
- *    lookup per candidate and term; after each step a candidate whose score so far plus the m of
- *    the terms still ahead is below θ drops out. Most drop out at the first step.
- * The survivors' scores are exact (every term counted), computed from tf and length with the
- * current statistics as the exhaustive statement does; impacts only decide what is read. Filters
- * (ACL, updated_after) apply to θ's documents and to the survivors, before the top-k cut.
- */
-export function buildSearchSql(schema: string, filtered: boolean, pruneFromPostings: number = PRUNE_FROM_POSTINGS): string {
-  const s = quoteIdent(schema);
-  /** The exact score of document `key`: every query term looked up by primary key. */
-  const exact = (key: string) => `(SELECT coalesce(sum(${contributionSql('p')}), 0) FROM query_terms q CROSS JOIN stats
-      JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = ${key})`;
-  /** The k-th best `column` among allowed rows of `from`, or 0 when there are fewer than k. */
-  const kth = (from: string, column: string) =>
-    `coalesce((SELECT k.${column} FROM (${allowedTop(s, `SELECT doc_key, ${column} FROM ${from}`, column, filtered, 'OFFSET $4::int - 1 LIMIT 1')}) k), 0)`;
-  return `
-WITH RECURSIVE ${statsAndTerms(s)},
-size AS MATERIALIZED (
-  SELECT coalesce(sum(postings), 0) < ${Math.max(0, Math.floor(pruneFromPostings))} AS small FROM query_terms
-),
--- few postings: score them all (the exhaustive statement); only one of the two tops runs
-small_top AS (
-  ${allowedTop(s, everyPostingSql(s, '(SELECT small FROM size)'), 'score', filtered, 'LIMIT $4::int')}
-),
-seed AS MATERIALIZED (
-  SELECT p.doc_key, sum(${contributionSql('p')}) AS lb
-  FROM query_terms q CROSS JOIN stats
-  CROSS JOIN LATERAL (
-    SELECT pp.doc_key, pp.tf, pp.length FROM ${s}.postings pp WHERE pp.term_id = q.term_id ORDER BY pp.impact DESC LIMIT $11::int
-  ) p
-  WHERE NOT (SELECT small FROM size)
-  GROUP BY p.doc_key
-),
-seed_exact AS MATERIALIZED (
-  SELECT g.doc_key, ${exact('g.doc_key')} AS score
-  FROM (SELECT doc_key FROM seed ORDER BY lb DESC, doc_key LIMIT $4::int + $12::int) g
-),
-seed_theta AS MATERIALIZED (
-  SELECT greatest(${kth('seed', 'lb')}, ${kth('seed_exact', 'score')}) * ${1 - TIE_SLACK}::float8 AS theta
-),
-split AS MATERIALIZED (
-  -- terms by m ascending ("below": the m of those before); non-essential while the sum stays under θ
-  SELECT o.term_id, o.weight, o.m, o.below, o.below + o.m < t.theta AS skip
-  FROM (SELECT q.term_id, q.weight, q.m, coalesce(sum(q.m) OVER (ORDER BY q.m, q.term_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS below
-        FROM query_terms q) o
-  CROSS JOIN seed_theta t
-),
-skipped AS MATERIALIZED (
-  SELECT coalesce(sum(m), 0) AS total, count(*)::int AS n FROM split WHERE skip
-),
-steps AS MATERIALIZED (
-  -- the non-essential terms, largest m first; after step i, the m still ahead is the term's "below"
-  SELECT row_number() OVER (ORDER BY m DESC, term_id DESC)::int AS step, term_id, weight, below FROM split WHERE skip
-),
-essential AS MATERIALIZED (
-  SELECT p.doc_key, sum(${contributionSql('p')}) AS lb
-  FROM split q JOIN ${s}.postings p ON p.term_id = q.term_id CROSS JOIN stats
-  WHERE NOT q.skip AND NOT (SELECT small FROM size)
-  GROUP BY p.doc_key
-),
-essential_exact AS MATERIALIZED (
-  SELECT g.doc_key, g.lb + (SELECT coalesce(sum(${contributionSql('p')}), 0) FROM split q CROSS JOIN stats
-                            JOIN ${s}.postings p ON p.term_id = q.term_id AND p.doc_key = g.doc_key WHERE q.skip) AS score
-  FROM (SELECT doc_key, lb FROM essential ORDER BY lb DESC, doc_key LIMIT $4::int + $12::int) g
-),
-theta AS MATERIALIZED (
-  SELECT greatest((SELECT theta FROM seed_theta), ${kth('essential_exact', 'score')} * ${1 - TIE_SLACK}::float8) AS theta
-),
-walk (step, doc_key, score) AS (
-  SELECT 0, e.doc_key, e.lb FROM essential e CROSS JOIN skipped CROSS JOIN theta WHERE e.lb + skipped.total >= theta.theta
-  UNION ALL
-  SELECT st.step, w.doc_key, w.score + coalesce(x.part, 0)
-  FROM walk w JOIN steps st ON st.step = w.step + 1 CROSS JOIN theta
-  LEFT JOIN LATERAL (
-    SELECT ${contributionSql('p', 'st.weight')} AS part FROM ${s}.postings p CROSS JOIN stats WHERE p.term_id = st.term_id AND p.doc_key = w.doc_key
-  ) x ON true
-  WHERE w.score + coalesce(x.part, 0) + st.below >= theta.theta
-),
-pruned_top AS (
-  ${allowedTop(s, 'SELECT w.doc_key, w.score FROM walk w WHERE NOT (SELECT small FROM size) AND w.step = (SELECT n FROM skipped)', 'score', filtered, 'LIMIT $4::int')}
-),
-top AS (SELECT * FROM small_top UNION ALL SELECT * FROM pruned_top)${hitRows(s)}`;
-}
-
-/**
- * The short statement: scores every posting of every query term (same parameters as
- * buildSearchSql, $11 and $12 unused). A small embedded PGlite source runs this one, faster there
- * (see the connector); it is also the benchmark's baseline and the exactness tests' reference.
+ * The short statement: scores every posting of every query term (parameters: `searchParams`). A
+ * small embedded PGlite source runs this one, faster there (see the connector); it is also the
+ * benchmark's baseline and the exactness tests' reference.
  */
 export function buildExhaustiveSearchSql(schema: string, filtered: boolean): string {
   const s = quoteIdent(schema);
   return `
 WITH ${statsAndTerms(s)},
 top AS (
-  ${allowedTop(s, everyPostingSql(s, '($11::int IS NOT NULL AND $12::int IS NOT NULL) OR true'), 'score', filtered, 'LIMIT $4::int')}
+  ${allowedTop(s, everyPostingSql(s), filtered)}
 )${hitRows(s)}`;
 }
 
@@ -296,8 +176,8 @@ FROM (SELECT 1) one LEFT JOIN ${s}.source_stats st ON st.source = $1::text`;
 }
 
 /**
- * The block statement (same parameters as buildSearchSql; the filters, $4–$6 and $11–$12 are
- * for the hits statement and unused here): one row per query term, with its weight, the length
+ * The block statement (parameters: `searchParams`; the limit and filters, $4–$6, are for the
+ * hits statement and unused here): one row per query term, with its weight, the length
  * norm and its posting blocks concatenated (migrations/004_posting_blocks.sql), for the connector
  * to add up (block-scores.ts). Postgres reads a common term as ~1 row per 1,024 documents instead
  * of one per posting, and sends one value per term.
@@ -309,8 +189,7 @@ WITH ${statsAndTerms(s)}
 SELECT q.weight, stats.c0, stats.c1,
        (SELECT string_agg(pb.postings, '' ORDER BY pb.block) FROM ${s}.posting_blocks pb WHERE pb.term_id = q.term_id) AS blocks
 FROM query_terms q CROSS JOIN stats
-WHERE ($4::int IS NULL OR true) AND ($5::timestamptz IS NULL OR true) AND ($6::text[] IS NULL OR true)
-  AND ($11::int IS NULL OR true) AND ($12::int IS NULL OR true)`;
+WHERE ($4::int IS NULL OR true) AND ($5::timestamptz IS NULL OR true) AND ($6::text[] IS NULL OR true)`;
 }
 
 /**

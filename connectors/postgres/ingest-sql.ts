@@ -30,7 +30,10 @@ WHERE t.term_id = c.term_id`,
     /**
      * $1 source, $2 jsonb array of documents, $3 regconfig. Upserts documents, terms (df, max
      * impact) and postings (tf, length, impact) in one statement; returns the sum of the written
-     * documents' lengths and the average length the impacts were computed with.
+     * documents' lengths and the average length the impacts were computed with. No search reads
+     * the impacts any more (migrations/005_retire_impact_index.sql): they are kept, computed with
+     * the source's first average length and never recomputed, so that a server rolled back to the
+     * statement that pruned by them still finds valid bounds (it widened them by the drift).
      */
     write: `
 WITH input AS (
@@ -104,28 +107,6 @@ ON CONFLICT (source) DO UPDATE SET doc_count = st.doc_count + excluded.doc_count
 
     /** $1 source → its document count. */
     documentCount: `SELECT coalesce((SELECT doc_count FROM ${s}.source_stats WHERE source = $1::text), 0)::float8 AS n`,
-
-    /** $1 source → the average length now and the one the stored impacts were computed with. */
-    drift: `SELECT greatest(total_length::float8 / greatest(doc_count, 1), 1) AS avgdl, impact_avgdl FROM ${s}.source_stats WHERE source = $1::text`,
-
-    /**
-     * $1 source, $2 the new impact avgdl: recomputes every impact of the source (and each term's
-     * maximum) once the average length has drifted, so pruning bounds stay tight.
-     */
-    reimpact: `
-WITH updated AS (
-  UPDATE ${s}.postings p
-  SET impact = ${impactSql('p.tf', 'p.length', '$2::float8')}
-  FROM ${s}.terms t WHERE t.source = $1::text AND t.term_id = p.term_id
-  RETURNING p.term_id, p.impact
-),
-maxima AS (
-  UPDATE ${s}.terms t SET max_impact = m.max_impact
-  FROM (SELECT term_id, max(impact) AS max_impact FROM updated GROUP BY term_id) m
-  WHERE m.term_id = t.term_id
-  RETURNING 1
-)
-UPDATE ${s}.source_stats SET impact_avgdl = $2::float8 WHERE source = $1::text AND (SELECT count(*) FROM maxima) >= 0`,
 
     /**
      * Lays posting_blocks out again in (term_id, block) order, so that a search reads each term's

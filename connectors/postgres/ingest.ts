@@ -72,25 +72,6 @@ async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signa
   });
 }
 
-/** Impacts are recomputed once the average length moves this far from the one they were computed with. */
-export const IMPACT_DRIFT = 0.1;
-
-/**
- * Searches stay exact whatever the drift (they widen their bounds by it); this only keeps the
- * bounds tight. Runs after the batches, in its own transaction under the ingest lock.
- */
-async function refreshImpacts(target: IngestTarget, signal: AbortSignal): Promise<void> {
-  await underIngestLock(target, signal, async (session, sql) => {
-    const [row] = await session.query<{ avgdl: number; impact_avgdl: number | null }>(sql.drift, [target.source], signal);
-    if (!row) return;
-    const avgdl = Number(row.avgdl);
-    const stored = row.impact_avgdl === null ? null : Number(row.impact_avgdl);
-    if (stored !== null && Math.abs(avgdl / stored - 1) <= IMPACT_DRIFT) return;
-    await session.query(sql.reimpact, [target.source, avgdl], signal);
-    target.logger.info({ avgdl, previous: stored }, 'BM25 impacts recomputed for the new average document length');
-  });
-}
-
 /**
  * An ingest that wrote at least this many documents, and at least this share of the source,
  * regroups the posting blocks afterwards (a term's blocks together: the block statement took 3.7
@@ -203,7 +184,6 @@ export async function ingestDocuments(
   await flush();
 
   if (summary.written > 0) {
-    await refreshImpacts(target, signal);
     if (await shouldRegroupBlocks(summary.written, () => documentCount(target, signal))) await regroupPostingBlocks(target, signal);
     await refreshVisibility(target, signal);
   }

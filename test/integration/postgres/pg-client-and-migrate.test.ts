@@ -65,6 +65,30 @@ describe.skipIf(skipReason !== null)(`pg client and migrations${skipReason ? ` (
     }
   });
 
+  it('drops the impact index of a source made before migration 005, keeping its postings and impacts', async () => {
+    const upgraded = uniqueSchema('upgrade');
+    try {
+      const all = await loadMigrations();
+      const before005 = all.filter((m) => m.version < 5);
+      await migrate(client, { schema: upgraded, signal: signal(), migrations: before005 });
+      await sql(`INSERT INTO "${upgraded}".documents (source, id, title, body, content_hash, revision, length) VALUES ('s', 'a', 't', 'b', 'h', 'r', 3)`);
+      await sql(`INSERT INTO "${upgraded}".terms (source, term, df, max_impact) VALUES ('s', 'otter', 1, 1.5)`);
+      await sql(`INSERT INTO "${upgraded}".postings (term_id, doc_key, tf, length, impact)
+                 SELECT t.term_id, d.doc_key, 2, 3, 1.5 FROM "${upgraded}".terms t, "${upgraded}".documents d`);
+      const indexes = async () =>
+        (await sql(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'postings' ORDER BY 1`, [upgraded])).rows.map(
+          (row) => row.indexname,
+        );
+      expect(await indexes()).toEqual(['postings_by_impact', 'postings_pkey']);
+      expect(await migrate(client, { schema: upgraded, signal: signal(), migrations: all })).toEqual(all.filter((m) => m.version >= 5).map((m) => m.name));
+      expect(await indexes()).toEqual(['postings_pkey']);
+      const { rows } = await sql(`SELECT tf, length, impact FROM "${upgraded}".postings`);
+      expect(rows).toEqual([{ tf: 2, length: 3, impact: 1.5 }]);
+    } finally {
+      await dropSchema(upgraded);
+    }
+  });
+
   it('rolls a failing migration back and records nothing for it', async () => {
     const broken = [
       { version: 900, name: '900_good', sql: 'CREATE TABLE good_one (x int)' },

@@ -1,9 +1,9 @@
-// Document ACLs and the pruned BM25 search on the local server: a caller sees only what its
-// principals may read, pages stay full, scores don't move; the pruned statement ranks exactly as
-// the exhaustive one (also with global statistics, and after the average length drifts). Own schema.
+// Document ACLs and BM25 from posting blocks on the local server: a caller sees only what its
+// principals may read, pages stay full, scores don't move; the connector ranks exactly as the
+// exhaustive statement (also with global statistics, and after the average length drifts). Own schema.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestDocument } from '../../../connectors/contract/types.js';
-import { buildExhaustiveSearchSql, buildSearchSql, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
+import { buildExhaustiveSearchSql, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
 import {
   createPostgresConnector,
@@ -106,7 +106,7 @@ describe.skipIf(skipReason !== null)(`document ACLs${skipReason ? ` (skipped: ${
   });
 });
 
-/** A small Zipf-like corpus: enough postings per common word that the pruned search skips some. */
+/** A small Zipf-like corpus: common words in most documents, rare ones in a few. */
 function syntheticCorpus(count: number, seed: number, words = 12): IngestDocument[] {
   let state = seed;
   const random = () => {
@@ -122,7 +122,7 @@ function syntheticCorpus(count: number, seed: number, words = 12): IngestDocumen
   }));
 }
 
-describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+describe.skipIf(skipReason !== null)(`BM25 from posting blocks${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const schema = uniqueSchema('prune');
   let connector: PostgresConnector;
 
@@ -139,20 +139,15 @@ describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${sk
   const queries = ['w0x w1x', 'w2x w5x wax w10x', 'w0x w3x w4x w7x w9x wbx', 'w1x wfx', 'w0x', 'w6x w8x w2x', 'w11x w0x w1x w2x w3x'];
 
   /** The statements' parameters for the synthetic source: its own statistics, no filter, unless overridden. */
-  const pruneParams = (query: string, limit: number, overrides: Partial<SearchParams> = {}) => plainSearchParams('prune', query, limit, overrides);
+  const statementParams = (query: string, limit: number, overrides: Partial<SearchParams> = {}) => plainSearchParams('prune', query, limit, overrides);
 
   async function expectSameAsExhaustive(overrides: Partial<SearchParams> = {}, limits = [1, 10, 25]): Promise<void> {
     for (const query of queries) {
       for (const limit of limits) {
-        const params = pruneParams(query, limit, overrides);
         const filtered = overrides.principals !== undefined && overrides.principals !== null;
-        // 0: always prune (the corpus is far below the size where the connector starts to)
-        const { rows: pruned } = await sql(buildSearchSql(schema, filtered, 0), params);
-        const { rows: viaDefault } = await sql(buildSearchSql(schema, filtered), params);
-        expect(viaDefault.map((row) => row.id)).toEqual(pruned.map((row) => row.id));
-        const { rows: exhaustive } = await sql(buildExhaustiveSearchSql(schema, filtered), params);
+        const { rows: exhaustive } = await sql(buildExhaustiveSearchSql(schema, filtered), statementParams(query, limit, overrides));
         const show = (rows: Array<{ id: string; score: number }>) => rows.map((row) => `${row.id} ${Number(row.score).toFixed(8)}`);
-        expect(show(pruned), `${query} (limit ${limit})`).toEqual(show(exhaustive));
+        expect(exhaustive.length, `${query} (limit ${limit}) finds documents`).toBeGreaterThan(0);
         const statistics =
           overrides.docCount === undefined
             ? undefined
@@ -178,28 +173,16 @@ describe.skipIf(skipReason !== null)(`pruned BM25${skipReason ? ` (skipped: ${sk
     await expectSameAsExhaustive({ docCount: 50_000, avgdl: 40, words: ['w0x', 'w1x', 'w2x'], dfs: [20_000, 300, 5] });
   }, 180_000);
 
-  it('leaves the common terms of a query non-essential, so their postings are looked up, not read', async () => {
-    const params = pruneParams('w0x w1x w2x wbx w11x', 10);
-    const { rows } = await sql(`EXPLAIN (ANALYZE, FORMAT JSON) ${buildSearchSql(schema, false, 0)}`, params);
-    const cteRows = new Map<string, number>();
-    const visit = (node: { 'Subplan Name'?: string; 'Actual Rows': number; Plans?: unknown[] }) => {
-      if (node['Subplan Name']?.startsWith('CTE ')) cteRows.set(node['Subplan Name'].slice(4), node['Actual Rows']);
-      for (const child of node.Plans ?? []) visit(child as typeof node);
-    };
-    visit(rows[0]['QUERY PLAN'][0].Plan);
-    // at least the most common word is non-essential: a step of the walk, its postings never scanned
-    expect(cteRows.get('steps')).toBeGreaterThanOrEqual(1);
-  });
-
-  it('stays exact while the average length drifts, and recomputes impacts once it moves past 10 %', async () => {
+  it('stays exact while the average length drifts; ingest no longer recomputes impacts nor keeps an index by them (migration 005)', async () => {
     const before = await sql(`SELECT impact_avgdl FROM "${schema}".source_stats WHERE source = 'prune'`);
-    // Long documents: the average length grows by far more than 10 %.
+    // Long documents: the average length grows by far more than the 10 % that made ingest rewrite every impact.
     await connector.ingest(fromArray(syntheticCorpus(600, 11, 60)), { signal: AbortSignal.timeout(120_000) });
     const after = await sql(`SELECT impact_avgdl, total_length::float8 / doc_count AS avgdl FROM "${schema}".source_stats WHERE source = 'prune'`);
-    expect(Number(after.rows[0].impact_avgdl)).not.toBeCloseTo(Number(before.rows[0].impact_avgdl), 3);
-    expect(Number(after.rows[0].impact_avgdl)).toBeCloseTo(Number(after.rows[0].avgdl), 6);
+    expect(Number(after.rows[0].avgdl) / Number(before.rows[0].impact_avgdl)).toBeGreaterThan(1.1);
+    expect(Number(after.rows[0].impact_avgdl)).toBe(Number(before.rows[0].impact_avgdl));
+    const { rows: indexes } = await sql(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'postings'`, [schema]);
+    expect(indexes.map((row) => row.indexname)).toEqual(['postings_pkey']);
     await expectSameAsExhaustive();
-    // Short ones, less than 10 % of drift: impacts are kept, the search widens its bounds instead.
     await connector.ingest(fromArray(syntheticCorpus(60, 13, 10)), { signal: signal() });
     await expectSameAsExhaustive();
   }, 180_000);

@@ -1,0 +1,12 @@
+-- Searches add up posting blocks (migration 004) and no longer read postings best impact first,
+-- so the impact-ordered index of migration 002 only cost ingest: a new posting lands at a random
+-- place inside its term's range, so every batch dirtied about one leaf page per posting of every
+-- common term, and once the index outgrew shared_buffers ingest slowed as the corpus grew
+-- (docs/benchmarks.md, "Eleventh session": 316 → 493 documents/s at 30k without it, 29 → 5
+-- buffers written by the ingest itself per document).
+--
+-- The columns stay, and ingest keeps filling `impact` and `max_impact` (a few bytes per posting):
+-- a server rolled back to a version that prunes by impact finds them consistent, and needs only
+-- the index again, with the statement that made it:
+--   CREATE INDEX postings_by_impact ON postings (term_id, impact DESC) INCLUDE (doc_key, tf, length);
+DROP INDEX IF EXISTS postings_by_impact;
