@@ -67,7 +67,7 @@ global_dfs AS MATERIALIZED (
   GROUP BY lx.lexeme
 ),
 query_terms AS MATERIALIZED (
-  SELECT t.term_id, t.df AS postings, w.weight
+  SELECT t.term_id, w.weight
   FROM (SELECT lexeme, coalesce(array_length(positions, 1), 1)::float8 AS qtf
         FROM unnest(to_tsvector($2::regconfig, $3::text))) x
   JOIN ${s}.terms t ON t.source = $1::text AND t.term = x.lexeme AND t.df > 0
@@ -92,8 +92,8 @@ function rankOrder(row: string): string {
 }
 
 /** Posting `p`'s contribution to its document's score: BM25 with the query's statistics (CTE `stats`). */
-function contributionSql(p: string, weight = 'q.weight'): string {
-  return `${weight} * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
+function contributionSql(p: string): string {
+  return `q.weight * ${p}.tf / (${p}.tf + stats.c0 + stats.c1 * ${p}.length)`;
 }
 
 /** Every document holding a query term with its exact score, from every posting. */
@@ -126,7 +126,8 @@ function allowedSql(s: string, docKey: string, filtered: boolean): string {
 }
 
 /**
- * The best $4 rows (doc_key, score) of `rows`, by score descending, that the caller may read. Filtered, the rows are sorted first (OFFSET 0 keeps the filter out of the subquery) and
+ * The best $4 rows (doc_key, score) of `rows`, by score descending, that the caller may read.
+ * Filtered, the rows are sorted first (OFFSET 0 keeps the filter out of the subquery) and
  * checked best first until enough pass: a caller who may read most documents costs ~k checks
  * instead of one per candidate (1.5× → ~1.1× the unfiltered search on SciFact, bench:acl).
  */
