@@ -1,7 +1,8 @@
-// BM25 summed in the connector over packed posting blocks (migrations/004_posting_blocks.sql).
-// Postgres reads a common term's postings as a few wide rows; adding up ~100k contributions here
-// costs well under a millisecond, where the same sum as a SQL aggregate cost ~1.4 µs per posting
-// (docs/benchmarks.md, "Postgres at scale"). Synchronous: the accumulator is shared scratch.
+// BM25 summed in the connector over packed tf blocks (migrations/006_tf_blocks.sql) and the
+// document lengths it keeps in memory (document-lengths.ts). Postgres reads a common term's
+// postings as a few wide rows; adding up ~100k contributions here costs well under a millisecond,
+// where the same sum as a SQL aggregate cost ~1.4 µs per posting (docs/benchmarks.md, "Postgres
+// at scale"). Synchronous: the accumulator is shared scratch.
 
 /** One query term as the block statement returns it: its weight, the length norm, and its blocks. */
 export interface ScoredTerm {
@@ -15,15 +16,16 @@ export interface ScoredTerm {
 }
 
 export const BLOCK_DOCUMENTS = 1024;
-/** Header: block >> 16, block & 65535, count, flags. */
+/** Header: block >> 16, block & 65535, count, escapes. */
 const HEADER = 4;
-/** Flag: the high halves of tf and length follow the records. */
-const HIGH_HALVES = 1;
+/** A record's low 6 bits: its tf, or this to say that its tf is the next escape. */
+const TF_BITS = 6;
+const TF_ESCAPE = 63;
 
 /**
- * A term's stored blocks, concatenated (migrations/004_posting_blocks.sql: base64 of big-endian
- * uint16s, each block padded to 12 bytes so that the concatenation is itself base64), as
- * uint16s in this machine's byte order (every platform Node runs on is little-endian).
+ * A term's stored blocks, concatenated (base64 of big-endian uint16s, each block padded to 6
+ * bytes so that the concatenation is itself base64), as uint16s in this machine's byte order
+ * (every platform Node runs on is little-endian).
  */
 export function decodeBlocks(stored: string): Uint16Array {
   const bytes = Buffer.from(stored, 'base64');
@@ -35,12 +37,13 @@ export function decodeBlocks(stored: string): Uint16Array {
 
 /** Where the block at `at` ends (in uint16s), after checking that its header fits the data. */
 function blockEnd(blocks: Uint16Array, at: number): number {
+  if (at + HEADER > blocks.length) throw new Error(`tf block at ${2 * at} of ${2 * blocks.length} bytes: its header does not fit`);
   const count = blocks[at + 2]!;
-  const flags = blocks[at + 3]!;
-  const size = HEADER + count * (flags === HIGH_HALVES ? 5 : 3);
-  const padded = size + ((6 - (size % 6)) % 6);
-  if (count === 0 || count > BLOCK_DOCUMENTS || flags > HIGH_HALVES || at + padded > blocks.length) {
-    throw new Error(`posting block at ${2 * at} of ${2 * blocks.length} bytes: header (${count}, ${flags}) does not fit`);
+  const escapes = blocks[at + 3]!;
+  const size = HEADER + count + 2 * escapes;
+  const padded = size + ((3 - (size % 3)) % 3);
+  if (count === 0 || count > BLOCK_DOCUMENTS || escapes > count || at + padded > blocks.length) {
+    throw new Error(`tf block at ${2 * at} of ${2 * blocks.length} bytes: header (${count}, ${escapes}) does not fit`);
   }
   return at + padded;
 }
@@ -63,11 +66,12 @@ export interface Candidate {
 /**
  * Adds each posting's contribution w·tf / (tf + c0 + c1·len) to its document in `sums`, the same
  * float8 arithmetic as the SQL statements (only the order of the additions differs; see
- * `ranksBefore`), and returns the doc_key range [low, high] it wrote to (high < low: none). The
- * caller reads the sums back by a scan of that range and zeroes it, before anything else runs:
- * cheaper than tracking which documents were seen (a branch per posting that mispredicts).
+ * `ranksBefore`), with `lengths[doc_key]` as len, and returns the doc_key range [low, high] it
+ * wrote to (high < low: none). The caller reads the sums back by a scan of that range and zeroes
+ * it, before anything else runs: cheaper than tracking which documents were seen (a branch per
+ * posting that mispredicts).
  */
-function accumulate(terms: readonly ScoredTerm[]): { low: number; high: number } {
+function accumulate(terms: readonly ScoredTerm[], lengths: Uint32Array): { low: number; high: number } {
   // small integers throughout, so that V8 keeps the loops on integer arithmetic
   let low = 2 ** 30;
   let high = -1;
@@ -82,31 +86,56 @@ function accumulate(terms: readonly ScoredTerm[]): { low: number; high: number }
   }
   if (high < 0) return { low: 0, high: -1 };
   if (high >= sums.length) sums = new Float64Array(Math.max(high + 1, sums.length * 2));
+  // a length not known yet (a document written after the lengths were read) counts as 0
+  const length = high < lengths.length ? lengths : growTo(lengths, high + 1);
   const dense = sums;
+  try {
+    addContributions(terms, length, dense);
+  } catch (error) {
+    // the sums are shared scratch: a block found broken halfway must not leak into the next search
+    dense.fill(0, low, high + 1);
+    throw error;
+  }
+  return { low, high };
+}
+
+function addContributions(terms: readonly ScoredTerm[], length: Uint32Array, dense: Float64Array): void {
   for (const { weight, c0, c1, blocks } of terms) {
     if (!(weight > 0)) continue;
     for (let at = 0; at < blocks.length; ) {
       const base = (blocks[at]! * 65536 + blocks[at + 1]!) * BLOCK_DOCUMENTS;
-      const count = blocks[at + 2]!;
       const records = at + HEADER;
-      const end = records + 3 * count;
-      if (blocks[at + 3] === HIGH_HALVES) {
-        for (let r = records, h = end; r < end; r += 3, h += 2) {
-          const key = base + blocks[r]!;
-          const tf = blocks[r + 1]! + 65536 * blocks[h]!;
-          dense[key] = dense[key]! + (weight * tf) / (tf + c0 + c1 * (blocks[r + 2]! + 65536 * blocks[h + 1]!));
+      const end = records + blocks[at + 2]!;
+      if (blocks[at + 3] === 0) {
+        for (let r = records; r < end; r += 1) {
+          const record = blocks[r]!;
+          const key = base + (record >> TF_BITS);
+          const tf = record & TF_ESCAPE;
+          dense[key] = dense[key]! + (weight * tf) / (tf + c0 + c1 * length[key]!);
         }
       } else {
-        for (let r = records; r < end; r += 3) {
-          const key = base + blocks[r]!;
-          const tf = blocks[r + 1]!;
-          dense[key] = dense[key]! + (weight * tf) / (tf + c0 + c1 * blocks[r + 2]!);
+        let nextEscape = end;
+        for (let r = records; r < end; r += 1) {
+          const record = blocks[r]!;
+          const key = base + (record >> TF_BITS);
+          let tf = record & TF_ESCAPE;
+          if (tf === TF_ESCAPE) {
+            tf = blocks[nextEscape]! * 65536 + blocks[nextEscape + 1]!;
+            nextEscape += 2;
+          }
+          dense[key] = dense[key]! + (weight * tf) / (tf + c0 + c1 * length[key]!);
         }
+        if (nextEscape !== end + 2 * blocks[at + 3]!) throw new Error(`tf block at ${2 * at}: its records and its ${blocks[at + 3]} escapes disagree`);
       }
       at = blockEnd(blocks, at);
     }
   }
-  return { low, high };
+}
+
+function growTo(lengths: Uint32Array, size: number): Uint32Array {
+  const grown = new Uint32Array(size);
+  grown.set(lengths);
+  return grown;
 }
 
 /**
@@ -114,8 +143,8 @@ function accumulate(terms: readonly ScoredTerm[]): { low: number; high: number }
  * the sums: a document joins only when it ranks above the k-th so far, which after the first few
  * hundred is rare, so copying every scored document out first would cost more than the pick.
  */
-export function topDocuments(terms: readonly ScoredTerm[], k: number): Candidate[] {
-  const { low, high } = accumulate(terms);
+export function topDocuments(terms: readonly ScoredTerm[], lengths: Uint32Array, k: number): Candidate[] {
+  const { low, high } = accumulate(terms, lengths);
   const dense = sums;
   // the best so far, best first: float4 scores (the rank order), exact scores, doc_keys
   const rounded: number[] = [];
@@ -146,8 +175,8 @@ export function topDocuments(terms: readonly ScoredTerm[], k: number): Candidate
 }
 
 /** Every scored document (the filtered search, which may need more than k; see `rankedBatches`). */
-export function allDocuments(terms: readonly ScoredTerm[]): Scored {
-  const { low, high } = accumulate(terms);
+export function allDocuments(terms: readonly ScoredTerm[], lengths: Uint32Array): Scored {
+  const { low, high } = accumulate(terms, lengths);
   const dense = sums;
   let count = 0;
   for (let key = low; key <= high; key += 1) if (dense[key] !== 0) count += 1;

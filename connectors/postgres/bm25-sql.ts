@@ -177,20 +177,33 @@ FROM (SELECT 1) one LEFT JOIN ${s}.source_stats st ON st.source = $1::text`;
 }
 
 /**
- * The block statement (parameters: `searchParams`; the limit and filters, $4–$6, are for the
- * hits statement and unused here): one row per query term, with its weight, the length
- * norm and its posting blocks concatenated (migrations/004_posting_blocks.sql), for the connector
- * to add up (block-scores.ts). Postgres reads a common term as ~1 row per 1,024 documents instead
- * of one per posting, and sends one value per term.
+ * The block statement (parameters: `searchParams`, then the length_blocks table and the
+ * generation whose lengths the connector holds, -1 for none; the limit and filters, $4–$6, are
+ * for the hits statement and unused here): one row per query term, with its weight, the length
+ * norm and its tf blocks concatenated (migrations/006_tf_blocks.sql), for the connector to add up
+ * (block-scores.ts); then one row with the source's generation, the length_blocks table and the
+ * length blocks written since the generation held (document-lengths.ts), from the same snapshot.
+ * Postgres reads a common term as ~1 row per 1,024 documents instead of one per posting, and
+ * sends one value per term.
  */
 export function buildBlockSearchSql(schema: string): string {
   const s = quoteIdent(schema);
   return `
-WITH ${statsAndTerms(s)}
+WITH ${statsAndTerms(s)},
+lengths_table AS MATERIALIZED (
+  SELECT coalesce((SELECT lb.tableoid::int8::float8 FROM ${s}.length_blocks lb WHERE lb.source = $1::text LIMIT 1), -1) AS oid
+)
 SELECT q.weight, stats.c0, stats.c1,
-       (SELECT string_agg(pb.postings, '' ORDER BY pb.block) FROM ${s}.posting_blocks pb WHERE pb.term_id = q.term_id) AS blocks
+       (SELECT string_agg(tb.postings, '' ORDER BY tb.block) FROM ${s}.tf_blocks tb WHERE tb.term_id = q.term_id) AS blocks,
+       NULL::float8 AS generation, NULL::float8 AS lengths_table, NULL::text AS lengths
 FROM query_terms q CROSS JOIN stats
-WHERE ($4::int IS NULL OR true) AND ($5::timestamptz IS NULL OR true) AND ($6::text[] IS NULL OR true)`;
+WHERE ($4::int IS NULL OR true) AND ($5::timestamptz IS NULL OR true) AND ($6::text[] IS NULL OR true)
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, st.generation::float8, t.oid,
+       (SELECT string_agg(lb.lengths, '' ORDER BY lb.block) FROM ${s}.length_blocks lb
+        WHERE lb.source = $1::text AND lb.generation > CASE WHEN t.oid = $11::float8 THEN $12::bigint ELSE -1 END)
+FROM ${s}.source_stats st CROSS JOIN lengths_table t
+WHERE st.source = $1::text`;
 }
 
 /**

@@ -109,23 +109,24 @@ ON CONFLICT (source) DO UPDATE SET doc_count = st.doc_count + excluded.doc_count
     documentCount: `SELECT coalesce((SELECT doc_count FROM ${s}.source_stats WHERE source = $1::text), 0)::float8 AS n`,
 
     /**
-     * Lays posting_blocks out again in (term_id, block) order, so that a search reads each term's
+     * Lays tf_blocks out again in (term_id, block) order, so that a search reads each term's
      * blocks from neighbouring pages: ingest writes them batch by batch, spread over the table
-     * (migrations/004_posting_blocks.sql). A copy in order, swapped in for the table: the SHARE
-     * lock keeps every writer (any source's ingest in this schema) out while searches go on
-     * reading; only the swap itself waits for the readers of the moment.
+     * (migrations/006_tf_blocks.sql). A copy in order, swapped in for the table: the SHARE lock
+     * keeps every writer (any source's ingest in this schema) out while searches go on reading;
+     * only the swap itself waits for the readers of the moment. (posting_blocks, which only a
+     * rolled-back release reads, is left as ingest wrote it.)
      */
     regroupBlocks: `
 SET LOCAL statement_timeout = 0;
-LOCK TABLE ${s}.posting_blocks IN SHARE MODE;
-CREATE TABLE ${s}.posting_blocks_regrouped (LIKE ${s}.posting_blocks INCLUDING ALL);
-INSERT INTO ${s}.posting_blocks_regrouped SELECT * FROM ${s}.posting_blocks ORDER BY term_id, block;
-DROP TABLE ${s}.posting_blocks;
-ALTER TABLE ${s}.posting_blocks_regrouped RENAME TO posting_blocks;
-ALTER INDEX ${s}.posting_blocks_regrouped_pkey RENAME TO posting_blocks_pkey;`,
+LOCK TABLE ${s}.tf_blocks IN SHARE MODE;
+CREATE TABLE ${s}.tf_blocks_regrouped (LIKE ${s}.tf_blocks INCLUDING ALL);
+INSERT INTO ${s}.tf_blocks_regrouped SELECT * FROM ${s}.tf_blocks ORDER BY term_id, block;
+DROP TABLE ${s}.tf_blocks;
+ALTER TABLE ${s}.tf_blocks_regrouped RENAME TO tf_blocks;
+ALTER INDEX ${s}.tf_blocks_regrouped_pkey RENAME TO tf_blocks_pkey;`,
 
     /** Fresh planner statistics and visibility map, so scoring stays an index-only scan. */
-    maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.posting_blocks, ${s}.terms, ${s}.documents, ${s}.source_stats`,
+    maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.tf_blocks, ${s}.length_blocks, ${s}.posting_blocks, ${s}.terms, ${s}.documents, ${s}.source_stats`,
 
     /** Share of postings pages VACUUM could mark all-visible (index-only scans need them to be). */
     visibility: `SELECT coalesce(relallvisible::float8 / nullif(relpages, 0), 1) AS visible FROM pg_class WHERE oid = '${s}.postings'::regclass`,

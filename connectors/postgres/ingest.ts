@@ -74,7 +74,7 @@ async function writeBatch(target: IngestTarget, batch: PreparedDocument[], signa
 
 /**
  * An ingest that wrote at least this many documents, and at least this share of the source,
- * regroups the posting blocks afterwards (a term's blocks together: the block statement took 3.7
+ * regroups the tf blocks afterwards (a term's blocks together: the block statement took 3.7
  * instead of 5.9 ms p50 at 100k; docs/benchmarks.md). Smaller ingests leave the layout as it is:
  * the copy rewrites the blocks of the whole schema (4.7 s at 100k documents).
  */
@@ -91,11 +91,11 @@ async function documentCount(target: IngestTarget, signal: AbortSignal): Promise
   return Number(row?.n ?? 0);
 }
 
-/** Regroups the posting blocks (see `regroupBlocks`), under this source's ingest lock. */
+/** Regroups the tf blocks (see `regroupBlocks`), under this source's ingest lock. */
 export async function regroupPostingBlocks(target: IngestTarget, signal: AbortSignal): Promise<void> {
   const started = performance.now();
   await underIngestLock(target, signal, (session, sql) => session.exec(sql.regroupBlocks, signal));
-  target.logger.info({ took_ms: Math.round(performance.now() - started) }, 'posting blocks regrouped by term');
+  target.logger.info({ took_ms: Math.round(performance.now() - started) }, 'tf blocks regrouped by term');
 }
 
 /** A batch also ends at this much text, so a folder of huge files never builds one giant statement. */

@@ -6,6 +6,7 @@ import type { Connector, ConnectorContext, IngestDocument, IngestOptions, Search
 import { type SearchParams, buildBlockHitsSql, buildBlockSearchSql, buildExhaustiveSearchSql, buildWordStatisticsSql, searchParams } from './bm25-sql.js';
 import { allDocuments, decodeBlocks, rankedBatches, topDocuments, type Candidate, type ScoredTerm } from './block-scores.js';
 import { resolveTarget, type PostgresSourceConfig } from './config.js';
+import { DocumentLengths } from './document-lengths.js';
 import { healthDetail, toSourceError } from './errors.js';
 import { quoteIdent } from './identifiers.js';
 import { ingestDocuments, type PostgresIngestSummary } from './ingest.js';
@@ -31,12 +32,17 @@ interface HitRow {
   query_lexemes: string[];
 }
 
+/** A query term's row of the block statement, or (weight null) its row of the lengths. */
 interface TermBlocksRow {
-  weight: number;
+  weight: number | null;
   c0: number;
   c1: number;
-  /** The term's blocks in base64, as stored (migrations/004_posting_blocks.sql); null: none. */
+  /** The term's tf blocks in base64, as stored (migrations/006_tf_blocks.sql); null: none. */
   blocks: string | null;
+  generation: number | null;
+  lengths_table: number | null;
+  /** Length blocks written since the generation the connector holds; null: none. */
+  lengths: string | null;
 }
 
 interface BlockHitRow extends Omit<HitRow, 'score'> {
@@ -97,6 +103,8 @@ export class PostgresConnector implements Connector {
   #lastMigrateAttempt = 0;
   /** The source's document count as last read (health; on PGlite also after start and ingest); picks PGlite's statement. */
   #documentCount = 0;
+  /** Document lengths for the tf blocks, refreshed by the block statement. */
+  readonly #lengths = new DocumentLengths();
 
   constructor(config: PostgresSourceConfig, context: PostgresConnectorContext) {
     this.#config = config;
@@ -209,12 +217,22 @@ export class PostgresConnector implements Connector {
    * `limit` pass, so a caller who may read most documents costs one batch.
    */
   async #searchBlocks(client: SqlClient, params: SearchParams, filtered: boolean, signal: AbortSignal): Promise<HitRow[]> {
-    const terms = await client.query<TermBlocksRow>(buildBlockSearchSql(this.#config.schema), searchParams(params), signal, { name: 'kmcp_search_blocks' });
-    const scored = terms.flatMap((row): ScoredTerm[] =>
-      row.blocks === null ? [] : [{ weight: Number(row.weight), c0: Number(row.c0), c1: Number(row.c1), blocks: decodeBlocks(row.blocks) }],
-    );
+    const rows = await client.query<TermBlocksRow>(buildBlockSearchSql(this.#config.schema), [...searchParams(params), ...this.#lengths.held], signal, {
+      name: 'kmcp_search_blocks',
+    });
+    const scored: ScoredTerm[] = [];
+    for (const row of rows) {
+      if (row.weight === null) {
+        this.#lengths.update({ table: Number(row.lengths_table), generation: Number(row.generation), blocks: row.lengths });
+      } else if (row.blocks !== null) {
+        scored.push({ weight: Number(row.weight), c0: Number(row.c0), c1: Number(row.c1), blocks: decodeBlocks(row.blocks) });
+      }
+    }
+    const { lengths } = this.#lengths;
     // Unfiltered, the best `limit` are the hits; filtered, candidates go best first until enough pass.
-    const batches: Iterable<Candidate[]> = filtered ? rankedBatches(allDocuments(scored), params.limit * 4) : [topDocuments(scored, params.limit)];
+    const batches: Iterable<Candidate[]> = filtered
+      ? rankedBatches(allDocuments(scored, lengths), params.limit * 4)
+      : [topDocuments(scored, lengths, params.limit)];
     const hits: HitRow[] = [];
     for (const batch of batches) {
       if (batch.length === 0) break;

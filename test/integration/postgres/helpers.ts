@@ -1,12 +1,13 @@
 // Shared setup for the Postgres integration tests: the local server (skipped with a reason when
 // it isn't there), a schema per test file, a PGlite directory per test file, and the check that
-// the posting blocks hold exactly the postings rows.
+// the tf and length blocks hold exactly the postings rows and documents' lengths.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { allDocuments, decodeBlocks } from '../../../connectors/postgres/block-scores.js';
+import { DocumentLengths } from '../../../connectors/postgres/document-lengths.js';
 import { searchParams, UNFILTERED_OWN_STATISTICS, type SearchParams } from '../../../connectors/postgres/bm25-sql.js';
 import type { ConnectorContext, IngestDocument } from '../../../connectors/contract/types.js';
 import { postgresFactory, type PostgresSourceConfig } from '../../../connectors/postgres/index.js';
@@ -67,19 +68,22 @@ export const signal = () => AbortSignal.timeout(30_000);
 export type { IngestDocument };
 
 /**
- * posting_blocks, read as the connector reads them, hold exactly the rows of postings: each block
- * the postings of its term and 1,024 doc_keys, none missing, none left over. Checked through
- * allDocuments per block with weight 1, compared with the same arithmetic on the rows.
+ * tf_blocks and length_blocks, read as the connector reads them, hold exactly the rows of
+ * postings and the documents' lengths: each block the postings of its term and 1,024 doc_keys,
+ * none missing, none left over. Checked through allDocuments per block with weight 1, compared
+ * with the same arithmetic on the rows. posting_blocks (kept for a rollback) equal the postings
+ * packed afresh.
  */
 export async function expectBlocksMirrorPostings(schema: string): Promise<void> {
-  const { rows: blocks } = await sql(`SELECT term_id, block, postings FROM "${schema}".posting_blocks`);
+  const { rows: blocks } = await sql(`SELECT term_id, block, postings FROM "${schema}".tf_blocks`);
   const { rows: postings } = await sql(`SELECT term_id, doc_key, tf, length FROM "${schema}".postings`);
+  const lengths = await heldLengths(schema);
   type BlockRow = { term_id: number; postings: string };
   type PostingRow = { term_id: number; doc_key: number; tf: number; length: number };
   // each block scored alone with weight 1: w·tf / (tf + c0 + c1·length), keyed by term and document
   const fromBlocks = (c0: number, c1: number) =>
     blocks.flatMap((row: BlockRow) => {
-      const { keys, scores } = allDocuments([{ weight: 1, c0, c1, blocks: decodeBlocks(row.postings) }]);
+      const { keys, scores } = allDocuments([{ weight: 1, c0, c1, blocks: decodeBlocks(row.postings) }], lengths);
       return [...keys].map((key, index) => `${row.term_id}:${key}:${scores[index]!.toFixed(12)}`);
     });
   const fromRows = (c0: number, c1: number) =>
@@ -90,9 +94,38 @@ export async function expectBlocksMirrorPostings(schema: string): Promise<void> 
   expect(fromBlocks(0, 1).sort()).toEqual(fromRows(0, 1).sort());
   // and each posting sits in the block of its doc_key
   const misplaced = blocks.filter((row: BlockRow & { block: number }) =>
-    [...allDocuments([{ weight: 1, c0: 1, c1: 0, blocks: decodeBlocks(row.postings) }]).keys].some((key) => key >> 10 !== row.block),
+    [...allDocuments([{ weight: 1, c0: 1, c1: 0, blocks: decodeBlocks(row.postings) }], lengths).keys].some((key) => key >> 10 !== row.block),
   );
   expect(misplaced).toEqual([]);
+  // every document's length, not only those of documents with postings
+  const { rows: documents } = await sql(`SELECT doc_key, length FROM "${schema}".documents`);
+  expect(documents.filter((row: { doc_key: number; length: number }) => (lengths[row.doc_key] ?? 0) !== row.length)).toEqual([]);
+  const { rows: stale } = await sql(`
+    WITH fresh AS (
+      SELECT term_id, doc_key >> 10 AS block,
+             "${schema}".pack_posting_block(doc_key >> 10, count(*)::int, max(tf) > 65535 OR max(length) > 65535,
+               string_agg("${schema}".posting_block_low(doc_key, tf, length), ''::bytea ORDER BY doc_key),
+               string_agg("${schema}".posting_block_high(tf, length), ''::bytea ORDER BY doc_key)) AS postings
+      FROM "${schema}".postings GROUP BY term_id, doc_key >> 10)
+    (SELECT * FROM fresh EXCEPT SELECT * FROM "${schema}".posting_blocks)
+    UNION ALL (SELECT * FROM "${schema}".posting_blocks EXCEPT SELECT * FROM fresh)`);
+  expect(stale).toEqual([]);
+}
+
+/** The lengths a connector holds after reading every length block of the schema (doc_keys are the schema's). */
+export async function heldLengths(schema: string): Promise<Uint32Array> {
+  const { rows } = await sql(
+    `SELECT source, max(generation)::float8 AS generation, string_agg(lengths, '' ORDER BY block) AS lengths FROM "${schema}".length_blocks GROUP BY source`,
+  );
+  const merged: number[] = [];
+  for (const row of rows as Array<{ generation: number; lengths: string }>) {
+    const held = new DocumentLengths();
+    held.update({ table: 1, generation: row.generation, blocks: row.lengths });
+    held.lengths.forEach((length, key) => {
+      if (length !== 0) merged[key] = length;
+    });
+  }
+  return Uint32Array.from(merged, (length) => length ?? 0);
 }
 
 /** The search statements' parameters for `source`: English, its own statistics, no filter, unless overridden. */

@@ -1,22 +1,22 @@
-// The connector's BM25 sum over posting blocks: the same scores as adding each posting's
-// contribution one by one, every document once, in the SQL statements' rank order.
+// The connector's BM25 sum over tf blocks and the lengths it holds: the same scores as adding
+// each posting's contribution one by one, every document once, in the SQL statements' rank order.
 import { describe, expect, it } from 'vitest';
 import { allDocuments, decodeBlocks, rankedBatches, topDocuments, type ScoredTerm } from '../../../connectors/postgres/block-scores.js';
 
 type Posting = [docKey: number, tf: number, length: number];
 
 /**
- * One block as migrations/004_posting_blocks.sql stores it: big-endian uint16s (block >> 16,
- * block & 65535, count, flags), records (doc_key & 1023, tf & 65535, length & 65535), the high
- * halves when needed, zero-padded to a multiple of 12 bytes, in base64.
+ * One block as migrations/006_tf_blocks.sql stores it: big-endian uint16s (block >> 16,
+ * block & 65535, count, escapes), records ((doc_key & 1023) << 6 | min(tf, 63)), then each tf of
+ * 63 or more as a uint32, zero-padded to a multiple of 6 bytes, in base64. Lengths are not in it.
  */
 function storeBlock(postings: Posting[]): string {
   const block = postings[0]![0] >> 10;
-  const high = postings.some(([, tf, length]) => tf > 65535 || length > 65535);
-  const words = [block >> 16, block & 65535, postings.length, high ? 1 : 0];
-  for (const [key, tf, length] of postings) words.push(key & 1023, tf & 65535, length & 65535);
-  if (high) for (const [, tf, length] of postings) words.push(tf >>> 16, length >>> 16);
-  while (words.length % 6 !== 0) words.push(0);
+  const escaped = postings.filter(([, tf]) => tf >= 63);
+  const words = [block >> 16, block & 65535, postings.length, escaped.length];
+  for (const [key, tf] of postings) words.push(((key & 1023) << 6) | Math.min(tf, 63));
+  for (const [, tf] of escaped) words.push(tf >>> 16, tf & 65535);
+  while (words.length % 3 !== 0) words.push(0);
   const bytes = Buffer.alloc(words.length * 2);
   words.forEach((word, index) => {
     bytes.writeUInt16BE(word, index * 2);
@@ -31,9 +31,24 @@ function storeTerm(postings: Posting[]): string {
   return [...byBlock.values()].map(storeBlock).join('');
 }
 
+/** The document lengths the connector would hold for these postings. */
+function lengthsOf(...lists: Posting[][]): Uint32Array {
+  const all = lists.flat();
+  const lengths = new Uint32Array(Math.max(0, ...all.map(([key]) => key)) + 1);
+  for (const [key, , length] of all) lengths[key] = length;
+  return lengths;
+}
+
 const C0 = 0.3;
 const C1 = 0.9 / 120;
 const term = (weight: number, postings: Posting[]): ScoredTerm => ({ weight, c0: C0, c1: C1, blocks: decodeBlocks(storeTerm(postings)) });
+type TermPostings = { weight: number; postings: Posting[] };
+/** Every document's score, from the terms' blocks and the lengths of their documents. */
+const scoreAll = (terms: TermPostings[]) =>
+  allDocuments(
+    terms.map(({ weight, postings }) => term(weight, postings)),
+    lengthsOf(...terms.map((t) => t.postings)),
+  );
 
 function randomTerms(seed: number, terms: number, documents: number): Array<{ weight: number; postings: Posting[] }> {
   let state = seed;
@@ -66,31 +81,33 @@ function expectScores(scored: { keys: Int32Array; scores: Float64Array }, expect
 describe('allDocuments', () => {
   it('gives every document the sum of its postings contributions, once, across many blocks', () => {
     const terms = randomTerms(7, 5, 3000);
-    expectScores(allDocuments(terms.map(({ weight, postings }) => term(weight, postings))), expectedSums(terms));
+    expectScores(scoreAll(terms), expectedSums(terms));
   });
 
   it('starts from zero on every call (the shared sums are cleared)', () => {
-    const terms = randomTerms(11, 3, 2000).map(({ weight, postings }) => term(weight, postings));
-    const first = allDocuments(terms);
-    const second = allDocuments(terms);
+    const terms = randomTerms(11, 3, 2000);
+    const first = scoreAll(terms);
+    const second = scoreAll(terms);
     expect([...second.scores]).toEqual([...first.scores]);
   });
 
-  it('reads the high halves of a tf or a length past 65,535, in blocks beside ordinary ones', () => {
-    const wide: Posting[] = [
+  it('reads a tf of 63 or more from the escapes, in blocks beside ordinary ones, and lengths past 65,535', () => {
+    const escaped: Posting[] = [
       [7 * 1024 + 1, 70_000, 12],
-      [7 * 1024 + 9, 2, 3_000_000],
-      [7 * 1024 + 1023, 1, 1],
+      [7 * 1024 + 5, 62, 40],
+      [7 * 1024 + 9, 63, 3_000_000],
+      [7 * 1024 + 1022, 2, 7],
+      [7 * 1024 + 1023, 65_536, 1],
     ];
-    const narrow: Posting[] = [
-      [2048, 65535, 65535],
+    const plain: Posting[] = [
+      [2048, 62, 65535],
       [3071, 1, 10],
     ];
     const terms = [
-      { weight: 2, postings: [...narrow, ...wide] },
+      { weight: 2, postings: [...plain, ...escaped] },
       { weight: 1.5, postings: [[5, 1, 2_000_000] as Posting] },
     ];
-    expectScores(allDocuments(terms.map(({ weight, postings }) => term(weight, postings))), expectedSums(terms));
+    expectScores(scoreAll(terms), expectedSums(terms));
   });
 
   it('handles doc_keys in blocks past 65,535 (the block number takes two uint16s)', () => {
@@ -98,25 +115,44 @@ describe('allDocuments', () => {
       [70_000 * 1024 + 3, 2, 10],
       [70_000 * 1024 + 4, 1, 20],
     ];
-    expectScores(allDocuments([term(1, far)]), expectedSums([{ weight: 1, postings: far }]));
+    expectScores(scoreAll([{ weight: 1, postings: far }]), expectedSums([{ weight: 1, postings: far }]));
   });
 
   it('skips a term that adds nothing', () => {
-    expect(allDocuments([term(0, [[5, 1, 10]])]).keys.length).toBe(0);
-    expect(allDocuments([term(2, [[5, 1, 10]])]).keys).toEqual(Int32Array.from([5]));
+    expect(scoreAll([{ weight: 0, postings: [[5, 1, 10]] }]).keys.length).toBe(0);
+    expect(scoreAll([{ weight: 2, postings: [[5, 1, 10]] }]).keys).toEqual(Int32Array.from([5]));
   });
 
-  it('refuses blocks whose header does not fit the data', () => {
+  it('scores a document whose length it does not hold yet as of length 0, past the end of the lengths too', () => {
+    const late: Posting[] = [[5000, 2, 10]];
+    const scored = allDocuments([term(1, late)], new Uint32Array(10));
+    expect(scored.keys).toEqual(Int32Array.from([5000]));
+    expect(scored.scores[0]).toBeCloseTo(2 / (2 + C0), 12);
+  });
+
+  it('refuses blocks whose header does not fit the data, or whose escapes disagree with its records', () => {
     const stored = Buffer.from(storeBlock([[1, 1, 1]]), 'base64');
     const torn = decodeBlocks(stored.subarray(0, 6).toString('base64'));
-    expect(() => allDocuments([{ weight: 1, c0: C0, c1: C1, blocks: torn }])).toThrow(/does not fit/);
+    expect(() => allDocuments([{ weight: 1, c0: C0, c1: C1, blocks: torn }], lengthsOf())).toThrow(/does not fit/);
+    // two records that say "see the escapes", one escape
+    const bad = Buffer.from(
+      storeBlock([
+        [1, 70, 1],
+        [2, 1, 1],
+      ]),
+      'base64',
+    );
+    bad.writeUInt16BE((2 << 6) | 63, 10);
+    expect(() => allDocuments([{ weight: 1, c0: C0, c1: C1, blocks: decodeBlocks(bad.toString('base64')) }], lengthsOf())).toThrow(/disagree/);
+    // and the sums it had begun are cleared: the next search starts from zero
+    expect(scoreAll([{ weight: 1, postings: [[2, 1, 1]] }]).keys).toEqual(Int32Array.from([2]));
   });
 });
 
 describe('decodeBlocks', () => {
   it('reads a full block of 1,024 postings, which Buffer gives memory of its own (small ones come from its shared pool)', () => {
-    const many: Posting[] = Array.from({ length: 1024 }, (_, i) => [40 * 1024 + i, 1 + (i % 7), 3 * i]);
-    expectScores(allDocuments([term(3, many)]), expectedSums([{ weight: 3, postings: many }]));
+    const many: Posting[] = Array.from({ length: 1024 }, (_, i) => [40 * 1024 + i, 1 + (i % 70), 3 * i]);
+    expectScores(scoreAll([{ weight: 3, postings: many }]), expectedSums([{ weight: 3, postings: many }]));
   });
 });
 
@@ -126,16 +162,18 @@ const rankOf = (scores: Float64Array, keys: Int32Array) =>
 
 describe('topDocuments', () => {
   it('picks the best k in rank order, with their exact scores, and leaves the sums at zero', () => {
-    const terms = randomTerms(5, 4, 3000).map(({ weight, postings }) => term(weight, postings));
-    const all = allDocuments(terms);
+    const list = randomTerms(5, 4, 3000);
+    const terms = list.map(({ weight, postings }) => term(weight, postings));
+    const lengths = lengthsOf(...list.map((t) => t.postings));
+    const all = allDocuments(terms, lengths);
     const expected = rankOf(all.scores, all.keys);
     for (const k of [1, 10, 50, 10_000]) {
-      const top = topDocuments(terms, k);
+      const top = topDocuments(terms, lengths, k);
       expect(top.map((candidate) => candidate.key)).toEqual(expected.slice(0, k));
       for (const { key, score } of top) expect(score).toBe(all.scores[all.keys.indexOf(key)]);
     }
     // a second pass sees the same sums: nothing was left behind by the first
-    expect(allDocuments(terms).scores).toEqual(all.scores);
+    expect(allDocuments(terms, lengths).scores).toEqual(all.scores);
   });
 
   it('ranks documents tied to float4 precision by doc_key, whatever order their sums came in', () => {
@@ -145,7 +183,7 @@ describe('topDocuments', () => {
       { weight: 0.2, c0: 0, c1: 0, blocks: decodeBlocks(storeTerm([[9, 1, 1]])) },
       { weight: 0.3, c0: 0, c1: 0, blocks: decodeBlocks(storeTerm([[4, 1, 1]])) },
     ];
-    const top = topDocuments(terms, 2);
+    const top = topDocuments(terms, lengthsOf([[9, 1, 1]], [[4, 1, 1]]), 2);
     expect(top.map((candidate) => candidate.key)).toEqual([4, 9]);
     expect(top[1]!.score).toBe(0.1 + 0.2);
   });
@@ -153,7 +191,7 @@ describe('topDocuments', () => {
 
 describe('rankedBatches', () => {
   it('yields every document once, best first by float4 score then doc_key, in growing batches', () => {
-    const scored = allDocuments(randomTerms(3, 4, 2500).map(({ weight, postings }) => term(weight, postings)));
+    const scored = scoreAll(randomTerms(3, 4, 2500));
     const batches = [...rankedBatches(scored, 10)];
     expect(batches[0]).toHaveLength(10);
     expect(batches[1]).toHaveLength(40);
