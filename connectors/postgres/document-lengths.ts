@@ -35,7 +35,8 @@ export class DocumentLengths {
   /**
    * Takes in what a search's statement read. A reply from before the generation held (a search
    * that started earlier and finished later) brings nothing new and is left out: applying it
-   * would put older lengths back.
+   * would put older lengths back. That search then scores its postings with the newer lengths,
+   * which differ only for documents re-ingested in between, and only while an ingest runs.
    */
   update(update: LengthsUpdate): void {
     if (update.table !== this.#table) {
