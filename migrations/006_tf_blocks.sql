@@ -166,3 +166,7 @@ CREATE TRIGGER documents_inserted_lengths AFTER INSERT ON documents
   REFERENCING NEW TABLE AS changed_documents FOR EACH STATEMENT EXECUTE FUNCTION record_document_lengths();
 CREATE TRIGGER documents_updated_lengths AFTER UPDATE ON documents
   REFERENCING NEW TABLE AS changed_documents FOR EACH STATEMENT EXECUTE FUNCTION record_document_lengths();
+
+-- Planner statistics for the new tables, so the first searches after the upgrade plan well.
+ANALYZE tf_blocks;
+ANALYZE length_blocks;
