@@ -1,6 +1,6 @@
 // npm run bench:postgres — Postgres BM25 at 5k, 100k and (with --1m) 1M documents: SciFact, then
 // variations of it (bench/postgres/scaled-corpus.ts). In the same run, on the same corpus and the
-// training queries: the connector (what search_documents runs: posting blocks summed in
+// training queries: the connector (what search_documents runs: tf blocks summed in
 // JavaScript), the exhaustive statement alone (every posting scored in SQL: the baseline and the
 // exact reference), and Xapian's BM25 as the anchor.
 // Prints p50/p99, ratios, top-10 agreement, nDCG@10 and ingest throughput; writes JSON.
@@ -261,7 +261,7 @@ try {
 const f = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '–' : value.toFixed(digits));
 process.stdout.write(`SciFact training queries (${queries.length}), top 10, p50 / p99 in ms\n\n`);
 process.stdout.write(
-  '| documents | search_documents path (connector: posting blocks) | exhaustive SQL | Xapian BM25 | ours ÷ Xapian p50 | ours ÷ Xapian p99 | exhaustive ÷ ours p50 | identical top 10 | nDCG@10 ours / exhaustive / Xapian | ingest docs/s |\n|---|---|---|---|---|---|---|---|---|---|\n',
+  '| documents | search_documents path (connector: tf blocks) | exhaustive SQL | Xapian BM25 | ours ÷ Xapian p50 | ours ÷ Xapian p99 | exhaustive ÷ ours p50 | identical top 10 | nDCG@10 ours / exhaustive / Xapian | ingest docs/s |\n|---|---|---|---|---|---|---|---|---|---|\n',
 );
 for (const r of rows) {
   const xapian = r.xapian ? `${f(r.xapian.p50)} / ${f(r.xapian.p99)}` : 'skipped';

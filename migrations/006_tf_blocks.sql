@@ -14,6 +14,10 @@
 --
 -- Expand, then contract: `posting_blocks` (migration 004) and its triggers stay, so the previous
 -- release, which reads them, still answers after a rollback. A later migration drops them.
+-- Writers wait until the blocks are built and the triggers are in place (an ingest by a server
+-- still on the previous release would otherwise add postings the blocks never see); readers don't.
+LOCK TABLE documents, postings IN SHARE MODE;
+
 CREATE TABLE tf_blocks (
   term_id  integer NOT NULL,
   block    integer NOT NULL,
@@ -77,45 +81,51 @@ GROUP BY d.source, d.doc_key >> 10, st.generation;
 -- Rebuilds the tf blocks of the postings a statement inserted or deleted, as migration 004's
 -- trigger does for posting_blocks: a batch of new documents appends its records and escapes to
 -- the block as stored; anything else (deletes, re-ingested documents) packs it again from `postings`.
+-- EXECUTE, so that the statement is planned on every call: PL/pgSQL would plan it once per
+-- session and keep the plan, and an ingest's session plans it at its first batch, when tf_blocks
+-- may still be empty; the plan made for an empty table then joined every block against every
+-- changed one (seconds per batch once the table had grown). Planning takes about a millisecond.
 CREATE FUNCTION rebuild_tf_blocks() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+  EXECUTE $statement$
   WITH added AS (
     SELECT term_id, doc_key >> 10 AS block, count(*)::int AS n, min(doc_key) AS first_key,
            count(*) FILTER (WHERE tf >= 63)::int AS e,
            string_agg(tf_record(doc_key, tf), ''::bytea ORDER BY doc_key) AS records,
            coalesce(string_agg(int4send(tf), ''::bytea ORDER BY doc_key) FILTER (WHERE tf >= 63), ''::bytea) AS escapes
-    FROM changed_postings WHERE TG_OP = 'INSERT'
+    FROM changed_postings WHERE $1 = 'INSERT'
     GROUP BY 1, 2
   ),
-  stored AS (
+  stored AS MATERIALIZED (
     -- the block as it is: its counts in bytes 4–7, its records from byte 8, then its escapes
-    SELECT a.*, s.prior,
-           coalesce(get_byte(s.prior, 4) * 256 + get_byte(s.prior, 5), 0) AS prior_n,
-           coalesce(get_byte(s.prior, 6) * 256 + get_byte(s.prior, 7), 0) AS prior_e
+    SELECT a.*, s.prior, s.prior_n, s.prior_e,
+           -- appendable: no block yet, or its last record's offset comes before the first new doc_key
+           s.prior IS NULL OR (a.block << 10) + ((get_byte(s.prior, 6 + 2 * s.prior_n) * 256 + get_byte(s.prior, 7 + 2 * s.prior_n)) >> 6) < a.first_key AS appendable
     FROM added a
     LEFT JOIN LATERAL (
-      SELECT decode(b.postings, 'base64') AS prior FROM tf_blocks b WHERE b.term_id = a.term_id AND b.block = a.block
+      SELECT p.prior, get_byte(p.prior, 4) * 256 + get_byte(p.prior, 5) AS prior_n, get_byte(p.prior, 6) * 256 + get_byte(p.prior, 7) AS prior_e
+      FROM (SELECT decode(b.postings, 'base64') AS prior FROM tf_blocks b WHERE b.term_id = a.term_id AND b.block = a.block) p
     ) s ON true
   ),
   appended AS (
     SELECT term_id, block,
-           pack_tf_block(block, prior_n + n, prior_e + e,
+           pack_tf_block(block, coalesce(prior_n, 0) + n, coalesce(prior_e, 0) + e,
                          coalesce(substring(prior FROM 9 FOR 2 * prior_n), ''::bytea) || records,
                          coalesce(substring(prior FROM 9 + 2 * prior_n FOR 4 * prior_e), ''::bytea) || escapes) AS postings
-    FROM stored
-    -- the last record's offset, before the first new doc_key
-    WHERE prior IS NULL
-       OR (block << 10) + ((get_byte(prior, 6 + 2 * prior_n) * 256 + get_byte(prior, 7 + 2 * prior_n)) >> 6) < first_key
+    FROM stored WHERE appendable
+  ),
+  -- The blocks to pack again: an insert that cannot append, and every block a delete touched.
+  to_repack AS (
+    SELECT term_id, block FROM stored WHERE NOT appendable
+    UNION
+    SELECT term_id, doc_key >> 10 FROM changed_postings WHERE $1 = 'DELETE'
   ),
   repacked AS (
     SELECT t.term_id, t.block,
            pack_tf_block(t.block, count(p.doc_key)::int, count(p.doc_key) FILTER (WHERE p.tf >= 63)::int,
                          string_agg(tf_record(p.doc_key, p.tf), ''::bytea ORDER BY p.doc_key),
                          coalesce(string_agg(int4send(p.tf), ''::bytea ORDER BY p.doc_key) FILTER (WHERE p.tf >= 63), ''::bytea)) AS postings
-    FROM (
-      SELECT DISTINCT c.term_id, c.doc_key >> 10 AS block FROM changed_postings c
-      WHERE NOT EXISTS (SELECT 1 FROM appended a WHERE a.term_id = c.term_id AND a.block = c.doc_key >> 10)
-    ) t
+    FROM to_repack t
     LEFT JOIN postings p ON p.term_id = t.term_id AND p.doc_key >= t.block << 10 AND p.doc_key < (t.block + 1) << 10
     GROUP BY t.term_id, t.block
   ),
@@ -130,7 +140,8 @@ BEGIN
   )
   INSERT INTO tf_blocks AS b (term_id, block, postings)
   SELECT term_id, block, postings FROM packed WHERE postings IS NOT NULL
-  ON CONFLICT (term_id, block) DO UPDATE SET postings = excluded.postings;
+  ON CONFLICT (term_id, block) DO UPDATE SET postings = excluded.postings
+  $statement$ USING TG_OP;
   RETURN NULL;
 END
 $$;

@@ -35,9 +35,14 @@ export function decodeBlocks(stored: string): Uint16Array {
   return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2);
 }
 
+/** The number of the block whose header starts at `at`, after checking that the header fits. */
+function blockNumber(blocks: Uint16Array, at: number): number {
+  if (at + HEADER > blocks.length) throw new Error(`tf block at ${2 * at} of ${2 * blocks.length} bytes: its header does not fit`);
+  return blocks[at]! * 65536 + blocks[at + 1]!;
+}
+
 /** Where the block at `at` ends (in uint16s), after checking that its header fits the data. */
 function blockEnd(blocks: Uint16Array, at: number): number {
-  if (at + HEADER > blocks.length) throw new Error(`tf block at ${2 * at} of ${2 * blocks.length} bytes: its header does not fit`);
   const count = blocks[at + 2]!;
   const escapes = blocks[at + 3]!;
   const size = HEADER + count + 2 * escapes;
@@ -48,8 +53,8 @@ function blockEnd(blocks: Uint16Array, at: number): number {
   return at + padded;
 }
 
-/** Dense per-doc_key sums, reused across searches; grows to the largest doc_key seen. */
-let sums = new Float64Array(1 << 16);
+/** The sums of one block's 1,024 documents, reused across searches (8 KB: they stay in the CPU's nearest cache). */
+const blockSums = new Float64Array(BLOCK_DOCUMENTS);
 
 /** Every scored document and its BM25 score, by doc_key. */
 export interface Scored {
@@ -64,72 +69,75 @@ export interface Candidate {
 }
 
 /**
- * Adds each posting's contribution w·tf / (tf + c0 + c1·len) to its document in `sums`, the same
- * float8 arithmetic as the SQL statements (only the order of the additions differs; see
- * `ranksBefore`), with `lengths[doc_key]` as len, and returns the doc_key range [low, high] it
- * wrote to (high < low: none). The caller reads the sums back by a scan of that range and zeroes
- * it, before anything else runs: cheaper than tracking which documents were seen (a branch per
- * posting that mispredicts).
+ * Adds up BM25 one block of 1,024 documents at a time, over every query term's postings in that
+ * block, then hands the block's sums to `visit`, which must read them and set them back to zero
+ * before it returns; blocks come in doc_key order. The sums take 8 KB, where term by term over
+ * the whole corpus they took 8 bytes per doc_key (8 MB at 1M documents), at the same speed
+ * (measured at 1M: ~12 ms for ~850k postings either way). Each document's terms are still added
+ * in query-term order, so every sum is the same float8 as before. Each posting adds
+ * w·tf / (tf + c0 + c1·len), the SQL statements' arithmetic, with `lengths[doc_key]` as len.
  */
-function accumulate(terms: readonly ScoredTerm[], lengths: Uint32Array): { low: number; high: number } {
-  // small integers throughout, so that V8 keeps the loops on integer arithmetic
-  let low = 2 ** 30;
-  let high = -1;
-  for (const { weight, blocks } of terms) {
-    // IDF is positive for any df ≤ N; a term that adds nothing must not make a document a hit
-    if (!(weight > 0)) continue;
-    for (let at = 0; at < blocks.length; at = blockEnd(blocks, at)) {
-      const base = (blocks[at]! * 65536 + blocks[at + 1]!) * BLOCK_DOCUMENTS;
-      low = Math.min(low, base);
-      high = Math.max(high, base + BLOCK_DOCUMENTS - 1);
-    }
-  }
-  if (high < 0) return { low: 0, high: -1 };
-  if (high >= sums.length) sums = new Float64Array(Math.max(high + 1, sums.length * 2));
-  // a length not known yet (a document written after the lengths were read) counts as 0
-  const length = high < lengths.length ? lengths : growTo(lengths, high + 1);
-  const dense = sums;
+function scoreByBlock(terms: readonly ScoredTerm[], lengths: Uint32Array, visit: (base: number, sums: Float64Array) => void): void {
+  // IDF is positive for any df ≤ N; a term that adds nothing must not make a document a hit
+  const live = terms.filter((term) => term.weight > 0 && term.blocks.length > 0);
+  const at = live.map(() => 0);
+  const current = live.map((term) => blockNumber(term.blocks, 0));
+  let length = lengths;
   try {
-    addContributions(terms, length, dense);
+    for (let previous = -1; ; ) {
+      let block = Number.POSITIVE_INFINITY;
+      for (const next of current) if (next < block) block = next;
+      if (block === Number.POSITIVE_INFINITY) return;
+      if (block <= previous) throw new Error(`tf blocks out of order: block ${block} after ${previous}`);
+      previous = block;
+      const base = block * BLOCK_DOCUMENTS;
+      // a length not known yet (a document written after the lengths were read) counts as 0
+      if (base + BLOCK_DOCUMENTS > length.length) length = growTo(length, base + BLOCK_DOCUMENTS);
+      for (let t = 0; t < live.length; t += 1) {
+        if (current[t] !== block) continue;
+        const term = live[t]!;
+        const end = blockEnd(term.blocks, at[t]!);
+        addBlock(term, at[t]!, base, length);
+        at[t] = end;
+        current[t] = end < term.blocks.length ? blockNumber(term.blocks, end) : Number.POSITIVE_INFINITY;
+      }
+      visit(base, blockSums);
+    }
   } catch (error) {
     // the sums are shared scratch: a block found broken halfway must not leak into the next search
-    dense.fill(0, low, high + 1);
+    blockSums.fill(0);
     throw error;
   }
-  return { low, high };
 }
 
-function addContributions(terms: readonly ScoredTerm[], length: Uint32Array, dense: Float64Array): void {
-  for (const { weight, c0, c1, blocks } of terms) {
-    if (!(weight > 0)) continue;
-    for (let at = 0; at < blocks.length; ) {
-      const base = (blocks[at]! * 65536 + blocks[at + 1]!) * BLOCK_DOCUMENTS;
-      const records = at + HEADER;
-      const end = records + blocks[at + 2]!;
-      if (blocks[at + 3] === 0) {
-        for (let r = records; r < end; r += 1) {
-          const record = blocks[r]!;
-          const key = base + (record >> TF_BITS);
-          const tf = record & TF_ESCAPE;
-          dense[key] = dense[key]! + (weight * tf) / (tf + c0 + c1 * length[key]!);
-        }
-      } else {
-        let nextEscape = end;
-        for (let r = records; r < end; r += 1) {
-          const record = blocks[r]!;
-          const key = base + (record >> TF_BITS);
-          let tf = record & TF_ESCAPE;
-          if (tf === TF_ESCAPE) {
-            tf = blocks[nextEscape]! * 65536 + blocks[nextEscape + 1]!;
-            nextEscape += 2;
-          }
-          dense[key] = dense[key]! + (weight * tf) / (tf + c0 + c1 * length[key]!);
-        }
-        if (nextEscape !== end + 2 * blocks[at + 3]!) throw new Error(`tf block at ${2 * at}: its records and its ${blocks[at + 3]} escapes disagree`);
-      }
-      at = blockEnd(blocks, at);
+/** Adds the postings of the block at `at` (whose header was checked) to `blockSums`. */
+function addBlock({ weight, c0, c1, blocks }: ScoredTerm, at: number, base: number, length: Uint32Array): void {
+  // small integers throughout, so that V8 keeps the loops on integer arithmetic
+  const sums = blockSums;
+  const records = at + HEADER;
+  const end = records + blocks[at + 2]!;
+  const escapes = blocks[at + 3]!;
+  if (escapes === 0) {
+    for (let r = records; r < end; r += 1) {
+      const record = blocks[r]!;
+      const offset = record >> TF_BITS;
+      const tf = record & TF_ESCAPE;
+      sums[offset] = sums[offset]! + (weight * tf) / (tf + c0 + c1 * length[base + offset]!);
     }
+    return;
   }
+  let nextEscape = end;
+  for (let r = records; r < end; r += 1) {
+    const record = blocks[r]!;
+    const offset = record >> TF_BITS;
+    let tf = record & TF_ESCAPE;
+    if (tf === TF_ESCAPE) {
+      tf = blocks[nextEscape]! * 65536 + blocks[nextEscape + 1]!;
+      nextEscape += 2;
+    }
+    sums[offset] = sums[offset]! + (weight * tf) / (tf + c0 + c1 * length[base + offset]!);
+  }
+  if (nextEscape !== end + 2 * escapes) throw new Error(`tf block at ${2 * at}: its records and its ${escapes} escapes disagree`);
 }
 
 function growTo(lengths: Uint32Array, size: number): Uint32Array {
@@ -139,59 +147,61 @@ function growTo(lengths: Uint32Array, size: number): Uint32Array {
 }
 
 /**
- * The best `k` documents, best first (the unfiltered search). Picked in the one pass that zeroes
- * the sums: a document joins only when it ranks above the k-th so far, which after the first few
- * hundred is rare, so copying every scored document out first would cost more than the pick.
+ * The best `k` documents, best first (the unfiltered search). Picked in the pass that zeroes each
+ * block's sums: a document joins only when it ranks above the k-th so far, which after the first
+ * few hundred is rare, so copying every scored document out first would cost more than the pick.
  */
 export function topDocuments(terms: readonly ScoredTerm[], lengths: Uint32Array, k: number): Candidate[] {
-  const { low, high } = accumulate(terms, lengths);
-  const dense = sums;
   // the best so far, best first: float4 scores (the rank order), exact scores, doc_keys
   const rounded: number[] = [];
   const exact: number[] = [];
   const keys: number[] = [];
-  // keys ascend, so a document tied with the k-th (to float4) ranks after it: strictly above
-  let floor = Number.NEGATIVE_INFINITY;
-  for (let key = low; key <= high; key += 1) {
-    const score = dense[key]!;
-    if (score === 0) continue;
-    dense[key] = 0;
-    const round = Math.fround(score);
-    if (round <= floor) continue;
-    let at = rounded.length;
-    // later keys lose ties: insert after every equal score
-    while (at > 0 && rounded[at - 1]! < round) at -= 1;
-    rounded.splice(at, 0, round);
-    exact.splice(at, 0, score);
-    keys.splice(at, 0, key);
-    if (rounded.length > k) {
-      rounded.pop();
-      exact.pop();
-      keys.pop();
+  // keys ascend, so a document tied with the k-th (to float4) ranks after it: strictly above.
+  // Starts at 0: a document no term added to is no hit. Once k are kept, nearly every score falls
+  // below it, a branch the CPU predicts; asking first whether a score is 0 was one it could not.
+  let floor = 0;
+  scoreByBlock(terms, lengths, (base, sums) => {
+    // a local copy: the closure's variable would be read from memory on every document
+    let below = floor;
+    for (let offset = 0; offset < BLOCK_DOCUMENTS; offset += 1) {
+      const score = sums[offset]!;
+      // fround never rounds a score up past a float4 it is not above
+      if (!(score > below)) continue;
+      const round = Math.fround(score);
+      if (round <= below) continue;
+      let at = rounded.length;
+      // later keys lose ties: insert after every equal score
+      while (at > 0 && rounded[at - 1]! < round) at -= 1;
+      rounded.splice(at, 0, round);
+      exact.splice(at, 0, score);
+      keys.splice(at, 0, base + offset);
+      if (rounded.length > k) {
+        rounded.pop();
+        exact.pop();
+        keys.pop();
+      }
+      if (rounded.length === k) below = rounded[k - 1]!;
     }
-    if (rounded.length === k) floor = rounded[k - 1]!;
-  }
+    floor = below;
+    sums.fill(0);
+  });
   return keys.map((key, index) => ({ key, score: exact[index]! }));
 }
 
 /** Every scored document (the filtered search, which may need more than k; see `rankedBatches`). */
 export function allDocuments(terms: readonly ScoredTerm[], lengths: Uint32Array): Scored {
-  const { low, high } = accumulate(terms, lengths);
-  const dense = sums;
-  let count = 0;
-  for (let key = low; key <= high; key += 1) if (dense[key] !== 0) count += 1;
-  const keys = new Int32Array(count);
-  const scores = new Float64Array(count);
-  let next = 0;
-  for (let key = low; key <= high; key += 1) {
-    const score = dense[key]!;
-    if (score === 0) continue;
-    keys[next] = key;
-    scores[next] = score;
-    next += 1;
-    dense[key] = 0;
-  }
-  return { keys, scores };
+  const keys: number[] = [];
+  const scores: number[] = [];
+  scoreByBlock(terms, lengths, (base, sums) => {
+    for (let offset = 0; offset < BLOCK_DOCUMENTS; offset += 1) {
+      const score = sums[offset]!;
+      if (score === 0) continue;
+      keys.push(base + offset);
+      scores.push(score);
+    }
+    sums.fill(0);
+  });
+  return { keys: Int32Array.from(keys), scores: Float64Array.from(scores) };
 }
 
 /**
