@@ -14,6 +14,7 @@
 --
 -- Expand, then contract: `posting_blocks` (migration 004) and its triggers stay, so the previous
 -- release, which reads them, still answers after a rollback. A later migration drops them.
+
 -- Writers wait until the blocks are built and the triggers are in place (an ingest by a server
 -- still on the previous release would otherwise add postings the blocks never see); readers don't.
 LOCK TABLE documents, postings IN SHARE MODE;
@@ -54,16 +55,19 @@ RETURN replace(encode(
   || substring('\x000000000000'::bytea FROM 1 FOR (6 - (8 + 2 * n + 4 * e) % 6) % 6),
   'base64'), E'\n', '');
 
--- A length block: `stored` (null: none yet) with the slots in `offsets` set to `lengths`.
+-- A length block: `stored` (null: none yet) with the slots in `offsets` set to `lengths`. A loop
+-- of overlays: a join of the 1,024 slots against the changes cost ~0.3 s per ingest batch.
 CREATE FUNCTION patch_length_block(block integer, stored text, offsets integer[], lengths integer[]) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN (
-  SELECT replace(encode(int4send(block) || int4send(1024) || string_agg(
-           coalesce(int4send(c.length), substring(o.bytes FROM 9 + 4 * g FOR 4), '\x00000000'::bytea), ''::bytea ORDER BY g),
-         'base64'), E'\n', '')
-  FROM (SELECT decode(stored, 'base64') AS bytes) o
-  CROSS JOIN generate_series(0, 1023) g LEFT JOIN unnest(offsets, lengths) c(slot, length) ON c.slot = g
-);
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  bytes bytea := coalesce(decode(stored, 'base64'), int4send(block) || int4send(1024) || decode(repeat('00', 4096), 'hex'));
+BEGIN
+  FOR i IN 1 .. coalesce(array_length(offsets, 1), 0) LOOP
+    bytes := overlay(bytes PLACING int4send(lengths[i]) FROM 9 + 4 * offsets[i] FOR 4);
+  END LOOP;
+  RETURN replace(encode(bytes, 'base64'), E'\n', '');
+END
+$$;
 
 INSERT INTO tf_blocks (term_id, block, postings)
 SELECT term_id, doc_key >> 10,

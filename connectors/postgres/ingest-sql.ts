@@ -125,8 +125,12 @@ DROP TABLE ${s}.tf_blocks;
 ALTER TABLE ${s}.tf_blocks_regrouped RENAME TO tf_blocks;
 ALTER INDEX ${s}.tf_blocks_regrouped_pkey RENAME TO tf_blocks_pkey;`,
 
-    /** Fresh planner statistics and visibility map, so scoring stays an index-only scan. */
-    maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.tf_blocks, ${s}.length_blocks, ${s}.posting_blocks, ${s}.terms, ${s}.documents, ${s}.source_stats`,
+    /**
+     * Fresh planner statistics and visibility map, so scoring stays an index-only scan. Not
+     * posting_blocks: only a rolled-back release reads it (autovacuum keeps it), and an operator
+     * may have dropped it (docs/operations.md).
+     */
+    maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.tf_blocks, ${s}.length_blocks, ${s}.terms, ${s}.documents, ${s}.source_stats`,
 
     /** Share of postings pages VACUUM could mark all-visible (index-only scans need them to be). */
     visibility: `SELECT coalesce(relallvisible::float8 / nullif(relpages, 0), 1) AS visible FROM pg_class WHERE oid = '${s}.postings'::regclass`,

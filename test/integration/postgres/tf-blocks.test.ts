@@ -3,10 +3,11 @@
 // scores with a length another process has since changed, nor with the lengths of a schema that
 // was dropped and made again. Each answer is compared with the exhaustive statement, which reads
 // the postings rows. Own schemas.
+import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IngestDocument } from '../../../connectors/contract/types.js';
 import { buildExhaustiveSearchSql } from '../../../connectors/postgres/bm25-sql.js';
-import type { PostgresConnector } from '../../../connectors/postgres/index.js';
+import { postgresFactory, type PostgresConnector } from '../../../connectors/postgres/index.js';
 import { ingestDocuments } from '../../../connectors/postgres/ingest.js';
 import { loadMigrations, migrate } from '../../../connectors/postgres/migrate.js';
 import { createPgClient } from '../../../connectors/postgres/pg-client.js';
@@ -120,6 +121,25 @@ describe.skipIf(skipReason !== null)(`tf blocks and held lengths${skipReason ? `
     expect(after).not.toEqual(before);
     await expectExact(reader, schema, 'river');
     await expectBlocksMirrorPostings(schema);
+  }, 180_000);
+
+  it('goes on ingesting and ranking exactly once an operator has dropped migration 004’s blocks, as the operations page says', async () => {
+    const schema = newSchema('tf_contract');
+    const warnings: string[] = [];
+    const logger = { ...quietLogger, warn: (_fields: unknown, message?: string) => void warnings.push(String(message)) };
+    const config = postgresFactory.configSchema.parse({ kind: 'postgres', name: 'river', url: TEST_DATABASE_URL, schema });
+    const connector = postgresFactory.create(config, { logger, dataDir: tmpdir(), env: {} }) as PostgresConnector;
+    connectors.push(connector);
+    await connector.start(signal());
+    await connector.ingest(fromArray(corpus(600)), { signal: AbortSignal.timeout(120_000), batchSize: 300 });
+    await sql(`DROP TRIGGER postings_inserted ON "${schema}".postings`);
+    await sql(`DROP TRIGGER postings_deleted ON "${schema}".postings`);
+    await sql(`DROP TABLE "${schema}".posting_blocks`);
+    const summary = await connector.ingest(fromArray(corpus(1300, 3)), { signal: AbortSignal.timeout(120_000), batchSize: 300 });
+    expect(summary.failed).toEqual([]);
+    await expectExact(connector, schema, 'river');
+    // the VACUUM after the ingest ran: it no longer names the dropped table
+    expect(warnings.filter((message) => message.includes('VACUUM'))).toEqual([]);
   }, 180_000);
 
   it('drops the lengths it holds when the schema is dropped and made again, even at the same generation', async () => {
