@@ -3,8 +3,9 @@
 // length blocks written since the generation held here, read in the same snapshot as the tf
 // blocks, so a search never pairs a posting with a length from another state of the source.
 
+import { BLOCK_DOCUMENTS } from './block-scores.js';
+
 /** A length block: the block (uint32), 1,024, then a uint32 length per doc_key, big-endian. */
-const BLOCK_DOCUMENTS = 1024;
 const BLOCK_BYTES = 8 + 4 * BLOCK_DOCUMENTS;
 
 /** What the block statement says of the lengths (see `buildBlockSearchSql`). */

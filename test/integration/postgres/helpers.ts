@@ -54,9 +54,9 @@ export async function makeTempDir(prefix: string): Promise<{ dir: string; remove
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export function createPostgresConnector(entry: Record<string, unknown>, dataDir = tmpdir()) {
+export function createPostgresConnector(entry: Record<string, unknown>, dataDir = tmpdir(), logger: ConnectorContext['logger'] = quietLogger) {
   const config: PostgresSourceConfig = postgresFactory.configSchema.parse({ kind: 'postgres', ...entry });
-  return postgresFactory.create(config, { logger: quietLogger, dataDir, env: { KMCP_TEST_DB: TEST_DATABASE_URL } });
+  return postgresFactory.create(config, { logger, dataDir, env: { KMCP_TEST_DB: TEST_DATABASE_URL } });
 }
 
 export async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IngestDocument } from '../../../connectors/contract/types.js';
 import { buildExhaustiveSearchSql } from '../../../connectors/postgres/bm25-sql.js';
-import { postgresFactory, type PostgresConnector } from '../../../connectors/postgres/index.js';
+import type { PostgresConnector } from '../../../connectors/postgres/index.js';
 import { ingestDocuments } from '../../../connectors/postgres/ingest.js';
 import { loadMigrations, migrate } from '../../../connectors/postgres/migrate.js';
 import { createPgClient } from '../../../connectors/postgres/pg-client.js';
@@ -61,8 +61,8 @@ async function expectExact(connector: PostgresConnector, schema: string, source:
 describe.skipIf(skipReason !== null)(`tf blocks and held lengths${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   const schemas: string[] = [];
   const connectors: PostgresConnector[] = [];
-  const open = async (schema: string, source = 'river') => {
-    const connector = createPostgresConnector({ name: source, url: TEST_DATABASE_URL, schema }) as PostgresConnector;
+  const open = async (schema: string, logger = quietLogger) => {
+    const connector = createPostgresConnector({ name: 'river', url: TEST_DATABASE_URL, schema }, tmpdir(), logger) as PostgresConnector;
     await connector.start(signal());
     connectors.push(connector);
     return connector;
@@ -126,11 +126,7 @@ describe.skipIf(skipReason !== null)(`tf blocks and held lengths${skipReason ? `
   it('goes on ingesting and ranking exactly once an operator has dropped migration 004’s blocks, as the operations page says', async () => {
     const schema = newSchema('tf_contract');
     const warnings: string[] = [];
-    const logger = { ...quietLogger, warn: (_fields: unknown, message?: string) => void warnings.push(String(message)) };
-    const config = postgresFactory.configSchema.parse({ kind: 'postgres', name: 'river', url: TEST_DATABASE_URL, schema });
-    const connector = postgresFactory.create(config, { logger, dataDir: tmpdir(), env: {} }) as PostgresConnector;
-    connectors.push(connector);
-    await connector.start(signal());
+    const connector = await open(schema, { ...quietLogger, warn: (_fields: unknown, message?: string) => void warnings.push(String(message)) });
     await connector.ingest(fromArray(corpus(600)), { signal: AbortSignal.timeout(120_000), batchSize: 300 });
     await sql(`DROP TRIGGER postings_inserted ON "${schema}".postings`);
     await sql(`DROP TRIGGER postings_deleted ON "${schema}".postings`);
