@@ -113,8 +113,7 @@ ON CONFLICT (source) DO UPDATE SET doc_count = st.doc_count + excluded.doc_count
      * blocks from neighbouring pages: ingest writes them batch by batch, spread over the table
      * (migrations/006_tf_blocks.sql). A copy in order, swapped in for the table: the SHARE lock
      * keeps every writer (any source's ingest in this schema) out while searches go on reading;
-     * only the swap itself waits for the readers of the moment. (posting_blocks, which only a
-     * rolled-back release reads, is left as ingest wrote it.)
+     * only the swap itself waits for the readers of the moment.
      */
     regroupBlocks: `
 SET LOCAL statement_timeout = 0;
@@ -125,11 +124,7 @@ DROP TABLE ${s}.tf_blocks;
 ALTER TABLE ${s}.tf_blocks_regrouped RENAME TO tf_blocks;
 ALTER INDEX ${s}.tf_blocks_regrouped_pkey RENAME TO tf_blocks_pkey;`,
 
-    /**
-     * Fresh planner statistics and visibility map, so scoring stays an index-only scan. Not
-     * posting_blocks: only a rolled-back release reads it (autovacuum keeps it), and an operator
-     * may have dropped it (docs/operations.md).
-     */
+    /** Fresh planner statistics and visibility map, so scoring stays an index-only scan. */
     maintenance: `VACUUM (ANALYZE) ${s}.postings, ${s}.tf_blocks, ${s}.length_blocks, ${s}.terms, ${s}.documents, ${s}.source_stats`,
 
     /** Share of postings pages VACUUM could mark all-visible (index-only scans need them to be). */

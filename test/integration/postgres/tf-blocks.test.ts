@@ -123,19 +123,110 @@ describe.skipIf(skipReason !== null)(`tf blocks and held lengths${skipReason ? `
     await expectBlocksMirrorPostings(schema);
   }, 180_000);
 
-  it('goes on ingesting and ranking exactly once an operator has dropped migration 004’s blocks, as the operations page says', async () => {
-    const schema = newSchema('tf_contract');
-    const warnings: string[] = [];
-    const connector = await open(schema, { ...quietLogger, warn: (_fields: unknown, message?: string) => void warnings.push(String(message)) });
-    await connector.ingest(fromArray(corpus(600)), { signal: AbortSignal.timeout(120_000), batchSize: 300 });
-    await sql(`DROP TRIGGER postings_inserted ON "${schema}".postings`);
-    await sql(`DROP TRIGGER postings_deleted ON "${schema}".postings`);
-    await sql(`DROP TABLE "${schema}".posting_blocks`);
-    const summary = await connector.ingest(fromArray(corpus(1300, 3)), { signal: AbortSignal.timeout(120_000), batchSize: 300 });
-    expect(summary.failed).toEqual([]);
-    await expectExact(connector, schema, 'river');
-    // the VACUUM after the ingest ran: it no longer names the dropped table
-    expect(warnings.filter((message) => message.includes('VACUUM'))).toEqual([]);
+  /** A pg client of one connection, for migrating and ingesting as an older release would. */
+  const rawClient = () =>
+    createPgClient({ connectionString: TEST_DATABASE_URL, poolSize: 1, statementTimeoutMs: 60_000, connectTimeoutMs: 3000, logger: quietLogger });
+
+  /** What is left in the schema of migration 004's blocks: table, triggers, functions. */
+  async function postingBlocksLeft(schema: string): Promise<string[]> {
+    const { rows } = await sql(
+      `SELECT 'table ' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = 'posting_blocks'
+       UNION ALL
+       SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND NOT t.tgisinternal
+       UNION ALL
+       SELECT 'function ' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = $1 AND (p.proname LIKE '%posting_block%')
+       ORDER BY 1`,
+      [schema],
+    );
+    return rows.map((row: { name: string }) => row.name);
+  }
+
+  /** The triggers a schema keeps after migration 007: 006's, on postings and documents. */
+  const TRIGGERS_AFTER_007 = [
+    'trigger documents_inserted_lengths',
+    'trigger documents_updated_lengths',
+    'trigger postings_deleted_tf',
+    'trigger postings_inserted_tf',
+  ];
+
+  it.each([
+    ['as migration 006 left them', false],
+    ['after an operator dropped them by hand, as the operations page said', true],
+  ])(
+    'migration 007 drops migration 004’s blocks %s; ingest and ranking go on exactly',
+    async (_case, droppedByHand) => {
+      const schema = newSchema('tf_contract');
+      const client = rawClient();
+      const all = await loadMigrations();
+      try {
+        await migrate(client, { schema, signal: signal(), migrations: all.filter((m) => m.version < 7) });
+        await ingestDocuments({ client, schema, source: 'river', textSearchConfig: 'english', logger: quietLogger }, fromArray(corpus(600)), {
+          signal: AbortSignal.timeout(120_000),
+          batchSize: 300,
+        });
+        expect(await postingBlocksLeft(schema)).toContain('table posting_blocks');
+        if (droppedByHand) {
+          await sql(`DROP TRIGGER postings_inserted ON "${schema}".postings`);
+          await sql(`DROP TRIGGER postings_deleted ON "${schema}".postings`);
+          await sql(`DROP TABLE "${schema}".posting_blocks`);
+        }
+        expect(await migrate(client, { schema, signal: signal(), migrations: all })).toEqual(all.filter((m) => m.version >= 7).map((m) => m.name));
+      } finally {
+        await client.close();
+      }
+      expect(await postingBlocksLeft(schema)).toEqual(TRIGGERS_AFTER_007);
+      const warnings: string[] = [];
+      const connector = await open(schema, { ...quietLogger, warn: (_fields: unknown, message?: string) => void warnings.push(String(message)) });
+      const summary = await connector.ingest(fromArray(corpus(1300, 3)), { signal: AbortSignal.timeout(120_000), batchSize: 300 });
+      expect(summary.failed).toEqual([]);
+      await expectExact(connector, schema, 'river');
+      await expectBlocksMirrorPostings(schema);
+      // the VACUUM after the ingest ran without naming the dropped table
+      expect(warnings.filter((message) => message.includes('VACUUM'))).toEqual([]);
+    },
+    180_000,
+  );
+
+  it('lets an ingest that is running while migration 007 is applied finish, with every block current', async () => {
+    const schema = newSchema('tf_contract_live');
+    const all = await loadMigrations();
+    const writer = rawClient();
+    const migrator = rawClient();
+    try {
+      await migrate(writer, { schema, signal: signal(), migrations: all.filter((m) => m.version < 7) });
+      // an ingest of a release before this one: many small batches, 004's triggers firing in each
+      const ingest = ingestDocuments(
+        { client: writer, schema, source: 'river', textSearchConfig: 'english', logger: quietLogger },
+        fromArray(corpus(4800, 1)),
+        {
+          signal: AbortSignal.timeout(120_000),
+          batchSize: 100,
+        },
+      );
+      let ingested = false;
+      void ingest.then(() => {
+        ingested = true;
+      });
+      await expect
+        .poll(async () => (await sql(`SELECT count(*)::int AS n FROM "${schema}".documents`)).rows[0].n, { timeout: 60_000, interval: 20 })
+        .toBeGreaterThan(0);
+      expect(await migrate(migrator, { schema, signal: signal(), migrations: all })).toEqual(all.filter((m) => m.version >= 7).map((m) => m.name));
+      // the migration went in between two of the ingest's batches, not after the last
+      expect(ingested).toBe(false);
+      const summary = await ingest;
+      expect(summary.failed).toEqual([]);
+    } finally {
+      await writer.close();
+      await migrator.close();
+    }
+    const { rows } = await sql(`SELECT count(*)::int AS n FROM "${schema}".documents`);
+    expect(rows[0].n).toBe(4800);
+    expect(await postingBlocksLeft(schema)).toEqual(TRIGGERS_AFTER_007);
+    await expectBlocksMirrorPostings(schema);
+    await expectExact(await open(schema), schema, 'river');
   }, 180_000);
 
   it('drops the lengths it holds when the schema is dropped and made again, even at the same generation', async () => {
