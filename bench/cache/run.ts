@@ -10,11 +10,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { compareServers, printComparison, type Comparison } from '../lib/comparison.js';
-import { loadGenerator, printTable, runLoad, toLoadFigures, type LoadFigures } from '../lib/load.js';
+import { loadGenerator, printTable, toLoadFigures, type LoadFigures } from '../lib/load.js';
 import type { ChildServer } from '../lib/processes.js';
 import { LOAD_CORE, pinLoadGenerator, SERVER_CORE, startBareServer, startOurServer } from '../lib/servers.js';
 import { writeResults } from '../lib/results.js';
-import { measureSequential } from '../lib/sequential.js';
 import { sharedRedisReachable } from '../../test/integration/cache/redis-probe.js';
 import { createZipfSampler } from './zipf.js';
 

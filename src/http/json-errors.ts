@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { errorResponse } from '../mcp/jsonrpc.js';
+import { turnEndWrites } from './turn-end-writes.js';
 import type { EdgeRefusal } from './edge-policy.js';
 
 /** JSON-RPC error codes used at the HTTP edge (MCP reserves -32000..-32099 for servers). */
@@ -15,13 +16,16 @@ export function sendJsonRpcError(ctx: Context, status: number, code: number, mes
   ctx.body = errorResponse(null, code, message);
 }
 
-/** Writes a whole JSON answer on a raw response (the fast path, which bypasses Koa). */
+/**
+ * Writes a whole JSON answer on a raw response (the fast path, which bypasses Koa), sent with the
+ * other answers ready in this turn of the event loop (turn-end-writes.ts).
+ */
 export function writeJson(res: ServerResponse, status: number, body: Buffer): void {
   res.statusCode = status;
   res.setHeader('content-type', JSON_CONTENT_TYPE);
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('content-length', body.length);
-  res.end(body);
+  turnEndWrites.end(res, body);
 }
 
 export function writeJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
