@@ -15,7 +15,8 @@ import type { ServerResponse } from 'node:http';
 export const MAX_HOLD_MS = 1;
 
 export class TurnEndWrites {
-  readonly #held: Array<ServerResponse | Buffer> = [];
+  /** (response, body) pairs, flat: nothing allocated per answer. */
+  #held: Array<ServerResponse | Buffer> = [];
   readonly #now: () => number;
   readonly #schedule: (flush: () => void) => void;
   #oldestAt = 0;
@@ -44,9 +45,10 @@ export class TurnEndWrites {
     this.flush();
   };
 
-  /** Sends everything held, in the order it was ready. */
+  /** Sends everything held, in the order it was ready; what an `end` brings meanwhile waits for the next. */
   readonly flush = (): void => {
     const held = this.#held;
+    this.#held = [];
     for (let i = 0; i < held.length; i += 2) {
       try {
         (held[i] as ServerResponse).end(held[i + 1] as Buffer);
@@ -54,7 +56,6 @@ export class TurnEndWrites {
         // A response whose connection is gone can only be dropped; the others still go out.
       }
     }
-    held.length = 0;
   };
 
   /** Answers waiting for the end of the turn. */

@@ -79,6 +79,24 @@ describe('TurnEndWrites', () => {
     expect(writer.size).toBe(0);
   });
 
+  it('sends each answer once when ending one brings another, which waits for the next turn end', () => {
+    const { writer, endTurn } = manualWriter();
+    const log: string[] = [];
+    const bringsAnother = {
+      end(body: Buffer) {
+        log.push(`a:${body.toString()}`);
+        writer.end(response('late', log), Buffer.from('9'));
+      },
+    } as unknown as ServerResponse;
+    writer.end(bringsAnother, Buffer.from('1'));
+    writer.end(response('b', log), Buffer.from('2'));
+    endTurn();
+    expect(log).toEqual(['a:1', 'b:2']);
+    expect(writer.size).toBe(1);
+    endTurn();
+    expect(log).toEqual(['a:1', 'b:2', 'late:9']);
+  });
+
   it('sends an answer at the end of the turn it was ready in, on the real event loop', async () => {
     const writer = new TurnEndWrites();
     const log: string[] = [];
