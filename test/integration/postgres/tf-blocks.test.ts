@@ -190,44 +190,51 @@ describe.skipIf(skipReason !== null)(`tf blocks and held lengths${skipReason ? `
     180_000,
   );
 
-  it('lets an ingest that is running while migration 007 is applied finish, with every block current', async () => {
-    const schema = newSchema('tf_contract_live');
-    const all = await loadMigrations();
-    const writer = rawClient();
-    const migrator = rawClient();
-    try {
-      await migrate(writer, { schema, signal: signal(), migrations: all.filter((m) => m.version < 7) });
-      // an ingest of a release before this one: many small batches, 004's triggers firing in each
-      const ingest = ingestDocuments(
-        { client: writer, schema, source: 'river', textSearchConfig: 'english', logger: quietLogger },
-        fromArray(corpus(4800, 1)),
-        {
-          signal: AbortSignal.timeout(120_000),
-          batchSize: 100,
-        },
-      );
-      let ingested = false;
-      void ingest.then(() => {
-        ingested = true;
-      });
-      await expect
-        .poll(async () => (await sql(`SELECT count(*)::int AS n FROM "${schema}".documents`)).rows[0].n, { timeout: 60_000, interval: 20 })
-        .toBeGreaterThan(0);
-      expect(await migrate(migrator, { schema, signal: signal(), migrations: all })).toEqual(all.filter((m) => m.version >= 7).map((m) => m.name));
-      // the migration went in between two of the ingest's batches, not after the last
-      expect(ingested).toBe(false);
-      const summary = await ingest;
-      expect(summary.failed).toEqual([]);
-    } finally {
-      await writer.close();
-      await migrator.close();
-    }
-    const { rows } = await sql(`SELECT count(*)::int AS n FROM "${schema}".documents`);
-    expect(rows[0].n).toBe(4800);
-    expect(await postingBlocksLeft(schema)).toEqual(TRIGGERS_AFTER_007);
-    await expectBlocksMirrorPostings(schema);
-    await expectExact(await open(schema), schema, 'river');
-  }, 180_000);
+  it.each([
+    ['006', 6],
+    ['007', 7],
+  ])(
+    'lets an ingest that is running while migration %s is applied finish, with every block current',
+    async (_name, version) => {
+      const schema = newSchema(`tf_live_${version}`);
+      const all = await loadMigrations();
+      const writer = rawClient();
+      const migrator = rawClient();
+      try {
+        await migrate(writer, { schema, signal: signal(), migrations: all.filter((m) => m.version < version) });
+        // an ingest of the release before: many small batches, that release's triggers firing in each
+        const ingest = ingestDocuments(
+          { client: writer, schema, source: 'river', textSearchConfig: 'english', logger: quietLogger },
+          fromArray(corpus(4800, 1)),
+          {
+            signal: AbortSignal.timeout(120_000),
+            batchSize: 100,
+          },
+        );
+        let ingested = false;
+        void ingest.then(() => {
+          ingested = true;
+        });
+        await expect
+          .poll(async () => (await sql(`SELECT count(*)::int AS n FROM "${schema}".documents`)).rows[0].n, { timeout: 60_000, interval: 20 })
+          .toBeGreaterThan(0);
+        expect(await migrate(migrator, { schema, signal: signal(), migrations: all })).toEqual(all.filter((m) => m.version >= version).map((m) => m.name));
+        // the migration went in between two of the ingest's batches, not after the last
+        expect(ingested).toBe(false);
+        const summary = await ingest;
+        expect(summary.failed).toEqual([]);
+      } finally {
+        await writer.close();
+        await migrator.close();
+      }
+      const { rows } = await sql(`SELECT count(*)::int AS n FROM "${schema}".documents`);
+      expect(rows[0].n).toBe(4800);
+      expect(await postingBlocksLeft(schema)).toEqual(TRIGGERS_AFTER_007);
+      await expectBlocksMirrorPostings(schema);
+      await expectExact(await open(schema), schema, 'river');
+    },
+    180_000,
+  );
 
   it('drops the lengths it holds when the schema is dropped and made again, even at the same generation', async () => {
     const schema = newSchema('tf_again');
