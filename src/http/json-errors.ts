@@ -1,7 +1,7 @@
 // Error bodies at the HTTP edge: JSON-RPC shaped on /mcp (clients parse them), plain JSON elsewhere.
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
-import { errorResponse } from '../mcp/jsonrpc.js';
+import { errorResponse, type MessageBytes, messageLength } from '../mcp/jsonrpc.js';
 import { turnEndWrites } from './turn-end-writes.js';
 import type { EdgeRefusal } from './edge-policy.js';
 
@@ -20,11 +20,11 @@ export function sendJsonRpcError(ctx: Context, status: number, code: number, mes
  * Writes a whole JSON answer on a raw response (the fast path, which bypasses Koa), sent with the
  * other answers ready in this turn of the event loop (turn-end-writes.ts).
  */
-export function writeJson(res: ServerResponse, status: number, body: Buffer): void {
+export function writeJson(res: ServerResponse, status: number, body: MessageBytes): void {
   res.statusCode = status;
   res.setHeader('content-type', JSON_CONTENT_TYPE);
   res.setHeader('x-content-type-options', 'nosniff');
-  res.setHeader('content-length', body.length);
+  res.setHeader('content-length', messageLength(body));
   turnEndWrites.end(res, body);
 }
 

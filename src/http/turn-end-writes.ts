@@ -10,13 +10,14 @@
 // work, at most MAX_HOLD_MS before the next answer sends everything held. An idle server sends
 // it in the same turn's check phase, microseconds later.
 import type { ServerResponse } from 'node:http';
+import type { MessageBytes } from '../mcp/jsonrpc.js';
 
 /** Longer than this since the oldest held answer, the next answer sends them all at once. */
 export const MAX_HOLD_MS = 1;
 
 export class TurnEndWrites {
   /** (response, body) pairs, flat: nothing allocated per answer. */
-  #held: Array<ServerResponse | Buffer> = [];
+  #held: Array<ServerResponse | MessageBytes> = [];
   readonly #now: () => number;
   readonly #schedule: (flush: () => void) => void;
   #oldestAt = 0;
@@ -28,7 +29,7 @@ export class TurnEndWrites {
   }
 
   /** Ends `res` with `body` at the end of this turn (headers must be set already). */
-  end(res: ServerResponse, body: Buffer): void {
+  end(res: ServerResponse, body: MessageBytes): void {
     if (this.#held.length > 0 && this.#now() - this.#oldestAt > MAX_HOLD_MS) this.flush();
     if (this.#held.length === 0) {
       this.#oldestAt = this.#now();
@@ -51,7 +52,7 @@ export class TurnEndWrites {
     this.#held = [];
     for (let i = 0; i < held.length; i += 2) {
       try {
-        (held[i] as ServerResponse).end(held[i + 1] as Buffer);
+        endWith(held[i] as ServerResponse, held[i + 1] as MessageBytes);
       } catch {
         // A response whose connection is gone can only be dropped; the others still go out.
       }
@@ -62,6 +63,20 @@ export class TurnEndWrites {
   get size(): number {
     return this.#held.length / 2;
   }
+}
+
+/**
+ * A body in parts goes out as one writev all the same: the first write corks the socket until the
+ * next tick, after this turn-end pass.
+ */
+function endWith(res: ServerResponse, body: MessageBytes): void {
+  if (Buffer.isBuffer(body)) {
+    res.end(body);
+    return;
+  }
+  const last = body.length - 1;
+  for (let i = 0; i < last; i += 1) res.write(body[i]);
+  res.end(last >= 0 ? body[last] : undefined);
 }
 
 /** The process's one queue: every /mcp answer goes through it. */

@@ -19,6 +19,7 @@ import {
   resultResponse,
   type JsonRpcId,
   type JsonRpcRequest,
+  type MessageBytes,
 } from './jsonrpc.js';
 import { checkModernEnvelope, claimedVersion, missingEnvelopeProblem } from './modern-envelope.js';
 import { isModernVersion, isSupportedLegacyVersion, LEGACY_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS } from './protocol-versions.js';
@@ -35,7 +36,7 @@ import {
 export interface McpHttpResponse {
   status: number;
   /** Serialised JSON-RPC message (UTF-8), or null for 202 Accepted. */
-  body: Buffer | null;
+  body: MessageBytes | null;
 }
 
 export interface McpDispatcherDeps {
@@ -135,7 +136,7 @@ export function createMcpDispatcher(deps: McpDispatcherDeps) {
     return { status: 200, body: resultResponse(id, resultJson) };
   }
 
-  /** A method whose answer never changes: counted, then copied behind the request's id. */
+  /** A method whose answer never changes: counted, then sent behind the request's id. */
   const fixed =
     (answer: Buffer): MethodHandler =>
     (request) =>

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Caller } from '../federation/types.js';
 import type { McpDispatcher } from '../mcp/dispatcher.js';
+import { type MessageBytes, messageBuffer } from '../mcp/jsonrpc.js';
 import { META_PROTOCOL_VERSION } from '../mcp/protocol-versions.js';
 
 export interface StdioTransportOptions {
@@ -50,8 +51,9 @@ export async function serveStdio(options: StdioTransportOptions): Promise<void> 
   const cancellable = new Map<string, AbortController>();
   let sequence = 0;
 
-  function write(body: Buffer): void {
-    output.write(Buffer.concat([body, Buffer.from('\n')]));
+  /** One write per message, so that lines never interleave. */
+  function write(body: MessageBytes): void {
+    output.write(Buffer.concat([messageBuffer(body), Buffer.from('\n')]));
   }
 
   async function handleLine(line: string): Promise<void> {

@@ -99,8 +99,8 @@ function encodeStructured(value: Record<string, unknown>): { json: ChunkList; es
 }
 
 /**
- * The serialised `result` object of a tools/call answer, as chunks to concatenate (the JSON-RPC
- * envelope goes around them in one copy). `extraFields` (`"name":value,` pairs) go first: the
+ * The serialised `result` object of a tools/call answer, as chunks sent in order (the JSON-RPC
+ * envelope goes around them as parts, uncopied). `extraFields` (`"name":value,` pairs) go first: the
  * 2026-era fields.
  */
 export function serializeToolResult(result: ToolResult, extraFields = ''): readonly Buffer[] {

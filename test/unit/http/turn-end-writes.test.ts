@@ -7,10 +7,14 @@ import { MAX_HOLD_MS, TurnEndWrites } from '../../../src/http/turn-end-writes.js
 
 /** A response that records what it was ended with, into a log shared by all of them. */
 function response(name: string, log: string[], fails = false): ServerResponse {
+  let written = '';
   return {
+    write(part: Buffer) {
+      written += part.toString();
+    },
     end(body: Buffer) {
       if (fails) throw new Error('socket gone');
-      log.push(`${name}:${body.toString()}`);
+      log.push(`${name}:${written}${body.toString()}`);
     },
   } as unknown as ServerResponse;
 }
@@ -66,6 +70,16 @@ describe('TurnEndWrites', () => {
     expect(writer.size).toBe(1);
     endTurn();
     expect(log).toEqual(['a:1', 'b:2', 'c:3']);
+  });
+
+  it('writes a body in parts part by part, then ends it, in its place among the others', () => {
+    const { writer, endTurn } = manualWriter();
+    const log: string[] = [];
+    writer.end(response('a', log), Buffer.from('1'));
+    writer.end(response('b', log), [Buffer.from('{"id":2,'), Buffer.from('"result":{}'), Buffer.from('}')]);
+    writer.end(response('c', log), Buffer.from('3'));
+    endTurn();
+    expect(log).toEqual(['a:1', 'b:{"id":2,"result":{}}', 'c:3']);
   });
 
   it('still sends the other answers when one response cannot be ended', () => {
