@@ -69,7 +69,7 @@ export function messageLength(bytes: MessageBytes): number {
   return length;
 }
 
-/** The message in one buffer (stdio writes a line at a time; tests read it). */
+/** The message in one buffer, for a reader that wants it whole (the tests). */
 export function messageBuffer(bytes: MessageBytes): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.concat(bytes);
 }

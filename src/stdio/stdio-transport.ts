@@ -5,8 +5,10 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Caller } from '../federation/types.js';
 import type { McpDispatcher } from '../mcp/dispatcher.js';
-import { type MessageBytes, messageBuffer } from '../mcp/jsonrpc.js';
+import type { MessageBytes } from '../mcp/jsonrpc.js';
 import { META_PROTOCOL_VERSION } from '../mcp/protocol-versions.js';
+
+const NEWLINE = Buffer.from('\n');
 
 export interface StdioTransportOptions {
   input: Readable;
@@ -51,9 +53,9 @@ export async function serveStdio(options: StdioTransportOptions): Promise<void> 
   const cancellable = new Map<string, AbortController>();
   let sequence = 0;
 
-  /** One write per message, so that lines never interleave. */
+  /** One write per message, so that lines never interleave; a message in parts is joined once, with its newline. */
   function write(body: MessageBytes): void {
-    output.write(Buffer.concat([messageBuffer(body), Buffer.from('\n')]));
+    output.write(Buffer.concat(Buffer.isBuffer(body) ? [body, NEWLINE] : [...body, NEWLINE]));
   }
 
   async function handleLine(line: string): Promise<void> {

@@ -67,6 +67,9 @@ describe.skipIf(skipReason !== null)(`tf blocks and held lengths${skipReason ? `
     connectors.push(connector);
     return connector;
   };
+  /** A pg client of one connection, for migrating and ingesting as an older release would. */
+  const rawClient = () =>
+    createPgClient({ connectionString: TEST_DATABASE_URL, poolSize: 1, statementTimeoutMs: 30_000, connectTimeoutMs: 3000, logger: quietLogger });
   const newSchema = (prefix: string) => {
     const schema = uniqueSchema(prefix);
     schemas.push(schema);
@@ -80,13 +83,7 @@ describe.skipIf(skipReason !== null)(`tf blocks and held lengths${skipReason ? `
 
   it('builds the tf and length blocks of a source ingested before migration 006, which then ranks exactly', async () => {
     const schema = newSchema('tf_upgrade');
-    const client = createPgClient({
-      connectionString: TEST_DATABASE_URL,
-      poolSize: 1,
-      statementTimeoutMs: 30_000,
-      connectTimeoutMs: 3000,
-      logger: quietLogger,
-    });
+    const client = rawClient();
     try {
       const all = await loadMigrations();
       await migrate(client, { schema, signal: signal(), migrations: all.filter((m) => m.version < 6) });
@@ -122,10 +119,6 @@ describe.skipIf(skipReason !== null)(`tf blocks and held lengths${skipReason ? `
     await expectExact(reader, schema, 'river');
     await expectBlocksMirrorPostings(schema);
   }, 180_000);
-
-  /** A pg client of one connection, for migrating and ingesting as an older release would. */
-  const rawClient = () =>
-    createPgClient({ connectionString: TEST_DATABASE_URL, poolSize: 1, statementTimeoutMs: 60_000, connectTimeoutMs: 3000, logger: quietLogger });
 
   /** What is left in the schema of migration 004's blocks: table, triggers, functions. */
   async function postingBlocksLeft(schema: string): Promise<string[]> {
