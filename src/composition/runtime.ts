@@ -7,6 +7,7 @@ import { createCacheLayer, type CacheLayer } from '../cache/create-cache.js';
 import { noCache } from '../federation/cache-port.js';
 import { createFederation, type FederatedSource, type FederationSettingsInput } from '../federation/index.js';
 import type { SearchService } from '../federation/types.js';
+import { requestLine } from '../log-request-line.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { createSharedState, type SharedStateOptions } from '../shared-state/create-shared-state.js';
@@ -106,6 +107,7 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
             cacheStats,
           ),
         });
+  const federationLogger = logger.child({ component: 'federation' });
   const service =
     overrides.service ??
     createFederation({
@@ -122,7 +124,8 @@ export async function createRuntime(config: AppConfig, logger: Logger, metrics: 
         namespace: config.fingerprint,
         ...overrides.federation,
       },
-      logger: logger.child({ component: 'federation' }),
+      logger: federationLogger,
+      requestLines: (bindings, message) => requestLine(federationLogger, bindings, message),
       observer: combineObservers(
         {
           onSourceOutcome(source, status, ms, operation) {

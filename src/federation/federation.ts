@@ -39,7 +39,12 @@ export function createFederation(deps: FederationDeps): Federation {
   const shared = { targets, settings, now, logger: deps.logger };
   return {
     guards: new Map(targets.map((target) => [target.connector.name, target.guard])),
-    search: createSearch({ ...shared, cache, ...(deps.generations ? { generations: deps.generations } : {}) }),
+    search: createSearch({
+      ...shared,
+      cache,
+      ...(deps.generations ? { generations: deps.generations } : {}),
+      ...(deps.requestLines ? { requestLines: deps.requestLines } : {}),
+    }),
     getDocument: createGetDocument({ ...shared, cache }),
     listSources: createListSources({ ...shared, observer: deps.observer }),
   };

@@ -1,7 +1,7 @@
 // The one info event per search (timings, per-source outcomes, never the query text, which goes
 // to debug), for computed and replayed answers alike.
 import type { PageSummary } from './repeated-searches.js';
-import type { FederationLogger } from './settings.js';
+import type { FederationLogger, RequestLines } from './settings.js';
 import type { Caller } from './types.js';
 
 /** The event's fields that do not change from one replay of a page to the next. */
@@ -42,11 +42,18 @@ export function logSearch(logger: FederationLogger, requestId: string, query: st
 }
 
 /**
- * How replays of one page log the same event: its constant fields are bound once into a child
- * logger when the logger has children (pino serialises bindings once), so a replay's line costs
- * two fields.
+ * How replays of one page log the same event. Prepared once per page: by `requestLines` where the
+ * composition root gives it (the constant fields serialised once, each replay writing two), else by a
+ * child logger with those fields bound (pino serialises bindings once), else field by field.
  */
-export function replayLogger(logger: FederationLogger, query: string, fields: SearchEventFields): (requestId: string, tookMs: number) => void {
+export function replayLogger(
+  logger: FederationLogger,
+  query: string,
+  fields: SearchEventFields,
+  requestLines?: RequestLines,
+): (requestId: string, tookMs: number) => void {
+  const prepared = requestLines?.(fields, 'search');
+  if (prepared) return prepared;
   const bound = logger.child?.(fields);
   if (bound === undefined) return (requestId, tookMs) => logSearch(logger, requestId, query, tookMs, fields);
   return (requestId, tookMs) => {

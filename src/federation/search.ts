@@ -35,6 +35,7 @@ export interface SearchDeps {
   now: () => number;
   logger: FederationLogger;
   generations?: FederationDeps['generations'];
+  requestLines?: FederationDeps['requestLines'];
 }
 
 /** What the cache holds for one page: everything but the per-caller cursor and timings. */
@@ -183,7 +184,7 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
       };
       if (lease !== undefined && repeatKey !== null) {
         const fields = searchEventFields(caller, input.limit, { failure: null, cached: true, summary, offset });
-        repeats?.remember(repeatKey, { output, summary, lease, logReplay: replayLogger(logger, planned.query, fields) });
+        repeats?.remember(repeatKey, { output, summary, lease, logReplay: replayLogger(logger, planned.query, fields, deps.requestLines) });
       }
       return output;
     } catch (error) {

@@ -78,6 +78,15 @@ export interface FederationLogger {
   child?(bindings: object): FederationLogger;
 }
 
+/** Writes one request's line of a prepared event: the request id and duration are all that vary. */
+export type RequestLine = (requestId: string, tookMs: number) => void;
+
+/**
+ * Prepares the line `logger.child(bindings).info({ reqId, took_ms }, message)` writes, so that a
+ * replayed search writes it without going through the logger; null where it cannot be prepared.
+ */
+export type RequestLines = (bindings: object, message: string) => RequestLine | null;
+
 export type SourceOperation = 'search' | 'get' | 'health' | 'statistics';
 
 /** Hooks for metrics (prom-client is wired by the composition root). Must not throw. */
@@ -97,6 +106,8 @@ export interface FederationDeps {
   /** Milliseconds clock for timings and deadlines (default `performance.now`-based). */
   now?: () => number;
   logger: FederationLogger;
+  /** How a replayed search's line is written (default: through `logger.child`, once per page). */
+  requestLines?: RequestLines;
   observer?: FederationObserver;
   /**
    * Each source's ingest generation (the cache layer's store), so remembered term statistics

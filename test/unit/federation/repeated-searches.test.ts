@@ -1,14 +1,18 @@
 // A warm search asked again is answered from the remembered output while the cache's lease holds,
 // with the same answer, log event and hit count as a lookup would give, and never across callers.
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MemoryGenerationStore } from '../../../src/cache/generation-store.js';
 import { MemoryCacheStore } from '../../../src/cache/memory-store.js';
 import { ReadThroughCache } from '../../../src/cache/read-through.js';
 import { silentLogger } from '../../../src/shared-state/logger.js';
+import type { FederationDeps } from '../../../src/federation/settings.js';
 import type { Caller } from '../../../src/federation/types.js';
+import { requestLine } from '../../../src/log-request-line.js';
+import { createLogger } from '../../../src/logger.js';
 import { buildFederation, caller, docs, never } from './helpers.js';
 
-function harness() {
+function harness(extra: Partial<Omit<FederationDeps, 'sources' | 'settings'>> = {}) {
   const clock = { now: 1_000_000 };
   const events: string[] = [];
   const generations = new MemoryGenerationStore();
@@ -28,7 +32,7 @@ function harness() {
       { name: 'beta', documents: docs('b', 6) },
     ],
     { cache: { searchTtlMs: 60_000 } },
-    { cache, generations, now: () => clock.now },
+    { cache, generations, now: () => clock.now, ...extra },
   );
   const searchCalls = () => built.connectors.reduce((sum, connector) => sum + connector.callsOf('search').length, 0);
   return { ...built, clock, events, generations, store, searchCalls };
@@ -59,6 +63,37 @@ describe('repeated searches', () => {
     ] as const) {
       expect(infos[index]).toEqual({ ...hitEvent, reqId: requestId });
     }
+  });
+
+  it('writes each replay’s line through the prepared request line, the same line the logger writes for the hit', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = createLogger('info', stream).child({ component: 'federation' });
+    const prepared: string[] = [];
+    const { federation } = harness({
+      logger,
+      requestLines: (bindings, message) => {
+        const line = requestLine(logger, bindings, message)!;
+        return (requestId, tookMs) => {
+          prepared.push(requestId);
+          line(requestId, tookMs);
+        };
+      },
+    });
+    for (const requestId of ['r1', 'r2', 'r3', 'r4']) await federation.search({ query: 'body', limit: 3 }, withRequest(caller(), requestId), never());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(prepared).toEqual(['r3', 'r4']);
+    const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.map((event) => event.reqId)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    const withoutTimes = ({ reqId: _id, time: _time, took_ms: _took, ...rest }: Record<string, unknown>) => rest;
+    expect(withoutTimes(events[2]!)).toEqual(withoutTimes(events[1]!));
+    expect(withoutTimes(events[3]!)).toEqual(withoutTimes(events[1]!));
+    expect(events[3]).toMatchObject({ component: 'federation', event: 'search', cached: true, took_ms: 0, msg: 'search' });
   });
 
   it('never answers one caller with another caller’s output: key name, scope and principals each count', async () => {
