@@ -18,6 +18,8 @@ export interface PgliteClientOptions {
   dataDir: string;
   /** Postgres shared_buffers in MB; small keeps the embedded default's memory low. */
   sharedBuffersMb: number;
+  /** A data directory to copy into a fresh `dataDir`; null: initdb. Default: the build's template, if any. */
+  templateDir?: string | null;
 }
 
 interface Reply {
@@ -38,14 +40,19 @@ function toError(failure: NonNullable<Reply['error']>): Error {
   return Object.assign(new Error(failure.message), failure);
 }
 
-export async function openPgliteClient(options: PgliteClientOptions, signal: AbortSignal): Promise<SqlClient> {
-  throwIfAborted(signal);
-  await mkdir(options.dataDir, { recursive: true });
-  // Before anything reads the files: another process's PGlite on them would lose writes.
-  const lock = lockDataDir(options.dataDir);
+/** One PGlite worker on the data directory: statements in, rows or an error out. */
+interface WorkerChannel {
+  request(op: 'query' | 'exec', text: string, params?: readonly unknown[], named?: boolean): Promise<unknown[]>;
+  /** Closes PGlite (its files are then consistent) and ends the thread. */
+  stop(): Promise<void>;
+  /** Whether it made the data directory by initdb (no template to copy). */
+  readonly ranInitdb: boolean;
+}
+
+async function startWorker(options: PgliteClientOptions): Promise<WorkerChannel> {
   const worker = new Worker(PGLITE_WORKER_CODE, {
     eval: true,
-    workerData: { pgliteUrl: pgliteUrl(), dataDir: options.dataDir, sharedBuffersMb: options.sharedBuffersMb, templateDir: pgliteTemplateDir() },
+    workerData: { pgliteUrl: pgliteUrl(), dataDir: options.dataDir, sharedBuffersMb: options.sharedBuffersMb, templateDir: options.templateDir === undefined ? pgliteTemplateDir() : options.templateDir },
   });
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
   let nextId = 1;
@@ -81,10 +88,39 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
   }
 
   // Opening (template copy or initdb, then start-up) is reported as request 0.
+  let opened: unknown[];
   try {
-    await request('query', '', [], false, 0);
+    opened = await request('query', '', [], false, 0);
   } catch (error) {
     await worker.terminate();
+    throw error;
+  }
+  return {
+    request,
+    ranInitdb: (opened[0] as { ranInitdb?: boolean } | undefined)?.ranInitdb === true,
+    async stop() {
+      if (exited) return;
+      await request('close', '').catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}
+
+export async function openPgliteClient(options: PgliteClientOptions, signal: AbortSignal): Promise<SqlClient> {
+  throwIfAborted(signal);
+  await mkdir(options.dataDir, { recursive: true });
+  // Before anything reads the files: another process's PGlite on them would lose writes.
+  const lock = lockDataDir(options.dataDir);
+  let channel: WorkerChannel;
+  try {
+    channel = await startWorker(options);
+    if (channel.ranInitdb) {
+      // initdb in WebAssembly leaves the worker's heap ~500 MB larger, and a WebAssembly heap
+      // never shrinks; a fresh worker on the files it made starts at a restart's size.
+      await channel.stop();
+      channel = await startWorker(options);
+    }
+  } catch (error) {
     lock.release();
     throw error;
   }
@@ -112,11 +148,11 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
     // A named query (the connector's hot read-only statements) runs as a prepared statement in the worker.
     async query<R extends object>(text: string, params: readonly unknown[], querySignal: AbortSignal, queryOptions?: QueryOptions) {
       throwIfAborted(querySignal);
-      return (await request('query', text, params, queryOptions?.name !== undefined)) as R[];
+      return (await channel.request('query', text, params, queryOptions?.name !== undefined)) as R[];
     },
     async exec(script: string, execSignal: AbortSignal) {
       throwIfAborted(execSignal);
-      await request('exec', script);
+      await channel.request('exec', script);
     },
   };
 
@@ -140,10 +176,7 @@ export async function openPgliteClient(options: PgliteClientOptions, signal: Abo
       }),
     async close() {
       await exclusive(async () => {
-        if (!exited) {
-          await request('close', '').catch(() => undefined);
-          await worker.terminate();
-        }
+        await channel.stop();
         lock.release();
       });
     },

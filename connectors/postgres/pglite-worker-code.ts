@@ -94,14 +94,14 @@ async function open() {
   fs.mkdirSync(workerData.dataDir, { recursive: true });
   // A fresh data directory starts from the template made at build time: a copy instead of initdb.
   const fresh = !fs.existsSync(workerData.dataDir + '/PG_VERSION');
-  if (fresh && workerData.templateDir && fs.existsSync(workerData.templateDir + '/PG_VERSION')) {
-    fs.cpSync(workerData.templateDir, workerData.dataDir, { recursive: true });
-  }
+  const fromTemplate = fresh && workerData.templateDir && fs.existsSync(workerData.templateDir + '/PG_VERSION');
+  if (fromTemplate) fs.cpSync(workerData.templateDir, workerData.dataDir, { recursive: true });
   // Prepared statements keep one plan, as the pg client's connections do.
   db = await PGlite.create({
     dataDir: workerData.dataDir,
     postgresqlconf: ['shared_buffers=' + workerData.sharedBuffersMb + 'MB', 'plan_cache_mode=force_generic_plan'],
   });
+  return { ranInitdb: fresh && !fromTemplate };
 }
 
 const opened = open();
@@ -126,7 +126,7 @@ parentPort.on('message', async (message) => {
 });
 
 opened.then(
-  () => parentPort.postMessage({ id: 0, rows: [] }),
+  (outcome) => parentPort.postMessage({ id: 0, rows: [outcome] }),
   (error) => parentPort.postMessage({ id: 0, error: failure(error) }),
 );
 `;

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PostgresConnector } from '../../../connectors/postgres/index.js';
+import { openPgliteClient } from '../../../connectors/postgres/pglite-client.js';
 import { seedIfEmpty } from '../../../src/composition/seed-source.js';
 import { createPostgresConnector, fromArray, makeTempDir, quietLogger } from './helpers.js';
 
@@ -99,6 +100,25 @@ describe('postgres connector on embedded PGlite', () => {
     }
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
     expect(await openInAnotherProcess(dataDir)).toBe('opened');
+  });
+
+  it('without a template, makes a fresh data directory by initdb and serves it from a fresh worker, its writes kept', async () => {
+    const dataDir = path.join(temp.dir, 'no-template');
+    const first = await openPgliteClient({ dataDir, sharedBuffersMb: 16, templateDir: null }, slow());
+    try {
+      await first.exec('CREATE TABLE notes (body text); INSERT INTO notes VALUES ($$made after initdb$$)', slow());
+      expect(await first.query('SELECT body FROM notes', [], slow())).toEqual([{ body: 'made after initdb' }]);
+      // Still held once the worker has been restarted.
+      expect(await openInAnotherProcess(dataDir)).toMatch(/^refused: /);
+    } finally {
+      await first.close();
+    }
+    const again = await openPgliteClient({ dataDir, sharedBuffersMb: 16, templateDir: null }, slow());
+    try {
+      expect(await again.query('SELECT body FROM notes', [], slow())).toEqual([{ body: 'made after initdb' }]);
+    } finally {
+      await again.close();
+    }
   });
 
   it('refuses work once the signal has fired', async () => {
