@@ -52,7 +52,12 @@ interface WorkerChannel {
 async function startWorker(options: PgliteClientOptions): Promise<WorkerChannel> {
   const worker = new Worker(PGLITE_WORKER_CODE, {
     eval: true,
-    workerData: { pgliteUrl: pgliteUrl(), dataDir: options.dataDir, sharedBuffersMb: options.sharedBuffersMb, templateDir: options.templateDir === undefined ? pgliteTemplateDir() : options.templateDir },
+    workerData: {
+      pgliteUrl: pgliteUrl(),
+      dataDir: options.dataDir,
+      sharedBuffersMb: options.sharedBuffersMb,
+      templateDir: options.templateDir === undefined ? pgliteTemplateDir() : options.templateDir,
+    },
   });
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
   let nextId = 1;
