@@ -77,12 +77,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 /**
- * stdout written asynchronously: a turn's lines go out together, in one write. The exit hook is
- * registered before sonic-boom's own, so lines still pending reach it before it flushes at exit.
+ * stdout, a turn's lines written together in one synchronous write at the turn's end. Synchronous
+ * as pino's default destination and Node's own stdout on Linux are: a log reader that stops
+ * reading blocks the server, as it would block `console.log`, rather than the lines piling up in
+ * memory. Asynchronous, each write went through the thread pool and woke a thread, a callback and
+ * the loop again: ~2 µs more per cached search (docs/benchmarks.md, "Fourteenth session"). The
+ * exit hook is registered before sonic-boom's own, so lines still pending reach it at exit.
  */
-export function asyncStdout(): pino.DestinationStream {
+export function stdoutPerTurn(): pino.DestinationStream {
   let lines: BatchedLines | null = null;
   process.once('exit', () => lines?.flushSync());
-  lines = new BatchedLines(pino.destination({ dest: 1, sync: false }));
+  lines = new BatchedLines(pino.destination({ dest: 1, sync: true }));
   return lines;
 }

@@ -2,7 +2,7 @@
 import { CONNECTOR_FACTORIES } from '../composition/connectors.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/load-config.js';
 import type pino from 'pino';
-import { asyncStdout, createLogger, type Logger } from '../logger.js';
+import { createLogger, stdoutPerTurn, type Logger } from '../logger.js';
 
 export interface CliContext {
   config: AppConfig;
@@ -11,9 +11,9 @@ export interface CliContext {
 
 export interface CliContextOptions {
   logLevel?: string;
-  /** Write logs to stdout asynchronously (the server: a log line per search must not cost a
-   *  blocking write on the request path; pino flushes what is pending at exit). */
-  asyncLogs?: boolean;
+  /** Write logs to stdout once per event-loop turn (the server: a log line per search must not
+   *  cost a write of its own; what is pending is written at exit). */
+  logsPerTurn?: boolean;
   /** Where logs go instead (stdio mode: stderr, since stdout carries JSON-RPC). */
   destination?: pino.DestinationStream;
 }
@@ -22,7 +22,7 @@ export function loadCliContext(configPath: string | undefined, options: CliConte
   try {
     const config = loadConfig({ env: process.env, configPath, cwd: process.cwd(), factories: CONNECTOR_FACTORIES });
     const level = options.logLevel ?? config.logLevel;
-    const logger = createLogger(level, options.destination ?? (options.asyncLogs ? asyncStdout() : undefined));
+    const logger = createLogger(level, options.destination ?? (options.logsPerTurn ? stdoutPerTurn() : undefined));
     return { config, logger };
   } catch (error) {
     if (error instanceof ConfigError) {

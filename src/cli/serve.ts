@@ -10,7 +10,7 @@ import { loadCliContext } from './context.js';
 
 export async function runServe(configPath: string | undefined): Promise<void> {
   const startedAt = performance.now();
-  const { config, logger } = loadCliContext(configPath, { asyncLogs: true });
+  const { config, logger } = loadCliContext(configPath, { logsPerTurn: true });
   const tracing = await startTracing(config.tracing);
   const assembled = await assembleServer(config, { logger });
   let server: RunningServer;
