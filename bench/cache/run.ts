@@ -2,7 +2,7 @@
 // path, side by side with a bare node:http server returning the same bytes (the ceiling), in the
 // same run; then the cold path (every request a new cache key) and the hit ratio under a Zipf
 // query mix. Per backend: Redis (REDIS_URL, default the local one) and the in-memory LRU.
-// Options: --rounds N (5) --seconds S (3) --connections N (64) --backends redis,memory
+// Options: --rounds N (5) --seconds S (3) --warmup S (6, per server) --connections N (64) --backends redis,memory
 //          --zipf-requests N (20000) --zipf-queries N (2000) --zipf-s S (1.0) --redis-url URL
 //          --log-level L (warn; at info every search also writes its JSON log line)
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '6' },
     connections: { type: 'string', default: '64' },
     backends: { type: 'string', default: 'redis,memory' },
     'zipf-requests': { type: 'string', default: '20000' },
@@ -32,6 +33,7 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
+const warmupSeconds = Number(values.warmup);
 const connections = Number(values.connections);
 const backends = values.backends.split(',').map((b) => b.trim()) as Array<'redis' | 'memory'>;
 const zipfRequests = Number(values['zipf-requests']);
@@ -100,7 +102,7 @@ interface WarmFigures extends Comparison {
 async function measureWarm(ours: ChildServer, body: string, answer: string): Promise<WarmFigures> {
   const bare = await startBareServer(answer);
   try {
-    const comparison = await compareServers(bare, ours, { body, headers: HEADERS }, { rounds, seconds, connections });
+    const comparison = await compareServers(bare, ours, { body, headers: HEADERS }, { rounds, seconds, connections, warmupSeconds });
     return { ...comparison, answerBytes: Buffer.byteLength(answer) };
   } finally {
     await bare.stop();
@@ -259,7 +261,7 @@ async function benchBackend(backend: 'redis' | 'memory', vocabulary: string[], i
 function printResults(figures: BackendFigures[]): void {
   for (const { backend, warm } of figures) {
     printComparison(
-      `warm cache (${backend}): search_documents, ${warm.answerBytes} B answer, ${connections} connections, ${rounds} alternating rounds of ${seconds} s, servers pinned to core ${SERVER_CORE}, load from ${loadGenerator()} on core ${LOAD_CORE}, LOG_LEVEL=${logLevel}`,
+      `warm cache (${backend}): search_documents, ${warm.answerBytes} B answer, ${connections} connections, ${rounds} alternating rounds of ${seconds} s after ${warmupSeconds} s of warm-up each, servers pinned to core ${SERVER_CORE}, load from ${loadGenerator()} on core ${LOAD_CORE}, LOG_LEVEL=${logLevel}`,
       warm,
     );
   }
@@ -325,6 +327,7 @@ async function main(): Promise<void> {
     connections,
     rounds,
     seconds,
+    warmupSeconds,
     zipf: { requests: zipfRequests, queries: zipfQueries, s: zipfS },
     targets: { ratio: TARGET_RATIO, p50GapMs: TARGET_P50_GAP_MS },
     backends: figures,

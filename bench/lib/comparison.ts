@@ -25,6 +25,13 @@ export interface CompareSettings {
   rounds: number;
   seconds: number;
   connections: number;
+  /**
+   * Load on each server before the rounds. A fresh knowledge-mcp reaches its steady rate only
+   * after ~4–5 s of load (the JIT's later tiers): 1 s slices of a cached search from a fresh
+   * start ran at 14.8k, 24.8k, 29.9k, then 30–33k req/s. With 1 s of warm-up, the first rounds
+   * measured that climb, not the server users run for hours.
+   */
+  warmupSeconds: number;
 }
 
 async function loadRound(server: ChildServer, options: Parameters<typeof runLoad>[0]): Promise<RoundFigures> {
@@ -51,7 +58,7 @@ export async function compareServers(
   const target = (server: ChildServer) => `${server.url}${request.path ?? '/mcp'}`;
   const round = (server: ChildServer, durationSeconds: number) =>
     loadRound(server, { url: target(server), connections: settings.connections, durationSeconds, headers, body: request.body });
-  for (const server of [bare, ours]) await round(server, 1);
+  for (const server of [bare, ours]) await round(server, settings.warmupSeconds);
   const results: Comparison['rounds'] = [];
   for (let index = 0; index < settings.rounds; index += 1) {
     const bareRound = await round(bare, settings.seconds);
