@@ -24,9 +24,10 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/app/data
-# glibc keeps freed memory in its arenas for reuse; blocks of 128 KB and more (compiler zones while
-# the embedded Postgres's WebAssembly is optimised, mostly) then stay in RSS after start. With a
-# fixed threshold they get their own mappings, given back when freed: ~25 MB less RSS at start.
+# glibc keeps freed memory in its arenas for reuse, and large blocks freed at start (likely V8's
+# compiler zones while the embedded Postgres's WebAssembly is optimised) then stay in RSS. With a
+# fixed threshold, blocks of 128 KB and more get their own mappings, given back when freed: ~25 MB
+# less RSS after the first start.
 ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 # The layout mirrors the repository (dist/, migrations/, demo/ side by side) because the code finds
