@@ -169,7 +169,9 @@ if (values.child) {
     };
     const summaries = [summary(TEMPLATE), summary(TUNED)].filter((s) => s !== null);
     if (summaries.length > 0) {
-      process.stdout.write('\nFirst starts with the template (RSS at ready; the target is 300 MB)\n\n| | starts | ready ms, median | RSS MB, median | min–max |\n|---|---|---|---|---|\n');
+      process.stdout.write(
+        '\nFirst starts with the template (RSS at ready; the target is 300 MB)\n\n| | starts | ready ms, median | RSS MB, median | min–max |\n|---|---|---|---|---|\n',
+      );
       for (const s of summaries)
         process.stdout.write(`| ${s.label} | ${s.starts} | ${f(s.readyMedianMs)} | ${f(s.rssReadyMedianMb)} | ${f(s.rssReadyMinMb)}–${f(s.rssReadyMaxMb)} |\n`);
     }
@@ -178,7 +180,9 @@ if (values.child) {
     );
     for (const row of rows)
       process.stdout.write(`| ${row.start} | ${row.startMs.toFixed(0)} | ${row.rssMb.toFixed(0)} | ${row.documents} | ${row.firstQueryMs.toFixed(1)} |\n`);
-    process.stderr.write(`written ${await writeResults('postgres-embedded', { measured_at: new Date().toISOString(), servers, firstStarts: summaries, rows })}\n`);
+    process.stderr.write(
+      `written ${await writeResults('postgres-embedded', { measured_at: new Date().toISOString(), servers, firstStarts: summaries, rows })}\n`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
