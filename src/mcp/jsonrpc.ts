@@ -69,11 +69,6 @@ export function messageLength(bytes: MessageBytes): number {
   return length;
 }
 
-/** The message in one buffer, for a reader that wants it whole (the tests). */
-export function messageBuffer(bytes: MessageBytes): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.concat(bytes);
-}
-
 /**
  * Serialises a success response as the bytes to send. `result` may be pre-serialised; pre-encoded
  * bytes (tools/list and the other static answers, tool results in chunks) are neither re-encoded

@@ -5,7 +5,7 @@ import { ScriptedConnector } from '../../connectors/scripted/index.js';
 import { createFederation, type FederatedSource } from '../../src/federation/index.js';
 import type { Caller } from '../../src/federation/types.js';
 import { createMcpDispatcher, type McpHttpResponse } from '../../src/mcp/dispatcher.js';
-import { messageBuffer } from '../../src/mcp/jsonrpc.js';
+import { messageText } from '../helpers/message-bytes.js';
 import { createMetrics } from '../../src/metrics.js';
 import { captureLogs, type CapturedLogs } from '../reliability/helpers/capture-logs.js';
 import { expectNoInternals } from '../reliability/helpers/mcp.js';
@@ -30,7 +30,7 @@ export function expectWellFormed(response: McpHttpResponse): JsonRpcAnswer | nul
   // one buffer, or parts that are all buffers
   const body = response.body;
   expect(body !== null && (Buffer.isBuffer(body) || body.every((part) => Buffer.isBuffer(part)))).toBe(true);
-  const text = messageBuffer(body!).toString('utf8');
+  const text = messageText(body!);
   expectNoInternals(text);
   const message = JSON.parse(text) as JsonRpcAnswer;
   expect(message.jsonrpc).toBe('2.0');

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../../src/federation/types.js';
 import { createMcpDispatcher } from '../../../src/mcp/dispatcher.js';
-import { messageBuffer } from '../../../src/mcp/jsonrpc.js';
+import { answerJson } from '../../helpers/message-bytes.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { createFakeSearchService } from '../../helpers/fake-search-service.js';
 import { captureLogs } from '../../reliability/helpers/capture-logs.js';
@@ -18,7 +18,7 @@ function setup() {
   const send = async (body: Buffer | object) => {
     const raw = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
     const answer = await dispatcher.handle(raw, {}, CALLER, () => never);
-    return { status: answer.status, json: JSON.parse(answer.body === null ? 'null' : messageBuffer(answer.body).toString('utf8')) };
+    return { status: answer.status, json: answerJson(answer.body) as any };
   };
   return { send, logs };
 }

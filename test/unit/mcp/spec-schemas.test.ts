@@ -9,7 +9,7 @@ import { ScriptedConnector } from '../../../connectors/scripted/index.js';
 import { createFederation } from '../../../src/federation/index.js';
 import type { Caller } from '../../../src/federation/types.js';
 import { createMcpDispatcher } from '../../../src/mcp/dispatcher.js';
-import { messageBuffer } from '../../../src/mcp/jsonrpc.js';
+import { answerJson } from '../../helpers/message-bytes.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { TOOL_DEFINITIONS } from '../../../src/tools/definitions.js';
 import { captureLogs } from '../../reliability/helpers/capture-logs.js';
@@ -46,7 +46,7 @@ let nextId = 1;
 /** One request of the 2025 era (no envelope). */
 async function legacy(method: string, params: Record<string, unknown> = {}): Promise<Message> {
   const answer = await mcp.handle(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params })), {}, CALLER, () => never);
-  return JSON.parse(answer.body === null ? 'null' : messageBuffer(answer.body).toString('utf8')) as Message;
+  return answerJson(answer.body) as Message;
 }
 
 /** One request of the stateless 2026-07-28 era, with its `_meta` envelope and headers. */
@@ -60,7 +60,7 @@ async function modern(method: string, params: Record<string, unknown> = {}): Pro
   if (typeof params.name === 'string') headers['mcp-name'] = params.name;
   const body = JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params: { ...params, _meta } });
   const answer = await mcp.handle(Buffer.from(body), headers, CALLER, () => never);
-  return JSON.parse(answer.body === null ? 'null' : messageBuffer(answer.body).toString('utf8')) as Message;
+  return answerJson(answer.body) as Message;
 }
 
 function issuesOf(type: SpecTypeName, value: unknown): string | undefined {
