@@ -5,6 +5,7 @@
 // Only answers the normal path would give identically are replayed: fresh hits, took_ms 0.
 import type { CacheLease } from './cache-port.js';
 import { principalScope } from './cache-key.js';
+import type { RequestLine } from './settings.js';
 import type { Caller, SearchInput, SearchOutput } from './types.js';
 
 /** What the per-search info log line reports about a page, computed once per remembered answer. */
@@ -21,7 +22,7 @@ export interface RepeatedSearch {
   summary: PageSummary;
   lease: CacheLease;
   /** Logs a replay's info event: the fields that never change are bound once. */
-  logReplay: (requestId: string, tookMs: number) => void;
+  logReplay: RequestLine;
 }
 
 /** Bounded; the oldest remembered answer goes first. */

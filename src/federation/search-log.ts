@@ -1,7 +1,7 @@
 // The one info event per search (timings, per-source outcomes, never the query text, which goes
 // to debug), for computed and replayed answers alike.
 import type { PageSummary } from './repeated-searches.js';
-import type { FederationLogger, RequestLines } from './settings.js';
+import type { FederationLogger, RequestLine, RequestLines } from './settings.js';
 import type { Caller } from './types.js';
 
 /** The event's fields that do not change from one replay of a page to the next. */
@@ -46,12 +46,7 @@ export function logSearch(logger: FederationLogger, requestId: string, query: st
  * composition root gives it (the constant fields serialised once, each replay writing two), else by a
  * child logger with those fields bound (pino serialises bindings once), else field by field.
  */
-export function replayLogger(
-  logger: FederationLogger,
-  query: string,
-  fields: SearchEventFields,
-  requestLines?: RequestLines,
-): (requestId: string, tookMs: number) => void {
+export function replayLogger(logger: FederationLogger, query: string, fields: SearchEventFields, requestLines?: RequestLines): RequestLine {
   const prepared = requestLines?.(fields, 'search');
   if (prepared) return prepared;
   const bound = logger.child?.(fields);
