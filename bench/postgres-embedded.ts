@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { median } from './lib/comparison.js';
 import { freePort, rssMiB } from './lib/processes.js';
 import { startPostgresSource } from './relevance/postgres-rows.js';
 import { writeResults } from './relevance/report.js';
@@ -154,18 +155,19 @@ if (values.child) {
       'Built server, demo config, fresh data directory\n\n| start | healthy ms | ready ms | RSS ready MB | RSS after a search MB |\n|---|---|---|---|---|\n',
     );
     for (const s of servers) process.stdout.write(`| ${s.start} | ${f(s.healthyMs)} | ${f(s.readyMs)} | ${f(s.rssReadyMb)} | ${f(s.rssAfterSearchMb)} |\n`);
-    const firstStarts = (label: string) => servers.filter((s) => s.start === `${label}: first start`);
     const summary = (label: string) => {
-      const rss = firstStarts(label)
-        .map((s) => s.rssReadyMb)
-        .filter((value): value is number => value !== null)
-        .sort((a, b) => a - b);
-      const ready = firstStarts(label)
-        .map((s) => s.readyMs)
-        .sort((a, b) => a - b);
+      const firstStarts = servers.filter((s) => s.start === `${label}: first start`);
+      const rss = firstStarts.map((s) => s.rssReadyMb).filter((value): value is number => value !== null);
       if (rss.length === 0) return null;
-      const median = (list: number[]) => list[Math.floor(list.length / 2)]!;
-      return { label, starts: rss.length, rssReadyMedianMb: median(rss), rssReadyMinMb: rss[0]!, rssReadyMaxMb: rss.at(-1)!, readyMedianMs: median(ready) };
+      const ready = firstStarts.map((s) => s.readyMs);
+      return {
+        label,
+        starts: rss.length,
+        rssReadyMedianMb: median(rss),
+        rssReadyMinMb: Math.min(...rss),
+        rssReadyMaxMb: Math.max(...rss),
+        readyMedianMs: median(ready),
+      };
     };
     const summaries = [summary(TEMPLATE), summary(TUNED)].filter((s) => s !== null);
     if (summaries.length > 0) {
