@@ -70,7 +70,9 @@ query_terms AS MATERIALIZED (
   SELECT t.term_id, w.weight
   FROM (SELECT lexeme, coalesce(array_length(positions, 1), 1)::float8 AS qtf
         FROM unnest(to_tsvector($2::regconfig, $3::text))) x
-  JOIN ${s}.terms t ON t.source = $1::text AND t.term = x.lexeme AND t.df > 0
+  -- LATERAL … LIMIT 1 keeps this a probe of terms' (source, term) key per query lexeme: joined
+  -- plainly, the planner guesses 10 lexemes and scans a small source's whole dictionary instead
+  CROSS JOIN LATERAL (SELECT t.term_id, t.df FROM ${s}.terms t WHERE t.source = $1::text AND t.term = x.lexeme AND t.df > 0 LIMIT 1) t
   CROSS JOIN stats
   LEFT JOIN global_dfs g ON g.lexeme = x.lexeme
   -- a term without a global frequency: its own, scaled to the global document count
@@ -166,7 +168,8 @@ WITH per_word AS (
   SELECT w.word, max(coalesce(t.df, 0))::float8 AS df
   FROM (SELECT DISTINCT word FROM unnest($3::text[]) AS u(word)) w
   CROSS JOIN LATERAL unnest(to_tsvector($2::regconfig, w.word)) l
-  LEFT JOIN ${s}.terms t ON t.source = $1::text AND t.term = l.lexeme
+  -- a key probe per lexeme, as in query_terms
+  LEFT JOIN LATERAL (SELECT t.df FROM ${s}.terms t WHERE t.source = $1::text AND t.term = l.lexeme LIMIT 1) t ON true
   GROUP BY w.word
 )
 SELECT coalesce(st.doc_count, 0)::float8 AS doc_count,
