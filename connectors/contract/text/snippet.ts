@@ -152,6 +152,40 @@ export function buildTermSnippet(text: string, terms: ReadonlySet<string>, optio
     const space = clean.lastIndexOf(' ', end);
     if (space > start) end = space;
   }
-  const body = highlightTerms(clean.slice(start, end).trim(), terms, analyze);
+  const body = highlightWindow(analyzed, start, end, terms, analyze);
   return `${start > 0 ? '…' : ''}${body}${end < clean.length ? '…' : ''}`;
+}
+
+/** The index of the first word of `analyzed` that starts at or after `offset`. */
+function firstWordAtOrAfter(analyzed: AnalyzedText, offset: number): number {
+  let low = 0;
+  let high = analyzed.starts.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (analyzed.starts[middle]! < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * `highlightTerms` of the window `clean[start, end)`, trimmed, from the terms the whole text
+ * already has: the window's words are not found and analysed a second time. A word the window
+ * cuts (no space to end on) is analysed as cut, as `highlightTerms` of the window would.
+ */
+function highlightWindow(analyzed: AnalyzedText, start: number, end: number, terms: ReadonlySet<string>, analyze: (word: string) => string | null): string {
+  const { clean } = analyzed;
+  while (start < end && clean.charCodeAt(start) === 32) start += 1;
+  while (end > start && clean.charCodeAt(end - 1) === 32) end -= 1;
+  let out = '';
+  let last = start;
+  for (let i = firstWordAtOrAfter(analyzed, start); i < analyzed.starts.length && analyzed.starts[i]! < end; i += 1) {
+    const wordStart = analyzed.starts[i]!;
+    const wordEnd = Math.min(analyzed.ends[i]!, end);
+    const term = wordEnd === analyzed.ends[i] ? analyzed.terms[i] : analyze(clean.slice(wordStart, wordEnd));
+    if (term === null || term === undefined || !terms.has(term)) continue;
+    out += `${clean.slice(last, wordStart)}**${clean.slice(wordStart, wordEnd)}**`;
+    last = wordEnd;
+  }
+  return out + clean.slice(last, end);
 }

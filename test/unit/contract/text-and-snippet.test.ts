@@ -99,6 +99,24 @@ describe('snippets', () => {
     }
   });
 
+  it('bolds exactly the window words highlightTerms bolds, a word cut at the window’s end included', () => {
+    // words, punctuation, accents, digits and runs of spaces; windows of every width from 12 to 90
+    const text =
+      'Restoring   backups: the café restore-runbook (v2) restores backup 42 times; Restorations, backed-up restorers and ' +
+      'überbackups restore nothing. Backup-restore drills restore backups weekly, restoring restored restores.';
+    // no space to end the window on: it ends inside a word
+    const longWord = `backup-restore${'x'.repeat(60)} restore`;
+    for (const source of [text, longWord]) {
+      for (let maxChars = 12; maxChars <= 90; maxChars += 1) {
+        const snippet = buildTermSnippet(source, terms, { maxChars });
+        const body = snippet.replace(/^…/, '').replace(/…$/, '');
+        expect(highlightTerms(body.replaceAll('**', ''), terms), `maxChars ${maxChars}`).toBe(body);
+      }
+    }
+    // cut to "restore", the long word matches; whole, it would not
+    expect(buildTermSnippet(longWord, terms, { maxChars: 14 })).toBe('**backup**-**restore**…');
+  });
+
   it('keeps each analyser’s view of a text apart (stemmed and exact words)', () => {
     const text = 'Rotating keys: see the rotation runbook.';
     const stemmed = (word: string) => analyzeTerm(word);
