@@ -1,6 +1,7 @@
 // Picks the passage of a document that best covers the query and bolds the matched words,
 // so the markdown, MediaWiki and Confluence connectors return snippets in the contract's `**term**` form.
 import { analyzeTerm, findWords } from './text-analysis.js';
+import { TextMemo } from './text-memo.js';
 
 export interface SnippetOptions {
   /** Longest snippet, in characters, before ellipses are added. Default 240. */
@@ -66,18 +67,26 @@ interface AnalyzedText {
 }
 
 /**
- * Texts analysed for snippets, per analyser, each bounded by its total number of words (the oldest
- * go first). A hit's text comes back search after search (the same pages match the same words),
- * and tokenising and analysing every word of every hit was most of an uncached search's time in
- * the markdown connector; now a repeated text costs one lookup and a pass over its terms.
+ * Texts analysed for snippets, per analyser, each memo bounded by its total number of words.
+ * Tokenising and analysing every word of every hit was most of an uncached search's time in the
+ * markdown connector; now a repeated text costs one lookup and a pass over its terms.
  */
 const MAX_ANALYZED_WORDS = 250_000;
-const analyzedTexts = new WeakMap<(word: string) => string | null, { texts: Map<string, AnalyzedText>; words: number }>();
+const analyzedTexts = new WeakMap<(word: string) => string | null, TextMemo<AnalyzedText>>();
 
 function analyzeText(text: string, analyze: (word: string) => string | null): AnalyzedText {
-  let cache = analyzedTexts.get(analyze);
-  const known = cache?.texts.get(text);
-  if (known !== undefined) return known;
+  let memo = analyzedTexts.get(analyze);
+  if (memo === undefined) {
+    memo = new TextMemo(MAX_ANALYZED_WORDS);
+    analyzedTexts.set(analyze, memo);
+  }
+  return memo.get(text, (fresh) => {
+    const analyzed = analyzeFresh(fresh, analyze);
+    return { value: analyzed, weight: analyzed.terms.length };
+  });
+}
+
+function analyzeFresh(text: string, analyze: (word: string) => string | null): AnalyzedText {
   const clean = text.replace(/\s+/g, ' ').trim();
   const terms: Array<string | null> = [];
   const offsets: number[] = [];
@@ -97,20 +106,7 @@ function analyzeText(text: string, analyze: (word: string) => string | null): An
     if (list === undefined) positions.set(term, [i]);
     else list.push(i);
   }
-  const analyzed: AnalyzedText = { clean, terms, starts, ends, positions };
-  if (terms.length > MAX_ANALYZED_WORDS) return analyzed;
-  if (cache === undefined) {
-    cache = { texts: new Map(), words: 0 };
-    analyzedTexts.set(analyze, cache);
-  }
-  for (const [oldText, old] of cache.texts) {
-    if (cache.words + terms.length <= MAX_ANALYZED_WORDS) break;
-    cache.texts.delete(oldText);
-    cache.words -= old.terms.length;
-  }
-  cache.texts.set(text, analyzed);
-  cache.words += terms.length;
-  return analyzed;
+  return { clean, terms, starts, ends, positions };
 }
 
 /**
