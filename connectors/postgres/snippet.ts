@@ -2,6 +2,7 @@
 // a server, several ms in PGlite). The words of a hit are found here; which of them match the
 // query is decided by Postgres's own stemmer (lexizeWords), so highlights agree with ranking.
 import { findWords, type WordAt } from '../contract/text/text-analysis.js';
+import { TextMemo } from '../contract/text/text-memo.js';
 
 /** A word of a hit, lower-cased, with its offsets. */
 export type WordSpan = WordAt;
@@ -14,18 +15,60 @@ export function wordSpans(text: string): WordSpan[] {
   return findWords(text, true);
 }
 
+/** A hit's words, and how a query finds its own among them without a pass over every word. */
+export interface HitWords {
+  spans: WordSpan[];
+  /** Each distinct word → the indices of its spans, ascending. */
+  positions: Map<string, number[]>;
+  /** The first three letters (the word itself when shorter) → the distinct words of at most 64 characters that start so. */
+  byPrefix: Map<string, string[]>;
+}
+
+/** Hits' words, remembered by text up to this many words in all (a few MB). */
+const MAX_REMEMBERED_WORDS = 100_000;
+const rememberedHits = new TextMemo<HitWords>(MAX_REMEMBERED_WORDS);
+
+/** `text`'s words, found once per text while it is remembered (the same pages match search after search). */
+export function hitWords(text: string): HitWords {
+  return rememberedHits.get(text, (fresh) => {
+    const words = findHitWords(fresh);
+    return { value: words, weight: words.spans.length };
+  });
+}
+
+function findHitWords(text: string): HitWords {
+  const spans = wordSpans(text);
+  const positions = new Map<string, number[]>();
+  const byPrefix = new Map<string, string[]>();
+  for (let i = 0; i < spans.length; i += 1) {
+    const { word } = spans[i]!;
+    const list = positions.get(word);
+    if (list !== undefined) {
+      list.push(i);
+      continue;
+    }
+    positions.set(word, [i]);
+    if (word.length > 64) continue;
+    const prefix = word.slice(0, 3);
+    const sharing = byPrefix.get(prefix);
+    if (sharing === undefined) byPrefix.set(prefix, [word]);
+    else sharing.push(word);
+  }
+  return { spans, positions, byPrefix };
+}
+
 /**
  * Distinct words that might stem to one of `lexemes` (same first three letters, or equal when
  * shorter): only these are sent to Postgres to be stemmed.
  */
-export function candidateWords(spans: readonly WordSpan[], lexemes: readonly string[]): string[] {
+export function candidateWords(words: HitWords, lexemes: readonly string[]): string[] {
   const prefixes = new Set(lexemes.map((lexeme) => lexeme.slice(0, 3)));
-  const out = new Set<string>();
-  for (const { word } of spans) {
-    if (word.length > 64) continue;
-    if (prefixes.has(word.slice(0, 3))) out.add(word);
+  const out: string[] = [];
+  for (const prefix of prefixes) {
+    const sharing = words.byPrefix.get(prefix);
+    if (sharing !== undefined) out.push(...sharing);
   }
-  return [...out];
+  return out;
 }
 
 function clean(text: string): string {
@@ -38,8 +81,16 @@ function clean(text: string): string {
  * most matches), matched words wrapped in **…**, "…" where the text was cut. No match → the start.
  */
 export function buildSpanSnippet(text: string, spans: readonly WordSpan[], isMatch: (word: string) => boolean): string {
+  return snippetOfMatches(
+    text,
+    spans,
+    Uint8Array.from(spans, (span) => (isMatch(span.word) ? 1 : 0)),
+  );
+}
+
+/** The same, with `matched[i]` 1 where span i matched. */
+export function snippetOfMatches(text: string, spans: readonly WordSpan[], matched: Uint8Array): string {
   if (spans.length === 0) return clean(text).trim().slice(0, MAX_SNIPPET_CHARS);
-  const matched = spans.map((span) => isMatch(span.word));
   let best = 0;
   let bestKey = -1;
   const width = Math.min(SNIPPET_WORDS, spans.length);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSpanSnippet, candidateWords, cleanQueryText, wordSpans } from '../../../connectors/postgres/snippet.js';
+import { buildSpanSnippet, candidateWords, cleanQueryText, hitWords, snippetOfMatches, wordSpans } from '../../../connectors/postgres/snippet.js';
 
 const matchAny =
   (...words: string[]) =>
@@ -19,9 +19,42 @@ describe('wordSpans', () => {
 
 describe('candidateWords', () => {
   it('keeps distinct words sharing a three-letter prefix with a lexeme', () => {
-    const spans = wordSpans('Studies study stud the studio Studies');
-    expect(candidateWords(spans, ['studi']).sort()).toEqual(['stud', 'studies', 'studio', 'study']);
-    expect(candidateWords(spans, [])).toEqual([]);
+    const words = hitWords('Studies study stud the studio Studies');
+    expect(candidateWords(words, ['studi']).sort()).toEqual(['stud', 'studies', 'studio', 'study']);
+    expect(candidateWords(words, ['st', 'the']).sort()).toEqual(['the']);
+    expect(candidateWords(words, [])).toEqual([]);
+  });
+
+  it('leaves out words longer than 64 characters', () => {
+    const long = `stu${'d'.repeat(62)}`;
+    expect(candidateWords(hitWords(`study ${long}`), ['studi'])).toEqual(['study']);
+  });
+});
+
+describe('hitWords', () => {
+  it('indexes every span of the text under its word, and is found again for the same text', () => {
+    const text = 'Leave policy: parental leave, LEAVE of absence; policy review.';
+    const words = hitWords(text);
+    expect(words.spans).toEqual(wordSpans(text));
+    expect(words.positions.get('leave')).toEqual([0, 3, 4]);
+    expect([...words.positions.values()].flat().sort((a, b) => a - b)).toEqual(words.spans.map((_, index) => index));
+    // a text equal to it, made separately (as every page of rows from the database is)
+    expect(hitWords(`${text.slice(0, 10)}${text.slice(10)}`)).toBe(words);
+  });
+
+  it('gives the snippet buildSpanSnippet gives when its matches are marked from the positions', () => {
+    const texts = [
+      `${'filler '.repeat(60)}the parental leave lasts sixteen weeks for every parent ${'tail '.repeat(60)}`,
+      'Use **bold**\n\nand *the*   cryostat; Parental LEAVE, leave again.',
+      'no match at all here',
+      '',
+    ];
+    for (const text of texts) {
+      const words = hitWords(text);
+      const matched = new Uint8Array(words.spans.length);
+      for (const word of ['parental', 'leave', 'cryostat', 'weeks']) for (const at of words.positions.get(word) ?? []) matched[at] = 1;
+      expect(snippetOfMatches(text, words.spans, matched)).toBe(buildSpanSnippet(text, wordSpans(text), matchAny('parental', 'leave', 'cryostat', 'weeks')));
+    }
   });
 });
 
