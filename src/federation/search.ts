@@ -13,7 +13,7 @@ import { type FusionSettings, fuseRankings, fusionFetchLimit } from './fuse.js';
 import { type PageSummary, RepeatedSearches, type RepeatedSearch } from './repeated-searches.js';
 import { rescoreFromText } from './rescore.js';
 import { logSearch, replayLogger, searchEventFields } from './search-log.js';
-import { combineStatistics, gatherStatistics, queryWords } from './statistics.js';
+import { combineStatistics, gatherStatistics, queryWords, type StatisticsContext } from './statistics.js';
 import { StatisticsMemo } from './statistics-memo.js';
 import { slicePage, sourceFetchLimit } from './page.js';
 import { planSearch, type SearchPlan } from './plan.js';
@@ -75,7 +75,12 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
   const byName = new Map(deps.targets.map((target) => [target.connector.name, target]));
   const encodeCursor = createCursorEncoder(settings.cursorSecret);
   const memo = new StatisticsMemo({ ttlMs: settings.cache.statisticsTtlMs, now: () => Date.now() });
-  const generations = deps.generations ?? { read: async (sources: readonly string[]) => new Map(sources.map((source) => [source, 0])) };
+  const store = deps.generations;
+  // Bound to the store: its read is a method (the cache layer's stores keep their state in private
+  // fields), and unbound it threw, so every search asked every source for every word again.
+  const readGenerations: StatisticsContext['generations'] = store
+    ? (sources, signal) => store.read(sources, signal)
+    : async (sources) => new Map(sources.map((source) => [source, 0]));
   // Without statistics from any source, `global` has no common scale: it fuses as `score` does.
   const fallbackFusion: FusionSettings = { ...settings.fusion, mode: 'score' };
   const repeats = cache === noCache ? null : new RepeatedSearches();
@@ -99,7 +104,7 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
       // One source alone already ranks with its own (= the global) statistics: no extra call.
       if (settings.fusion.mode === 'global' && targets.length > 1) {
         words = queryWords(plan.query);
-        const perSource = await gatherStatistics(targets, words, { memo, generations: generations.read, scope, deadlineAt, now });
+        const perSource = await gatherStatistics(targets, words, { memo, generations: readGenerations, scope, deadlineAt, now });
         statisticsFor = combineStatistics(perSource, words);
       }
       answers = await fanOut(

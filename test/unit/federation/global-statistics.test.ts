@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bm25TermScore, countTerms, globalTermWeights } from '../../../connectors/contract/text/bm25.js';
 import { analyzeQuery, analyzeTerm } from '../../../connectors/contract/text/text-analysis.js';
 import type { CollectionStatistics, Connector, GlobalStatistics, SearchRequest, SourceHit, StatisticsRequest } from '../../../connectors/contract/types.js';
+import { MemoryGenerationStore } from '../../../src/cache/generation-store.js';
 import { createFederation } from '../../../src/federation/federation.js';
 import { combineStatistics } from '../../../src/federation/statistics.js';
 import { caller, never, recordingLogger } from './helpers.js';
@@ -164,6 +165,18 @@ describe('global statistics', () => {
     await federation.search({ query: 'leave rules', limit: 3 }, caller(), never());
     expect(engine.statisticsCalls).toEqual([['parental', 'leave'], ['rules']]);
     generation = 2;
+    await federation.search({ query: 'leave', limit: 3 }, caller(), never());
+    expect(engine.statisticsCalls.at(-1)).toEqual(['leave']);
+  });
+
+  it('reuses statistics with the generation store the server wires in (a class whose read needs its own this)', async () => {
+    const engine = new TinyEngine('hr', hr);
+    const store = new MemoryGenerationStore();
+    const federation = federationOf([engine, new TinyEngine('eng', eng)], 'global', store);
+    await federation.search({ query: 'parental leave', limit: 3 }, caller(), never());
+    await federation.search({ query: 'leave rules', limit: 3 }, caller(), never());
+    expect(engine.statisticsCalls).toEqual([['parental', 'leave'], ['rules']]);
+    await store.bump('hr');
     await federation.search({ query: 'leave', limit: 3 }, caller(), never());
     expect(engine.statisticsCalls.at(-1)).toEqual(['leave']);
   });
