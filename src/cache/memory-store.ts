@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { CacheEntry } from './entry.js';
+import { approximateJsonLength } from './json-size.js';
 import type { CacheStore } from './store.js';
 
 /**
@@ -41,8 +42,8 @@ export class MemoryCacheStore implements CacheStore {
     this.#clock = options.clock ?? Date.now;
     this.#lru = new LRUCache<string, Held>({
       maxSize: options.maxBytes,
-      // An estimate: exactness does not matter, the bound does.
-      sizeCalculation: (held, key) => Math.max(1, key.length + HELD_BYTES_PER_JSON_BYTE * (JSON.stringify(held.entry.value)?.length ?? 0)),
+      // An estimate: exactness does not matter, the bound does (and writing the JSON out to count it cost more than the rest of a store).
+      sizeCalculation: (held, key) => Math.max(1, key.length + HELD_BYTES_PER_JSON_BYTE * approximateJsonLength(held.entry.value)),
     });
   }
 
