@@ -1,5 +1,6 @@
 // De-duplication of the fused list: the same document found twice (two sources, or two IDs of one
 // source) is shown once, at its best position; the survivor lists the others in `also_in`.
+import { BoundedMemo } from '../bounded-memo.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import type { FusedHit } from './fuse.js';
 
@@ -7,8 +8,11 @@ export interface UniqueHit extends FusedHit {
   alsoIn: string[];
 }
 
+/** Titles come back search after search; NFKC normalisation was most of de-duplication's time. */
+const normalizedTitles = new BoundedMemo<string>(4096);
+
 export function normalizeTitle(title: string): string {
-  return title.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return normalizedTitles.get(title, (fresh) => fresh.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim());
 }
 
 /**
