@@ -33,26 +33,45 @@ export interface RedisBreakerStateStoreOptions {
   link: RedisLink;
   /** Key prefix shared with the other shared-state keys, e.g. `kmcp:`. */
   keyPrefix: string;
+  /**
+   * How long a source read as healthy (no failures recorded anywhere) is taken as healthy without
+   * asking Redis again (default 1 s, as long as ingest generations are trusted). Every source call
+   * read its breaker first: four round trips to Redis per uncached search over two sources. Another
+   * instance's trip is seen within this time; this instance's own failures at once.
+   */
+  trustHealthyMs?: number;
 }
+
+const DEFAULT_TRUST_HEALTHY_MS = 1_000;
 
 export class RedisBreakerStateStore implements BreakerStateStore {
   readonly #link: RedisLink;
   readonly #prefix: string;
   readonly #fallback: MemoryBreakerStateStore;
   readonly #recordFailureScript: ReturnType<typeof defineScript>;
+  readonly #trustHealthyMs: number;
+  /** Source → until when (the callers' clock, epoch ms) its last healthy read stands. */
+  readonly #healthyUntil = new Map<string, number>();
 
   constructor(options: RedisBreakerStateStoreOptions) {
     this.#link = options.link;
+    this.#trustHealthyMs = options.trustHealthyMs ?? DEFAULT_TRUST_HEALTHY_MS;
     this.#prefix = `${options.keyPrefix}breaker:`;
     this.#fallback = new MemoryBreakerStateStore();
     this.#recordFailureScript = defineScript(options.link.client, 'kmcpBreakerFailure', RECORD_FAILURE_LUA, 2);
   }
 
   async get(source: string, now: number, signal?: AbortSignal): Promise<BreakerSnapshot> {
+    const healthyUntil = this.#healthyUntil.get(source);
+    if (healthyUntil !== undefined && now < healthyUntil) return CLOSED_BREAKER;
     try {
       const reply = await this.#link.run((client) => client.hmget(this.#stateKey(source), 'f', 'u', 't'), signal);
       const [f, u, t] = hashReply.parse(reply);
-      if (f === null) return CLOSED_BREAKER;
+      if (f === null) {
+        this.#healthyUntil.set(source, now + this.#trustHealthyMs);
+        return CLOSED_BREAKER;
+      }
+      this.#healthyUntil.delete(source);
       return { failures: Number(f), suspendedUntil: Number(u ?? 0), trips: Number(t ?? 0) };
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -61,6 +80,7 @@ export class RedisBreakerStateStore implements BreakerStateStore {
   }
 
   async recordFailure(source: string, now: number, policy: BreakerPolicy, signal?: AbortSignal): Promise<BreakerSnapshot> {
+    this.#healthyUntil.delete(source);
     // Keep the local copy in step so an outage starts from a sensible count.
     const local = await this.#fallback.recordFailure(source, now, policy);
     try {

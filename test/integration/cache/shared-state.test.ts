@@ -71,6 +71,20 @@ describe.skipIf(!reachable)('shared state across two instances', () => {
     expect(await a.breakers.get('pg', after)).toEqual(CLOSED_BREAKER);
   });
 
+  it("takes a healthy read as healthy for a second: another instance's trip is seen after it, this instance's own failure at once", async () => {
+    const now = 3_000_000;
+    expect(await a.breakers.get('docs', now)).toEqual(CLOSED_BREAKER);
+    for (let i = 0; i < 5; i += 1) await b.breakers.recordFailure('docs', now + 100, policy);
+    expect(breakerState(await b.breakers.get('docs', now + 100), now + 100)).toBe('open');
+    // within the second a's healthy read stands; then it reads the trip
+    expect(await a.breakers.get('docs', now + 999)).toEqual(CLOSED_BREAKER);
+    expect(breakerState(await a.breakers.get('docs', now + 1_000), now + 1_000)).toBe('open');
+
+    expect(await a.breakers.get('notes', now)).toEqual(CLOSED_BREAKER);
+    await a.breakers.recordFailure('notes', now + 10, policy);
+    expect(await a.breakers.get('notes', now + 20)).toEqual({ failures: 1, suspendedUntil: 0, trips: 0 });
+  });
+
   it("suspends a source in the federation's breaker on the other instance without calling it", async () => {
     const hooks = { policy, countsAsFailure: () => true, onStateChange: () => undefined };
     const onA = createSourceBreaker('es', { store: a.breakers, ...hooks });
