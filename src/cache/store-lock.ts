@@ -142,13 +142,16 @@ export class StoreLock {
   /** An answer another instance finished while we waited, null when none yet. */
   async #peekFinished<T>(call: LockedFill<T>, waitStart: number): Promise<Filled | null | typeof STORE_FAILED> {
     const { store, clock, safe } = this.#deps;
-    const entry = await safe(call.label, () => store.get(call.storeKey, call.signal), call.signal);
+    // Both read at once: mostly neither is there, and one round trip to the store beats two.
+    const [entry, handoff] = await Promise.all([
+      safe(call.label, () => store.get(call.storeKey, call.signal), call.signal),
+      safe(call.label, () => store.get(call.storeKey + HANDOFF_SUFFIX, call.signal), call.signal),
+    ]);
     if (entry === STORE_FAILED) return STORE_FAILED;
     if (entry !== null && classifyEntry(entry, clock()) !== 'expired') {
       const value = call.read(entry.value);
       if (value !== INVALID_VALUE) return { value, cached: true, outcome: 'shared' };
     }
-    const handoff = await safe(call.label, () => store.get(call.storeKey + HANDOFF_SUFFIX, call.signal), call.signal);
     if (handoff === STORE_FAILED) return STORE_FAILED;
     // Only an answer computed while we were waiting: an older partial one would amount to caching it.
     if (handoff !== null && handoff.storedAt >= waitStart) {
