@@ -75,12 +75,9 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
   const byName = new Map(deps.targets.map((target) => [target.connector.name, target]));
   const encodeCursor = createCursorEncoder(settings.cursorSecret);
   const memo = new StatisticsMemo({ ttlMs: settings.cache.statisticsTtlMs, now: () => Date.now() });
-  const store = deps.generations;
-  // Bound to the store: its read is a method (the cache layer's stores keep their state in private
-  // fields), and unbound it threw, so every search asked every source for every word again.
-  const readGenerations: StatisticsContext['generations'] = store
-    ? (sources, signal) => store.read(sources, signal)
-    : async (sources) => new Map(sources.map((source) => [source, 0]));
+  const generations: StatisticsContext['generations'] = deps.generations ?? {
+    read: async (sources) => new Map(sources.map((source) => [source, 0])),
+  };
   // Without statistics from any source, `global` has no common scale: it fuses as `score` does.
   const fallbackFusion: FusionSettings = { ...settings.fusion, mode: 'score' };
   const repeats = cache === noCache ? null : new RepeatedSearches();
@@ -104,7 +101,7 @@ export function createSearch(deps: SearchDeps): (input: SearchInput, caller: Cal
       // One source alone already ranks with its own (= the global) statistics: no extra call.
       if (settings.fusion.mode === 'global' && targets.length > 1) {
         words = queryWords(plan.query);
-        const perSource = await gatherStatistics(targets, words, { memo, generations: readGenerations, scope, deadlineAt, now });
+        const perSource = await gatherStatistics(targets, words, { memo, generations, scope, deadlineAt, now });
         statisticsFor = combineStatistics(perSource, words);
       }
       answers = await fanOut(

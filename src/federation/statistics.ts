@@ -4,6 +4,7 @@ import { analyzeQuery } from '../../connectors/contract/text/text-analysis.js';
 import type { CollectionStatistics, GlobalStatistics } from '../../connectors/contract/types.js';
 import type { AbortScope } from './abort-scope.js';
 import type { FanOutTarget } from './fan-out.js';
+import type { FederationDeps } from './settings.js';
 import type { StatisticsMemo } from './statistics-memo.js';
 
 /** More distinct words than this add nothing to ranking and only grow the statistics call. */
@@ -16,8 +17,8 @@ export function queryWords(query: string): string[] {
 
 export interface StatisticsContext {
   memo: StatisticsMemo;
-  /** Each source's ingest generation; null when unknown (then nothing is reused). */
-  generations: (sources: readonly string[], signal: AbortSignal) => Promise<ReadonlyMap<string, number> | null>;
+  /** Each source's ingest generation (the cache layer's store, its `read` called on it); null when unknown (then nothing is reused). */
+  generations: NonNullable<FederationDeps['generations']>;
   scope: AbortScope;
   deadlineAt: number;
   now: () => number;
@@ -36,7 +37,7 @@ export async function gatherStatistics(
   const capable = targets.filter((target) => typeof target.connector.collectionStatistics === 'function');
   if (words.length === 0 || capable.length === 0) return found;
   const names = capable.map((target) => target.connector.name);
-  const generations = await context.generations(names, context.scope.signal).catch(() => null);
+  const generations = await context.generations.read(names, context.scope.signal).catch(() => null);
   await Promise.all(
     capable.map(async (target) => {
       const name = target.connector.name;
