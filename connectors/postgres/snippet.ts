@@ -78,17 +78,9 @@ function clean(text: string): string {
 
 /**
  * The window of about SNIPPET_WORDS words holding the most distinct matched words (then the
- * most matches), matched words wrapped in **…**, "…" where the text was cut. No match → the start.
+ * most matches; `matched[i]` is 1 where span i matched), matched words wrapped in **…**, "…"
+ * where the text was cut. No match → the start.
  */
-export function buildSpanSnippet(text: string, spans: readonly WordSpan[], isMatch: (word: string) => boolean): string {
-  return snippetOfMatches(
-    text,
-    spans,
-    Uint8Array.from(spans, (span) => (isMatch(span.word) ? 1 : 0)),
-  );
-}
-
-/** The same, with `matched[i]` 1 where span i matched. */
 export function snippetOfMatches(text: string, spans: readonly WordSpan[], matched: Uint8Array): string {
   if (spans.length === 0) return clean(text).trim().slice(0, MAX_SNIPPET_CHARS);
   let best = 0;

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildSpanSnippet, candidateWords, cleanQueryText, hitWords, snippetOfMatches, wordSpans } from '../../../connectors/postgres/snippet.js';
+import { candidateWords, cleanQueryText, hitWords, snippetOfMatches, wordSpans, type WordSpan } from '../../../connectors/postgres/snippet.js';
 
-const matchAny =
-  (...words: string[]) =>
-  (word: string) =>
-    words.includes(word);
+/** The snippet of `text` with every span of one of `words` marked, span by span. */
+function snippetMatching(text: string, ...words: string[]): string {
+  const spans: WordSpan[] = wordSpans(text);
+  return snippetOfMatches(
+    text,
+    spans,
+    Uint8Array.from(spans, (span) => (words.includes(span.word) ? 1 : 0)),
+  );
+}
 
 describe('wordSpans', () => {
   it('finds letter and digit runs in any script, lower-cased, with their offsets', () => {
@@ -42,7 +47,7 @@ describe('hitWords', () => {
     expect(hitWords(`${text.slice(0, 10)}${text.slice(10)}`)).toBe(words);
   });
 
-  it('gives the snippet buildSpanSnippet gives when its matches are marked from the positions', () => {
+  it('gives the snippet of marking span by span when its matches are marked from the positions', () => {
     const texts = [
       `${'filler '.repeat(60)}the parental leave lasts sixteen weeks for every parent ${'tail '.repeat(60)}`,
       'Use **bold**\n\nand *the*   cryostat; Parental LEAVE, leave again.',
@@ -53,36 +58,36 @@ describe('hitWords', () => {
       const words = hitWords(text);
       const matched = new Uint8Array(words.spans.length);
       for (const word of ['parental', 'leave', 'cryostat', 'weeks']) for (const at of words.positions.get(word) ?? []) matched[at] = 1;
-      expect(snippetOfMatches(text, words.spans, matched)).toBe(buildSpanSnippet(text, wordSpans(text), matchAny('parental', 'leave', 'cryostat', 'weeks')));
+      expect(snippetOfMatches(text, words.spans, matched)).toBe(snippetMatching(text, 'parental', 'leave', 'cryostat', 'weeks'));
     }
   });
 });
 
-describe('buildSpanSnippet', () => {
+describe('snippetOfMatches', () => {
   it('marks matched words and opens the window near the best cluster of distinct matches', () => {
     const text = `${'filler '.repeat(60)}the parental leave lasts sixteen weeks for every parent ${'tail '.repeat(60)}`;
-    const snippet = buildSpanSnippet(text, wordSpans(text), matchAny('parental', 'leave', 'weeks'));
+    const snippet = snippetMatching(text, 'parental', 'leave', 'weeks');
     expect(snippet).toMatch(/^… /);
     expect(snippet).toMatch(/ …$/);
     expect(snippet).toContain('**parental** **leave** lasts sixteen **weeks**');
   });
 
   it('starts at the beginning when nothing matches, and keeps short texts whole', () => {
-    expect(buildSpanSnippet('Short text here.', wordSpans('Short text here.'), matchAny())).toBe('Short text here.');
+    expect(snippetMatching('Short text here.')).toBe('Short text here.');
     const long = 'word '.repeat(100);
-    const snippet = buildSpanSnippet(long, wordSpans(long), matchAny());
+    const snippet = snippetMatching(long);
     expect(snippet.startsWith('word word')).toBe(true);
     expect(snippet.endsWith(' …')).toBe(true);
   });
 
   it('removes markdown asterisks so only our markers remain, and flattens whitespace', () => {
     const text = 'Use **bold**\n\nand *the*   cryostat';
-    expect(buildSpanSnippet(text, wordSpans(text), matchAny('cryostat'))).toBe('Use bold and the **cryostat**');
+    expect(snippetMatching(text, 'cryostat')).toBe('Use bold and the **cryostat**');
   });
 
   it('is bounded in length', () => {
     const text = `${'x'.repeat(5000)} match`;
-    expect(buildSpanSnippet(text, wordSpans(text), matchAny('match')).length).toBeLessThanOrEqual(440);
+    expect(snippetMatching(text, 'match').length).toBeLessThanOrEqual(440);
   });
 });
 
