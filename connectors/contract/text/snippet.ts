@@ -16,19 +16,6 @@ interface Hit {
   end: number;
 }
 
-/** Wraps every word of `text` whose index term is in `terms` in `**…**`. */
-export function highlightTerms(text: string, terms: ReadonlySet<string>, analyze: (word: string) => string | null = analyzeTerm): string {
-  let out = '';
-  let last = 0;
-  for (const { word, start, end } of findWords(text)) {
-    const term = analyze(word);
-    if (term === null || !terms.has(term)) continue;
-    out += `${text.slice(last, start)}**${word}**`;
-    last = end;
-  }
-  return out + text.slice(last);
-}
-
 /** The window start (index into hits) that covers the most distinct terms within `span`. */
 function bestWindow(hits: Hit[], span: number): number {
   let best = 0;
@@ -165,9 +152,9 @@ function firstWordAtOrAfter(analyzed: AnalyzedText, offset: number): number {
 }
 
 /**
- * `highlightTerms` of the window `clean[start, end)`, trimmed, from the terms the whole text
- * already has: the window's words are not found and analysed a second time. A word the window
- * cuts (no space to end on) is analysed as cut, as `highlightTerms` of the window would.
+ * The window `clean[start, end)`, trimmed, with every word whose index term is in `terms` wrapped
+ * in `**…**`, from the terms the whole text already has: the window's words are not found and
+ * analysed a second time. A word the window cuts (no space to end on) is analysed as cut.
  */
 function highlightWindow(analyzed: AnalyzedText, start: number, end: number, terms: ReadonlySet<string>, analyze: (word: string) => string | null): string {
   const { clean } = analyzed;

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, analyzeTerm, findWords, foldTerm, tokenizeText } from '../../../connectors/contract/text/text-analysis.js';
-import { buildTermSnippet, highlightTerms } from '../../../connectors/contract/text/snippet.js';
+import { buildTermSnippet } from '../../../connectors/contract/text/snippet.js';
 import { convertHighlightMarkers, decodeHtmlEntities, stripHtmlTags } from '../../../connectors/contract/text/highlight-markers.js';
 import { markdownToPlainText } from '../../../connectors/contract/text/markdown-text.js';
 import { hashContent } from '../../../connectors/contract/text/content-hash.js';
@@ -64,11 +64,26 @@ describe('text analysis', () => {
   });
 });
 
+/** Reference: every word of `text` whose term is in `terms`, found and analysed afresh, in `**…**`. */
+function highlightTerms(text: string, terms: ReadonlySet<string>): string {
+  let out = '';
+  let last = 0;
+  for (const { word, start, end } of findWords(text)) {
+    const term = analyzeTerm(word);
+    if (term === null || !terms.has(term)) continue;
+    out += `${text.slice(last, start)}**${word}**`;
+    last = end;
+  }
+  return out + text.slice(last);
+}
+
 describe('snippets', () => {
   const terms = new Set(analyzeQuery('backup restore'));
 
   it('bolds every matched word, whatever its form', () => {
-    expect(highlightTerms('Backups are restored daily; restore tests monthly.', terms)).toBe('**Backups** are **restored** daily; **restore** tests monthly.');
+    expect(buildTermSnippet('Backups are restored daily; restore tests monthly.', terms)).toBe(
+      '**Backups** are **restored** daily; **restore** tests monthly.',
+    );
   });
 
   it('centres on the passage that holds the most distinct terms', () => {
@@ -99,7 +114,7 @@ describe('snippets', () => {
     }
   });
 
-  it('bolds exactly the window words highlightTerms bolds, a word cut at the window’s end included', () => {
+  it('bolds exactly the window words a fresh analysis of the window bolds, a word cut at the window’s end included', () => {
     // words, punctuation, accents, digits and runs of spaces; windows of every width from 12 to 90
     const text =
       'Restoring   backups: the café restore-runbook (v2) restores backup 42 times; Restorations, backed-up restorers and ' +
